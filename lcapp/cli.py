@@ -1,0 +1,344 @@
+"""The command line: `python -m lcapp --db FILE COMMAND`, over the same core as the program.
+
+Exit status: 0 on success, 2 on bad input (one Vietnamese line on stderr, nothing written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
+from .models.errors import DatabaseError, InputError
+from .models.figures import STATUS_LABELS, enter, history
+from .models.narrative import narratives, part_label, set_narrative
+from .models.numbers import format_number, format_percent, parse_number
+from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
+from .models.organisation import organisation
+from .models.periods import parse_period
+from .models.progress import PLAN_SOURCE, progress
+from .models.setup import create_database
+from .models.store import Store, set_settings
+from .models.targets import all_targets, parse_target_value, set_target
+from .paths import default_database
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+_ARGPARSE_WORDS = [
+    ("the following arguments are required", "thiếu tham số"),
+    ("unrecognized arguments", "tham số không nhận ra"),
+    ("invalid choice", "lựa chọn không hợp lệ"),
+    ("expected one argument", "cần một giá trị"),
+    ("not allowed with argument", "không dùng cùng với"),
+    ("argument", "tham số"),
+    ("choose from", "chọn một trong"),
+]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its complaints as one Vietnamese line and exit status 2."""
+
+    def error(self, message: str):
+        for english, vietnamese in _ARGPARSE_WORDS:
+            message = message.replace(english, vietnamese)
+        self.exit(EXIT_BAD_INPUT, f"lỗi: {message} (xem “lcapp {self.prog.split()[-1]} --help”)\n")
+
+
+def _json(data) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _open(args) -> Store:
+    store = Store(args.db)
+    args.opened.append(store)
+    return store
+
+
+# -- commands ---------------------------------------------------------------------------
+def cmd_init(args) -> None:
+    store = create_database(args.db)
+    args.opened.append(store)
+    cat, org = catalogue(store), organisation(store)
+    print(f"Đã tạo {args.db}: {len(cat.sectors)} lĩnh vực, {len(cat.indicators)} chỉ tiêu, {len(org.units)} đơn vị.")
+
+
+def cmd_catalog(args) -> None:
+    cat = catalogue(_open(args))
+    if args.json:
+        _json([{"code": i.code, "name": i.name, "unit": i.unit, "sector": i.sector, "parent": i.parent,
+                "kind": i.kind, "direction": i.direction, "decimals": i.decimals, "summable": i.summable,
+                "entry": i.entry, "formula": i.formula or None} for i in cat.indicators.values()])
+        return
+    for sector in cat.sectors.values():
+        print(f"\n[{sector.code}] {sector.outline}. {sector.name}")
+        for ind in cat.in_sector(sector.code):
+            indent = "    " * cat.depth(ind.code)
+            extra = f" = {ind.formula}" if ind.formula else ""
+            print(f"  {indent}{ind.code:<28} {ind.name} ({ind.unit}; {KIND_LABELS[ind.kind]}){extra}")
+
+
+def cmd_catalog_load(args) -> None:
+    store = _open(args)
+    counts = load_catalogue(store, read_catalogue_file(args.file))
+    print(f"Đã cập nhật danh mục: {counts['sectors']} lĩnh vực, {counts['indicators']} chỉ tiêu.")
+
+
+def cmd_units(args) -> None:
+    org = organisation(_open(args))
+    if args.json:
+        _json([{"code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent,
+                "valid_from": u.valid_from and u.valid_from.isoformat(),
+                "valid_to": u.valid_to and u.valid_to.isoformat(), "reports_for": u.reports_for}
+               for u in org.units.values()])
+        return
+    for u in org.units.values():
+        parent = f" ← {u.parent}" if u.parent else ""
+        print(f"{u.code:<20} {u.name} ({UNIT_KIND_LABELS[u.kind]}; {u.validity_text()}){parent}")
+
+
+def cmd_enter(args) -> None:
+    store = _open(args)
+    basis = "ytd" if args.ytd else "term" if args.term else None
+    status = "official" if args.official else "estimate" if args.estimate else None
+    changed = enter(store, args.unit, args.period, args.indicator, parse_number(args.value), basis=basis,
+                    status=status, comment=args.comment)
+    print("Đã lưu." if changed else "Không thay đổi (giá trị như đã có).")
+
+
+def cmd_clear(args) -> None:
+    store = _open(args)
+    basis = "ytd" if args.ytd else "term" if args.term else None
+    changed = enter(store, args.unit, args.period, args.indicator, clear=True, basis=basis)
+    print("Đã xóa (vẫn giữ trong lịch sử)." if changed else "Không có gì để xóa.")
+
+
+def cmd_target(args) -> None:
+    store = _open(args)
+    value, low, high = parse_target_value(args.value)
+    changed = set_target(store, args.indicator, args.year, args.source, value, low=low, high=high,
+                         cumulative=args.cumulative, note=args.note or "")
+    print("Đã lưu kế hoạch." if changed else "Không thay đổi (kế hoạch như đã có).")
+
+
+def cmd_targets(args) -> None:
+    rows = all_targets(_open(args))
+    if args.json:
+        _json([{k: r[k] for k in ("indicator", "period", "source", "value", "low", "high", "cumulative", "note")}
+               for r in rows])
+        return
+    for r in rows:
+        value = f"{format_number(r['low'], 6)}-{format_number(r['high'], 6)}" if r["low"] is not None \
+            else format_number(r["value"], 6)
+        print(f"{r['period']:<10} {r['source']:<7} {r['indicator']:<28} {value}  {r['note']}")
+
+
+def cmd_import(args) -> None:
+    from .export.interchange import import_file
+    changed, unchanged = import_file(_open(args), args.file)
+    print(f"Đã nhập {changed} số liệu ({unchanged} số liệu trùng với dữ liệu đã có, không đổi).")
+
+
+def cmd_export(args) -> None:
+    from .export.interchange import export_csv, export_dhis2
+    store = _open(args)
+    text = export_dhis2(store) if args.format == "json" else export_csv(store)
+    if args.out:
+        _write_file(Path(args.out), text)
+        print(f"Đã xuất ra {args.out}.")
+    else:
+        sys.stdout.write(text)
+
+
+def _write_file(path: Path, text: str) -> None:
+    """Write through a temporary name so a failed write leaves no half file."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"Không ghi được tệp {path}: {error.strerror}.") from None
+
+
+def cmd_progress(args) -> None:
+    store = _open(args)
+    rows = progress(store, args.unit, args.period)
+    if args.json:
+        _json([row.as_json() for row in rows])
+        return
+    cat = catalogue(store)
+    period = parse_period(args.period)
+    print(f"Tiến độ {organisation(store).unit(args.unit).name}, {period.label}")
+    for row in rows:
+        if row.value is None and row.ytd is None and not row.targets:
+            continue
+        decimals = row.decimals
+        parts = [f"{'  ' * row.depth}{row.name} ({row.dvt}):"]
+        if row.value is not None:
+            parts.append(f"kỳ này {format_number(row.value, decimals)}")
+        if row.ytd is not None and row.kind == "flow" and not period.kind == "year":
+            parts.append(f"lũy kế {format_number(row.ytd, decimals)}")
+        for source, percent in row.percent_of_target.items():
+            label = "KH vốn" if source == PLAN_SOURCE else cat.sources[source].short
+            if percent is not None:
+                parts.append(f"{format_percent(percent)}% {label}")
+        if row.status:
+            parts.append(f"[{STATUS_LABELS[row.status]}]")
+        print(" ".join(parts))
+
+
+def cmd_history(args) -> None:
+    rows = history(_open(args), args.unit, args.period, args.indicator)
+    if args.json:
+        _json(rows)
+        return
+    if not rows:
+        print("Chưa có số liệu này.")
+    for r in rows:
+        values = ", ".join(f"{label} {format_number(r[col], 6)}" for col, label in
+                           (("month_value", "tháng"), ("ytd_value", "lũy kế"), ("term_value", "giai đoạn"))
+                           if r[col] is not None) or "(đã xóa)"
+        comment = f"; ghi chú: {r['comment']}" if r["comment"] else ""
+        print(f"v{r['version']} {r['entered_at']} {r['entered_by']}: {values} "
+              f"[{STATUS_LABELS[r['status']]}]{comment}")
+
+
+def cmd_demo(args) -> None:
+    from .models.demo import load_demo
+    counts = load_demo(_open(args))
+    print(f"Đã nạp dữ liệu mẫu từ các báo cáo: {counts['figures']} số liệu, {counts['targets']} kế hoạch "
+          "(nạp lại không thay đổi gì).")
+
+
+def cmd_settings(args) -> None:
+    store = _open(args)
+    if args.key is None:
+        for key, value in sorted(store.settings().items()):
+            print(f"{key} = {json.dumps(value, ensure_ascii=False)}")
+        return
+    if args.value is None:
+        if args.key not in store.settings():
+            raise InputError(f"Không có thiết lập “{args.key}”.")
+        print(json.dumps(store.setting(args.key), ensure_ascii=False))
+        return
+    if args.key not in store.settings():
+        raise InputError(f"Không có thiết lập “{args.key}” (xem danh sách bằng “settings”).")
+    old = store.setting(args.key)
+    value = json.loads(args.value) if isinstance(old, list) else args.value
+    if args.key == "reporting_unit":
+        organisation(store).unit(value)
+    with store.write() as conn:
+        set_settings(conn, {args.key: value})
+    print("Đã lưu thiết lập.")
+
+
+def cmd_narrative(args) -> None:
+    store = _open(args)
+    if args.text is None:
+        texts = narratives(store, args.unit, args.period)
+        if args.part:
+            print(texts.get(args.part, ""))
+        else:
+            for part, text in texts.items():
+                print(f"== {part_label(store, part)}\n{text}\n")
+        return
+    changed = set_narrative(store, args.unit, args.period, args.part, args.text)
+    print("Đã lưu nội dung." if changed else "Không thay đổi.")
+
+
+# -- parser -----------------------------------------------------------------------------
+def build_parser() -> Parser:
+    parser = Parser(prog="lcapp", description="LCApp: số liệu và báo cáo kinh tế - xã hội (dòng lệnh).")
+    parser.add_argument("--db", type=Path, default=None, help="tệp dữ liệu (mặc định: thư mục dữ liệu người dùng)")
+    parser.add_argument("--version", action="version", version=f"LCApp {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="LỆNH")
+
+    def command(name, handler, help_text):
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    command("init", cmd_init, "tạo tệp dữ liệu với danh mục và tổ chức có sẵn")
+    p = command("catalog", cmd_catalog, "liệt kê lĩnh vực và chỉ tiêu")
+    p.add_argument("--json", action="store_true")
+    p = command("catalog-load", cmd_catalog_load, "cập nhật danh mục từ tệp TOML đã sửa")
+    p.add_argument("file", type=Path)
+    p = command("units", cmd_units, "liệt kê đơn vị")
+    p.add_argument("--json", action="store_true")
+    p = command("enter", cmd_enter, "nhập một số liệu (số viết kiểu Việt Nam: 1.931; 144,86)")
+    for name in ("unit", "period", "indicator", "value"):
+        p.add_argument(name)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--ytd", action="store_true", help="giá trị là lũy kế từ đầu năm")
+    which.add_argument("--term", action="store_true", help="giá trị là lũy kế từ đầu nhiệm kỳ")
+    status = p.add_mutually_exclusive_group()
+    status.add_argument("--official", action="store_true", help="số chính thức")
+    status.add_argument("--estimate", action="store_true", help="số ước")
+    p.add_argument("--comment")
+    p = command("clear", cmd_clear, "xóa một số liệu (việc xóa được ghi vào lịch sử)")
+    for name in ("unit", "period", "indicator"):
+        p.add_argument(name)
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--ytd", action="store_true")
+    which.add_argument("--term", action="store_true")
+    p = command("target", cmd_target, "đặt kế hoạch: YEAR là năm hoặc nhiệm kỳ 2021-2025; VALUE là số hoặc khoảng 9,5-10")
+    for name in ("indicator", "year", "source", "value"):
+        p.add_argument(name)
+    p.add_argument("--cumulative", action="store_true", help="kế hoạch là tổng cả nhiệm kỳ")
+    p.add_argument("--note")
+    p = command("targets", cmd_targets, "liệt kê kế hoạch")
+    p.add_argument("--json", action="store_true")
+    p = command("import", cmd_import, "nhập số liệu từ CSV hoặc JSON dataValueSets của DHIS2")
+    p.add_argument("file", type=Path)
+    p = command("export", cmd_export, "xuất số liệu ra CSV hoặc JSON dataValueSets của DHIS2")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--out")
+    p = command("progress", cmd_progress, "tiến độ thực hiện của một đơn vị trong một kỳ")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--json", action="store_true")
+    p = command("history", cmd_history, "mọi phiên bản của một số liệu")
+    for name in ("unit", "period", "indicator"):
+        p.add_argument(name)
+    p.add_argument("--json", action="store_true")
+    command("demo", cmd_demo, "nạp số liệu mẫu từ các báo cáo năm 2022-2024")
+    p = command("settings", cmd_settings, "xem hoặc đổi thiết lập (cơ quan ban hành, người ký, ...)")
+    p.add_argument("key", nargs="?")
+    p.add_argument("value", nargs="?")
+    p = command("narrative", cmd_narrative, "xem hoặc ghi nội dung báo cáo của một phần")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("part", nargs="?")
+    p.add_argument("--set", dest="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # --help, --version, or a bad command line (already reported)
+        return exit_.code if isinstance(exit_.code, int) else EXIT_BAD_INPUT
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_OK
+    if args.db is None:
+        args.db = default_database()
+    args.opened = []
+    try:
+        args.handler(args)
+    except (InputError, DatabaseError) as error:
+        print(f"lỗi: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+    finally:
+        for store in args.opened:
+            store.close()
+    return EXIT_OK

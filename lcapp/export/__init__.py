@@ -1,0 +1,1 @@
+"""Exports and data interchange over the core (no Qt here)."""

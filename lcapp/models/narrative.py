@@ -1,0 +1,67 @@
+"""Narrative text: a sector's paragraphs and the report's other parts, per unit and period.
+
+Parts are the catalogue's sector codes plus the report's own parts below. Every change is
+kept in `narrative_history`.
+"""
+
+from __future__ import annotations
+
+from .catalogue import catalogue
+from .errors import InputError
+from .figures import current_user
+from .organisation import organisation
+from .periods import Period, parse_period
+from .store import Store, now_iso
+from .text import clean_text
+
+REPORT_PARTS = {
+    "ket_qua": "Kết quả đạt được",
+    "han_che": "Hạn chế, vướng mắc",
+    "nguyen_nhan": "Nguyên nhân",
+    "nhiem_vu": "Nhiệm vụ, giải pháp trọng tâm kỳ tới",
+}
+MAX_NARRATIVE_CHARS = 200_000
+
+
+def part_label(store: Store, part: str) -> str:
+    cat = catalogue(store)
+    if part in cat.sectors:
+        return cat.sectors[part].name
+    if part in REPORT_PARTS:
+        return REPORT_PARTS[part]
+    known = ", ".join(list(REPORT_PARTS) + list(cat.sectors))
+    raise InputError(f"Không có phần báo cáo “{part}” (có: {known}).")
+
+
+def set_narrative(store: Store, unit: str, period: Period | str, part: str, text: str, *,
+                  user: str | None = None) -> int:
+    """Save the text of one part (one transaction, with history); return 1 if it changed."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    unit_code = organisation(store).unit(unit).code
+    part_label(store, part)
+    text = clean_text(text, field="nội dung") or ""
+    if len(text) > MAX_NARRATIVE_CHARS:
+        raise InputError(f"Nội dung quá dài ({len(text)} ký tự; tối đa {MAX_NARRATIVE_CHARS}).")
+    user = user or current_user()
+    with store.write() as conn:
+        row = conn.execute("SELECT text, version FROM narratives WHERE unit = ? AND period = ? AND part = ?",
+                           (unit_code, period.code, part)).fetchone()
+        if row is not None and row["text"] == text:
+            return 0
+        version = (row["version"] if row else 0) + 1
+        record = (unit_code, period.code, part, text, user, now_iso(), version)
+        conn.execute("""INSERT INTO narratives (unit, period, part, text, edited_by, edited_at, version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (unit, period, part) DO UPDATE SET
+                        text = excluded.text, edited_by = excluded.edited_by, edited_at = excluded.edited_at,
+                        version = excluded.version""", record)
+        conn.execute("""INSERT INTO narrative_history (unit, period, part, text, edited_by, edited_at, version)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""", record)
+    return 1
+
+
+def narratives(store: Store, unit: str, period: Period | str) -> dict[str, str]:
+    if isinstance(period, str):
+        period = parse_period(period)
+    rows = store.query("SELECT part, text FROM narratives WHERE unit = ? AND period = ?", (unit, period.code))
+    return {row["part"]: row["text"] for row in rows}

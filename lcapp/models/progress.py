@@ -1,0 +1,188 @@
+"""Progress of every indicator for a unit and period: what the reports state.
+
+For each indicator: the period's value, year-to-date, each target and the percent achieved
+(more-is-better: value / target; less-is-better: target / value; range: 100 inside,
+otherwise how far outside), the pace expected by this month for flows (m/12 of the annual
+target), the same period last year and the previous period with their changes, and the
+sum of the child units with the difference when the unit entered its own figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .catalogue import Catalogue, Indicator, catalogue
+from .figure_data import FigureData
+from .organisation import organisation
+from .periods import Period, parse_period
+from .store import Store
+from .targets import Target, targets_for_year
+
+PLAN_SOURCE = "kh_von"  # the plan that is itself a figure (capital plan for disbursement)
+
+
+@dataclass
+class IndicatorProgress:
+    indicator: str
+    name: str
+    dvt: str
+    sector: str
+    parent: str | None
+    depth: int
+    kind: str
+    direction: str
+    decimals: int
+    unit: str
+    period: str
+    value: float | None
+    ytd: float | None
+    status: str | None
+    comments: list[str]
+    targets: dict = field(default_factory=dict)
+    target_notes: dict = field(default_factory=dict)
+    percent_of_target: dict = field(default_factory=dict)
+    range_position: dict = field(default_factory=dict)
+    measured_by: str | None = None
+    expected_pace: float | None = None
+    behind_pace: dict = field(default_factory=dict)
+    term_to_date: dict = field(default_factory=dict)
+    same_period_last_year: float | None = None
+    percent_vs_last_year: float | None = None
+    change_vs_last_year: float | None = None
+    ytd_last_year: float | None = None
+    ytd_percent_vs_last_year: float | None = None
+    previous_period: str | None = None
+    previous_value: float | None = None
+    percent_vs_previous: float | None = None
+    change_vs_previous: float | None = None
+    value_from_children: bool = False
+    children_value: float | None = None
+    children_ytd: float | None = None
+    difference_vs_children: float | None = None
+
+    def as_json(self) -> dict:
+        data = asdict(self)
+        for key, value in data.items():
+            if isinstance(value, float):
+                data[key] = round(value, 6)
+            elif isinstance(value, dict):
+                data[key] = {k: _rounded(k, v, key) for k, v in value.items()}
+        for key in ("percent_vs_last_year", "change_vs_last_year", "ytd_percent_vs_last_year",
+                    "percent_vs_previous", "change_vs_previous", "expected_pace"):
+            if data[key] is not None:
+                data[key] = round(data[key], 2)
+        return data
+
+
+def _rounded(_key, value, container: str):
+    if isinstance(value, float):
+        return round(value, 2 if container == "percent_of_target" else 6)
+    return value
+
+
+def ratio_percent(numerator: float | None, denominator: float | None) -> float | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return numerator / denominator * 100
+
+
+def percent_of_target(quantity: float | None, target: Target, direction: str) -> tuple[float | None, str | None]:
+    """Percent achieved and, for ranges, where the figure lies (inside / above / below)."""
+    if quantity is None:
+        return None, None
+    if target.is_range:
+        if target.low <= quantity <= target.high:
+            return 100.0, "inside"
+        if quantity > target.high:
+            return ratio_percent(target.high, quantity), "above"
+        return ratio_percent(quantity, target.low), "below"
+    if direction == "down":
+        return ratio_percent(target.value, quantity), None
+    return ratio_percent(quantity, target.value), None
+
+
+def progress(store: Store, unit: str, period: Period | str, indicators: list[str] | None = None) -> list[IndicatorProgress]:
+    """Progress of the catalogue's indicators (or those given) for `unit` in `period`."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    cat, org = catalogue(store), organisation(store)
+    reporter = org.unit(unit)
+    figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
+    data = FigureData(store, cat, org, [figure_unit.code] + [u.code for u in org.descendants(figure_unit.code)])
+    previous = period.previous()
+    last_year = period.same_period_last_year()
+    targets = targets_for_year(store, period.year)
+    chosen = _chosen_indicators(cat, reporter, indicators)
+    children_now = [u.code for u in org.children(figure_unit.code, period)]
+    return [_one(data, cat, figure_unit.code, children_now, cat.indicators[code], period, previous, last_year,
+                 targets) for code in chosen]
+
+
+def _chosen_indicators(cat: Catalogue, reporter, indicators: list[str] | None) -> list[str]:
+    if indicators is not None:
+        return [cat.indicator(code).code for code in indicators]
+    if reporter.is_department and reporter.sectors:
+        return [code for code, ind in cat.indicators.items() if ind.sector in reporter.sectors]
+    return list(cat.indicators)
+
+
+def _one(data: FigureData, cat: Catalogue, unit: str, children: list[str], ind: Indicator, period: Period,
+         previous: Period, last_year: Period, targets: dict[str, list[Target]]) -> IndicatorProgress:
+    own_value = data.period_value(unit, ind, period, children=False)
+    value = data.period_value(unit, ind, period)
+    ytd = data.period_ytd(unit, ind, period)
+    rows_units = [unit] if own_value is not None else [unit] + children
+    result = IndicatorProgress(
+        indicator=ind.code, name=ind.name, dvt=ind.unit, sector=ind.sector, parent=ind.parent,
+        depth=cat.depth(ind.code), kind=ind.kind, direction=ind.direction, decimals=ind.decimals,
+        unit=unit, period=period.code, value=value, ytd=ytd,
+        status=data.period_status(rows_units, ind.code, period),
+        comments=data.period_comments(unit, ind.code, period),
+        measured_by=ind.measured_by or None,
+        value_from_children=own_value is None and value is not None and not ind.derived,
+    )
+    measured = cat.indicators[ind.measured_by] if ind.measured_by else ind
+    measured_ytd = data.period_ytd(unit, measured, period) if ind.measured_by else ytd
+    for target in sorted(targets.get(ind.code, []), key=lambda t: cat.sources[t.source].position):
+        if target.cumulative:
+            quantity = data.term_to_date(unit, measured, target.period.first_year, period)
+            result.term_to_date[target.source] = data.term_to_date(unit, ind, target.period.first_year, period)
+        else:
+            quantity = measured_ytd
+        result.targets[target.source] = target.as_json()
+        result.target_notes[target.source] = target.note
+        percent, position = percent_of_target(quantity, target, ind.direction)
+        result.percent_of_target[target.source] = percent
+        if position:
+            result.range_position[target.source] = position
+    if ind.plan_indicator:
+        plan = data.period_ytd(unit, cat.indicators[ind.plan_indicator], period)
+        if plan is not None:
+            result.targets[PLAN_SOURCE] = plan
+            result.percent_of_target[PLAN_SOURCE] = ratio_percent(ytd, plan)
+    if ind.kind == "flow" and ind.direction == "up" and not ind.derived:
+        result.expected_pace = period.last / 12 * 100
+        annual = {t.source for t in targets.get(ind.code, []) if not t.period.is_term} | {PLAN_SOURCE}
+        for source, percent in result.percent_of_target.items():
+            if source in annual and percent is not None:
+                result.behind_pace[source] = percent < result.expected_pace
+    result.same_period_last_year = data.period_value(unit, ind, last_year)
+    result.percent_vs_last_year = ratio_percent(value, result.same_period_last_year)
+    result.change_vs_last_year = None if result.percent_vs_last_year is None else result.percent_vs_last_year - 100
+    result.ytd_last_year = data.period_ytd(unit, ind, last_year)
+    result.ytd_percent_vs_last_year = ratio_percent(ytd, result.ytd_last_year)
+    result.previous_period = previous.code
+    result.previous_value = data.period_value(unit, ind, previous)
+    result.percent_vs_previous = ratio_percent(value, result.previous_value)
+    result.change_vs_previous = None if result.percent_vs_previous is None else result.percent_vs_previous - 100
+    if children and ind.summable and not ind.derived:
+        result.children_value = _children_total(data, children, ind, period)
+        result.children_ytd = _children_total(data, children, ind, period, ytd=True)
+        if own_value is not None and result.children_value is not None:
+            result.difference_vs_children = own_value - result.children_value
+    return result
+
+
+def _children_total(data: FigureData, children: list[str], ind: Indicator, period: Period, ytd: bool = False):
+    values = [(data.period_ytd if ytd else data.period_value)(child, ind, period) for child in children]
+    return None if any(v is None for v in values) else sum(values)

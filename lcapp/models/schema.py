@@ -1,0 +1,164 @@
+"""Numbered schema migrations. Append new ones; never edit one that has shipped.
+
+Each migration is a list of SQL statements run in one transaction together with the row
+that records it in `schema_migrations`; `PRAGMA user_version` holds the number of the
+last one applied so that a newer database is recognised before anything is touched.
+"""
+
+MIGRATION_1 = [
+    """CREATE TABLE meta (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
+    """CREATE TABLE target_sources (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        short TEXT NOT NULL,
+        phrase TEXT NOT NULL,
+        position INTEGER NOT NULL
+    )""",
+    """CREATE TABLE sectors (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        short TEXT NOT NULL,
+        parent TEXT REFERENCES sectors(code),
+        outline TEXT NOT NULL DEFAULT '',
+        narrative_only INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL
+    )""",
+    """CREATE TABLE indicators (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        sector TEXT NOT NULL REFERENCES sectors(code),
+        parent TEXT REFERENCES indicators(code),
+        kind TEXT NOT NULL CHECK (kind IN ('flow', 'stock', 'rate')),
+        direction TEXT NOT NULL CHECK (direction IN ('up', 'down', 'range')),
+        decimals INTEGER NOT NULL DEFAULT 0,
+        summable INTEGER NOT NULL,
+        entry TEXT NOT NULL CHECK (entry IN ('month', 'ytd')),
+        parts TEXT NOT NULL DEFAULT '' CHECK (parts IN ('', 'complete', 'partial', 'none')),
+        formula TEXT NOT NULL DEFAULT '',
+        measured_by TEXT NOT NULL DEFAULT '',
+        measured_note TEXT NOT NULL DEFAULT '',
+        plan_indicator TEXT NOT NULL DEFAULT '',
+        min_value REAL,
+        max_value REAL,
+        key INTEGER NOT NULL DEFAULT 0,
+        position INTEGER NOT NULL
+    )""",
+    """CREATE TABLE units (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('province', 'city', 'ward', 'commune', 'department')),
+        parent TEXT REFERENCES units(code),
+        valid_from TEXT,
+        valid_to TEXT,
+        reports_for TEXT REFERENCES units(code),
+        sectors TEXT NOT NULL DEFAULT '[]',
+        predecessors TEXT NOT NULL DEFAULT '[]',
+        position INTEGER NOT NULL
+    )""",
+    # One row per indicator x unit x month. month_value / ytd_value / term_value hold what
+    # was entered (the month's own value, the year-to-date, the term-to-date); the core
+    # derives the others. A row with all three NULL is a cleared figure, kept so that a
+    # merge can tell "cleared there" from "never entered".
+    """CREATE TABLE figures (
+        unit TEXT NOT NULL REFERENCES units(code),
+        month INTEGER NOT NULL,
+        indicator TEXT NOT NULL REFERENCES indicators(code),
+        month_value REAL,
+        ytd_value REAL,
+        term_value REAL,
+        status TEXT NOT NULL CHECK (status IN ('estimate', 'official')),
+        comment TEXT NOT NULL DEFAULT '',
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL,
+        reporter TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (unit, month, indicator)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE figure_history (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        month INTEGER NOT NULL,
+        indicator TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        action TEXT NOT NULL,
+        month_value REAL,
+        ytd_value REAL,
+        term_value REAL,
+        status TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL,
+        reporter TEXT NOT NULL,
+        origin TEXT NOT NULL
+    )""",
+    "CREATE INDEX figure_history_key ON figure_history (unit, month, indicator, version)",
+    """CREATE TABLE targets (
+        indicator TEXT NOT NULL REFERENCES indicators(code),
+        period TEXT NOT NULL,
+        source TEXT NOT NULL REFERENCES target_sources(code),
+        value REAL,
+        low REAL,
+        high REAL,
+        cumulative INTEGER NOT NULL DEFAULT 0,
+        note TEXT NOT NULL DEFAULT '',
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (indicator, period, source),
+        CHECK ((value IS NOT NULL AND low IS NULL AND high IS NULL)
+            OR (value IS NULL AND low IS NOT NULL AND high IS NOT NULL AND low <= high)
+            OR (value IS NULL AND low IS NULL AND high IS NULL))
+    )""",
+    """CREATE TABLE target_history (
+        id INTEGER PRIMARY KEY,
+        indicator TEXT NOT NULL,
+        period TEXT NOT NULL,
+        source TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        value REAL,
+        low REAL,
+        high REAL,
+        cumulative INTEGER NOT NULL,
+        note TEXT NOT NULL,
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL
+    )""",
+    # Narrative text per unit x period x part of the report (a sector code, or one of the
+    # report's own parts such as the assessment and the next tasks).
+    """CREATE TABLE narratives (
+        unit TEXT NOT NULL REFERENCES units(code),
+        period TEXT NOT NULL,
+        part TEXT NOT NULL,
+        text TEXT NOT NULL,
+        edited_by TEXT NOT NULL,
+        edited_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (unit, period, part)
+    )""",
+    """CREATE TABLE narrative_history (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        period TEXT NOT NULL,
+        part TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        edited_by TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+]
+
+# (number, name, statements), in order. The number is the position in this list.
+MIGRATIONS = [
+    (1, "initial schema", MIGRATION_1),
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

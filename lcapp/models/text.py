@@ -1,0 +1,24 @@
+"""Text normalisation: every string entering the core is NFC (Windows IMEs send decomposed accents)."""
+
+import unicodedata
+
+from .errors import InputError
+
+
+def nfc(text: str | None) -> str | None:
+    """Return `text` in Unicode NFC with surrounding whitespace removed; None stays None."""
+    if text is None:
+        return None
+    return unicodedata.normalize("NFC", str(text)).strip()
+
+
+def clean_text(text: str | None, *, field: str = "văn bản", multiline: bool = True) -> str | None:
+    """NFC-normalise `text` and refuse control characters (tab and newlines allowed where multiline)."""
+    text = nfc(text)
+    if text is None:
+        return None
+    allowed = {"\n", "\t", "\r"} if multiline else set()
+    for ch in text:
+        if unicodedata.category(ch) == "Cc" and ch not in allowed:
+            raise InputError(f"{field.capitalize()} chứa ký tự điều khiển không hợp lệ (mã {ord(ch)}).")
+    return text
