@@ -40,6 +40,7 @@ class IndicatorProgress:
     comments: list[str]
     targets: dict = field(default_factory=dict)
     target_notes: dict = field(default_factory=dict)
+    target_periods: dict = field(default_factory=dict)  # source -> "2024" or a term "2021-2025"
     percent_of_target: dict = field(default_factory=dict)
     range_position: dict = field(default_factory=dict)
     measured_by: str | None = None
@@ -151,6 +152,7 @@ def _one(data: FigureData, cat: Catalogue, unit: str, children: list[str], ind: 
             quantity = measured_ytd
         result.targets[target.source] = target.as_json()
         result.target_notes[target.source] = target.note
+        result.target_periods[target.source] = target.period.code
         percent, position = percent_of_target(quantity, target, ind.direction)
         result.percent_of_target[target.source] = percent
         if position:
@@ -159,6 +161,7 @@ def _one(data: FigureData, cat: Catalogue, unit: str, children: list[str], ind: 
         plan = data.period_ytd(unit, cat.indicators[ind.plan_indicator], period)
         if plan is not None:
             result.targets[PLAN_SOURCE] = plan
+            result.target_periods[PLAN_SOURCE] = str(period.year)
             result.percent_of_target[PLAN_SOURCE] = ratio_percent(ytd, plan)
     if ind.kind == "flow" and ind.direction == "up" and not ind.derived:
         result.expected_pace = period.last / 12 * 100
