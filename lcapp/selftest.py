@@ -1,0 +1,106 @@
+"""`LCApp --self-test`: prove that an installation works, one line per step, exit 0 or 1.
+
+Runs in a temporary folder (the user's data is never touched): creates a database, loads
+the demo figures, computes progress and checks, and runs every export the program has,
+checking each result. The lines also go to self-test.txt in the log folder, because a
+windowed Windows program has no console to print to.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import Callable
+
+from . import __version__
+
+Step = tuple[str, Callable[[dict], str]]
+
+
+def _database(ctx: dict) -> str:
+    from .models.setup import create_database
+    ctx["store"] = create_database(ctx["dir"] / "self-test.sqlite")
+    return str(ctx["dir"] / "self-test.sqlite")
+
+
+def _demo(ctx: dict) -> str:
+    from .models.demo import load_demo
+    counts = load_demo(ctx["store"])
+    if counts["figures"] < 100:
+        raise AssertionError(f"chỉ nạp được {counts['figures']} số liệu")
+    return f"{counts['figures']} số liệu, {counts['targets']} kế hoạch"
+
+
+def _progress(ctx: dict) -> str:
+    from .models.numbers import format_percent
+    from .models.progress import progress
+    rows = {r.indicator: r for r in progress(ctx["store"], "tp_lai_chau", "202405")}
+    percent = format_percent(rows["tm_ban_le"].percent_of_target["tinh"])
+    if percent != "43":
+        raise AssertionError(f"bán lẻ tháng 5/2024 đạt {percent}% thay vì 43%")
+    return "tổng mức bán lẻ tháng 5/2024 đạt 43% kế hoạch"
+
+
+def _checks(ctx: dict) -> str:
+    from .models.checks import run_checks
+    findings = run_checks(ctx["store"], "tp_lai_chau", "202405")
+    return f"{len(findings)} phát hiện"
+
+
+def _interchange(ctx: dict) -> str:
+    from .export.interchange import export_dhis2
+    text = export_dhis2(ctx["store"])
+    path = ctx["dir"] / "dulieu.json"
+    path.write_text(text, encoding="utf-8")
+    if '"tm_ban_le"' not in text:
+        raise AssertionError("tệp DHIS2 thiếu số liệu")
+    return f"{path.name}, {path.stat().st_size // 1024} KB"
+
+
+STEPS: list[Step] = [
+    ("Tạo cơ sở dữ liệu tạm", _database),
+    ("Nạp dữ liệu mẫu", _demo),
+    ("Tính tiến độ", _progress),
+    ("Kiểm tra số liệu", _checks),
+    ("Xuất dữ liệu DHIS2", _interchange),
+]
+
+
+def run_self_test(steps: list[Step] | None = None, log_path: Path | None = None) -> int:
+    """Run the steps; print one line each ("[OK] ..." or "[LỖI] ..."); return 0 or 1."""
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        if sys.stdout is not None:
+            print(line, flush=True)
+
+    say(f"LCApp {__version__} - tự kiểm tra")
+    failed = 0
+    with tempfile.TemporaryDirectory(prefix="lcapp-selftest-") as folder:
+        ctx: dict = {"dir": Path(folder)}
+        for label, step in steps or STEPS:
+            start = time.perf_counter()
+            try:
+                detail = step(ctx)
+                say(f"[OK] {label}: {detail} ({(time.perf_counter() - start) * 1000:.0f} ms)")
+            except Exception as error:  # a self-test reports every failure, whatever it is
+                failed += 1
+                say(f"[LỖI] {label}: {error}")
+                for line in traceback.format_exc().splitlines()[-3:]:
+                    say(f"      {line}")
+        if "store" in ctx:
+            ctx["store"].close()
+    say("Kết quả: đạt" if not failed else f"Kết quả: {failed} bước lỗi")
+    if log_path is None:
+        from .app_log import log_dir
+        log_path = log_dir() / "self-test.txt"
+    try:
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        log_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    except OSError:
+        pass
+    return 1 if failed else 0
