@@ -59,8 +59,7 @@ class FigureData:
         cache_key = (unit, key)
         if cache_key not in self._children_cache:
             period = period_of_month_key(key)
-            self._children_cache[cache_key] = [u.code for u in self.org.children(unit, period)
-                                               if u.code in self.units or not self.units]
+            self._children_cache[cache_key] = [u.code for u in self.org.children(unit, period)]
         return self._children_cache[cache_key]
 
     # -- month-level quantities ----------------------------------------------------------
