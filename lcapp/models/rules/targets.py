@@ -22,12 +22,23 @@ def below_minimum(inp: CheckInput) -> Iterator[Finding]:
         if ind.derived:
             continue
         minimum = ind.min_value if ind.min_value is not None else 0.0
-        for label, value in (("số kỳ này", row.value), ("lũy kế", row.ytd)):
+        quantities = [("số kỳ này", row.value), ("lũy kế", row.ytd)]
+        if _month_from_ytd(inp, ind):
+            quantities = quantities[1:]  # a negative month from a falling ytd: `ytd_decreased` says it
+        for label, value in quantities:
             if value is not None and value < minimum:
                 yield inp.finding("error", "below_minimum", ind,
                                   f"{ind.name}: {label} {shown(ind, value)} nhỏ hơn mức tối thiểu "
                                   f"{shown(ind, minimum)}.", value=value, minimum=minimum)
                 break
+
+
+def _month_from_ytd(inp: CheckInput, ind) -> bool:
+    """A flow whose month figure was not entered but derived from year-to-dates."""
+    if inp.own is None or not ind.is_flow or not inp.period.is_month:
+        return False
+    stored = inp.own.rows.get((inp.unit, ind.code, inp.period.end_key))
+    return stored is not None and stored[3] is None and stored[4] is not None
 
 
 def _annual(row, source: str) -> bool:
