@@ -228,6 +228,8 @@ def cmd_settings(args) -> None:
         raise InputError(f"Không có thiết lập “{args.key}” (xem danh sách bằng “settings”).")
     old = store.setting(args.key)
     value = json.loads(args.value) if isinstance(old, list) else args.value
+    if isinstance(old, (int, float)) and not isinstance(old, bool):
+        value = parse_number(args.value)
     if args.key == "reporting_unit":
         organisation(store).unit(value)
     with store.write() as conn:

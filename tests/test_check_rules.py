@@ -178,7 +178,7 @@ def history(store, indicator, until="202405", months=18, base=1000.0):
         m = month - n
         y = year + (m - 1) // 12
         m = (m - 1) % 12 + 1
-        put(store, f"{y}{m:02d}", indicator, base + (n % 5) * 20 - 40)
+        put(store, f"{y}{m:02d}", indicator, base * (1 + ((n % 5) - 2) * 0.02) if base >= 100 else base + n % 3 - 1)
 
 
 def test_a_value_far_from_its_history_is_flagged(mini):
@@ -310,3 +310,29 @@ def test_an_unknown_rule_in_checks_off_is_refused_and_nothing_changes(mini):
     with pytest.raises(InputError, match="không phải quy tắc có sẵn"):
         reload_with(mini, lambda d: indicator_entry(d, "khach").update(checks_off=["behind_schedule"]))
     assert table_rows(mini) == before
+
+
+def test_a_catalogue_rule_with_a_figure_missing_says_nothing(mini):
+    reload_with(mini, lambda d: d.setdefault("rule", []).append(dict(RULE)))
+    put(mini, "202406", "don_xong", 11)
+    assert "don_xong_toi_da" not in found(mini, "202406", "don_xong")
+
+
+def test_the_bundled_catalogue_has_rules_and_switches(store):
+    put(store, "202406", "gd_so_truong", 20)
+    put(store, "202406", "gd_truong_chuan", 21)
+    assert found(store, "202406", "gd_truong_chuan")["gd_truong_chuan_toi_da"].severity == "error"
+    put(store, "202406", "gd_truong_chuan", 18)
+    assert "gd_truong_chuan_toi_da" not in found(store, "202406", "gd_truong_chuan")
+    for period in ("202405", "202406"):  # carry-over revenue is booked once a year
+        put(store, period, "ns_thu_chuyen_nguon", 43344, basis="ytd")
+    assert "copied_value" not in found(store, "202406", "ns_thu_chuyen_nguon")
+
+
+def test_small_counts_swinging_tenfold_are_no_unit_slip(mini):
+    history(mini, "don_nhan", base=3)  # 2 to 4 a month
+    put(mini, "202406", "don_nhan", 30)
+    assert "unit_slip" not in found(mini, "202406", "don_nhan")
+    history(mini, "ban_le", base=30)  # 29 to 31 tỷ đồng a month (decimals matter less than size)
+    put(mini, "202406", "ban_le", 300)
+    assert "unit_slip" in found(mini, "202406", "ban_le")

@@ -152,3 +152,14 @@ def test_the_seeds_real_slips_are_flagged(demo):
     assert industry["parts_sum"].values["total"] == pytest.approx(53.2)
     tourists = {f.rule: f for f in run_checks(demo, CITY, "202412", today=TODAY) if f.indicator == "tm_khach_du_lich"}
     assert tourists["term_behind_pace"].values["term_to_date"] == 647600
+
+
+def test_the_check_settings_can_be_changed_from_the_command_line(db, capsys):
+    assert run(capsys, "--db", db, "target", "tm_ban_le", "2024", "tinh", "6.000")[0] == 0
+    assert run(capsys, "--db", db, "enter", CITY, "202405", "tm_ban_le", "2.100", "--ytd")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "check", CITY, "202405", "--json")  # 35% against 41,7%
+    assert "behind_pace" in {f["rule"] for f in json.loads(out)}
+    assert run(capsys, "--db", db, "settings", "check_pace_tolerance", "7,5")[0] == 0
+    assert json.loads(run(capsys, "--db", db, "settings", "check_pace_tolerance")[1]) == 7.5
+    code, out, _ = run(capsys, "--db", db, "check", CITY, "202405", "--json")
+    assert "behind_pace" not in {f["rule"] for f in json.loads(out)}

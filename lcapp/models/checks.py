@@ -39,7 +39,7 @@ def gather(store: Store, unit: str, period: Period | str, today: date | None = N
     cat, org = catalogue(store), organisation(store)
     figure_unit, reporter = org.figure_unit(unit, period)
     rows = progress(store, reporter.code, period)
-    settings = {key: store.setting(key, default) for key, default in DEFAULT_SETTINGS.items()}
+    settings = {key: _number(store.setting(key, default), default) for key, default in DEFAULT_SETTINGS.items()}
     own = FigureData(store, cat, org, [figure_unit.code])
     earliest = add_months(period.end_key, -int(settings["check_history_months"]))
     first_year = min(period.year - int(settings["check_history_years"]), split_month_key(earliest)[0])
@@ -48,6 +48,13 @@ def gather(store: Store, unit: str, period: Period | str, today: date | None = N
     own.load_until(period.end_key)
     return CheckInput(cat, org, period, figure_unit.code, reporter.code, rows, own, targets_for_year(store, period.year),
                       settings, today or date.today())
+
+
+def _number(value, default: float) -> float:
+    """A setting as a number; the default when it is not one (set by hand in the file)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return value
+    return default
 
 
 def check_input(inp: CheckInput) -> list[Finding]:

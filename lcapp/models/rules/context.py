@@ -19,7 +19,7 @@ DEFAULT_SETTINGS = {
     "check_pace_tolerance": 5.0,  # percentage points a flow may lag the pace m/12 before it is flagged
     "check_ceiling_percent": 150.0,  # above this share of an annual target a figure is implausible
     "check_history_months": 24,  # months of history the outlier test looks at
-    "check_history_years": 5,  # earlier years whose same month the outlier test looks at
+    "check_history_years": 4,  # earlier years whose same month the outlier test looks at
 }
 
 

@@ -3,7 +3,7 @@ unit slip (×10, ×1000 or their inverse: triệu typed for tỷ), a flow copied
 
 The outlier test is the modified z-score of Iglewicz and Hoaglin, 0,6745·(x − median)/MAD,
 flagged above 3,5: on the last months (24 by default, at least 6 needed) and, where there
-are at least 3 of them, on the same month of earlier years, so a seasonal month (Tết) is
+are at least 3 of them, on the same month of earlier years (4 by default), so a seasonal month (Tết) is
 not flagged for being seasonal.
 """
 
@@ -20,7 +20,8 @@ from .context import CheckInput, shown
 Z_LIMIT = 3.5
 MIN_RECENT, MIN_SEASONAL = 6, 3
 SLIP_FACTORS = (10.0, 1000.0)  # a decimal place slipped; triệu typed for tỷ (or back)
-SLIP_BAND = 1.4  # how far from the exact factor a ratio may be and still look like a slip
+SLIP_BAND = 1.4
+SMALL_COUNT = 10  # counts this small swing tenfold without any slip  # how far from the exact factor a ratio may be and still look like a slip
 
 
 def modified_z(value: float, sample: list[float]) -> float | None:
@@ -73,6 +74,8 @@ def history_rules(inp: CheckInput) -> Iterator[Finding]:
             else recent[:1]
         reference = median(sample)
         factor = slip_factor(value, reference)
+        if factor is not None and ind.decimals == 0 and min(value, reference) < SMALL_COUNT:
+            factor = None  # 3 prizes one month and 27 the next is no slip of unit
         if factor is not None:
             times = f"gấp {format_number(factor)} lần" if factor > 1 else f"bằng 1/{format_number(1 / factor)}"
             yield inp.finding(
