@@ -336,3 +336,12 @@ def test_small_counts_swinging_tenfold_are_no_unit_slip(mini):
     history(mini, "ban_le", base=30)  # 29 to 31 tỷ đồng a month (decimals matter less than size)
     put(mini, "202406", "ban_le", 300)
     assert "unit_slip" in found(mini, "202406", "ban_le")
+
+
+def test_parts_of_a_term_to_date_are_checked_too(mini):
+    put(mini, "202406", "ban_le", 3000, basis="term")
+    put(mini, "202406", "ban_le_hang_hoa", 3100, basis="term")
+    finding = found(mini, "202406", "ban_le")["parts_sum"]
+    assert finding.values["quantity"] == "term" and "lũy kế giai đoạn" in finding.message
+    put(mini, "202406", "ban_le_hang_hoa", 2900, basis="term")
+    assert "parts_sum" not in found(mini, "202406", "ban_le")

@@ -25,8 +25,8 @@ from .rules.context import DEFAULT_SETTINGS, CheckInput
 from .store import Store
 from .targets import targets_for_year
 
-__all__ = ["Finding", "SEVERITIES", "SEVERITY_LABELS", "summary_text", "run_checks", "check_input",
-           "check_progress", "gather"]
+__all__ = ["SEVERITIES", "SEVERITY_LABELS", "Finding", "check_input", "check_progress", "gather", "run_checks",
+           "summary_text"]
 
 RULES = targets.RULES + arithmetic.RULES + history.RULES + completeness.RULES + [evaluate_rules]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..findings import SEVERITIES, Finding
 from ..numbers import format_number
@@ -52,6 +52,15 @@ def _worst(findings: list[Finding]) -> Iterator[Finding]:
         yield min(findings, key=lambda f: SEVERITIES.index(f.severity))
 
 
+def _quantity(inp: CheckInput, code: str, attribute: str) -> float | None:
+    """The period's value or year-to-date (from progress), or the term-to-date as entered."""
+    if attribute == "term":
+        stored = inp.own.rows.get((inp.unit, code, inp.period.end_key))
+        return None if stored is None else stored[TERM_COLUMN]
+    row = inp.by_code.get(code)
+    return None if row is None else getattr(row, attribute)
+
+
 def parts_sum(inp: CheckInput) -> Iterator[Finding]:
     """A parent is at least the sum of its "trong đó" parts, and equal to it when the catalogue
     says the parts are complete. A gap no larger than the rounding of the figures shown (or
@@ -62,11 +71,12 @@ def parts_sum(inp: CheckInput) -> Iterator[Finding]:
         if parent.parts == "none" or row is None:
             continue
         complete = parent.parts == "complete"
-        quantities = [("value", "số kỳ này")] + ([("ytd", "lũy kế")] if parent.is_flow else [])
+        quantities = [("value", "số kỳ này")] + ([("ytd", "lũy kế"), ("term", "lũy kế giai đoạn")]
+                                                 if parent.is_flow else [])
         candidates = []
         for attribute, label in quantities:
-            total = getattr(row, attribute)
-            values = [getattr(inp.by_code[c], attribute) if c in inp.by_code else None for c in part_codes]
+            total = _quantity(inp, parent_code, attribute)
+            values = [_quantity(inp, c, attribute) for c in part_codes]
             present = [v for v in values if v is not None]
             if total is None or not present:
                 continue

@@ -16,8 +16,8 @@ Expressions are parsed by `formulas.parse_formula`, so a catalogue can never run
 from __future__ import annotations
 
 import operator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from ..errors import InputError
 from ..findings import Finding

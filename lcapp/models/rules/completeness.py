@@ -3,7 +3,7 @@ still not replaced by official figures after the next period's cut-off has passe
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..findings import Finding
 from ..periods import add_months, month_key, period_of_month_key

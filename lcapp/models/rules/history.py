@@ -9,8 +9,8 @@ not flagged for being seasonal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from statistics import median
-from typing import Iterator
 
 from ..findings import Finding
 from ..numbers import format_number
@@ -50,7 +50,10 @@ def slip_factor(value: float, reference: float) -> float | None:
 
 def _series(inp: CheckInput, ind) -> tuple[float | None, list[float], list[float]]:
     key = inp.period.end_key
-    value_of = lambda k: inp.own.month_value(inp.unit, ind, k, children=False)  # noqa: E731
+
+    def value_of(k: int) -> float | None:
+        return inp.own.month_value(inp.unit, ind, k, children=False)
+
     months = int(inp.setting("check_history_months"))
     years = int(inp.setting("check_history_years"))
     recent = [v for k in (add_months(key, -n) for n in range(1, months + 1)) if (v := value_of(k)) is not None]

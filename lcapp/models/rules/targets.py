@@ -3,7 +3,7 @@ levels that miss a less-is-better or range target (read the right way round by `
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from ..findings import Finding
 from ..numbers import format_number, format_percent
