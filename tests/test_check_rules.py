@@ -5,12 +5,13 @@ from datetime import date
 
 import pytest
 
-from lcapp.models.catalogue import load_catalogue
-from lcapp.models.checks import run_checks
+from lcapp.models.catalogue import catalogue, load_catalogue
+from lcapp.models.checks import check_progress, run_checks
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.organisation import organisation
 from lcapp.models.periods import parse_period
+from lcapp.models.progress import progress
 from lcapp.models.store import set_settings
 from lcapp.models.targets import set_target
 from tests.conftest import MINI_CATALOGUE, table_rows
@@ -345,3 +346,21 @@ def test_parts_of_a_term_to_date_are_checked_too(mini):
     assert finding.values["quantity"] == "term" and "lũy kế giai đoạn" in finding.message
     put(mini, "202406", "ban_le_hang_hoa", 2900, basis="term")
     assert "parts_sum" not in found(mini, "202406", "ban_le")
+
+
+def test_check_progress_keeps_working_on_progress_rows_alone(mini):
+    put(mini, "202406", "khach", 50000, basis="ytd")
+    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    period = parse_period("202406")
+    rules = {f.rule for f in check_progress(catalogue(mini), period, progress(mini, CITY, period))}
+    assert rules == {"behind_pace"}
+
+
+def test_a_department_checks_the_indicators_of_its_sectors(store):
+    put(store, "202404", "ns_thu_nsdp", 2010, basis="ytd")
+    put(store, "202405", "ns_thu_nsdp", 1931, basis="ytd")
+    department = run_checks(store, "tp_tckh", "202405")
+    assert {f.indicator for f in department if f.rule == "ytd_decreased"} == {"ns_thu_nsdp"}
+    assert {f.unit for f in department} == {CITY}
+    sectors = set(organisation(store).unit("tp_tckh").sectors)
+    assert {catalogue(store).indicators[f.indicator].sector for f in department} <= sectors
