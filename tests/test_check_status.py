@@ -6,12 +6,15 @@ from datetime import date
 import pytest
 
 from lcapp.cli import main
+from lcapp.models import schema
+from lcapp.models.catalogue import catalogue
 from lcapp.models.check_status import acknowledge, complete_period, completion
 from lcapp.models.checks import run_checks, summary_text
 from lcapp.models.demo import load_demo
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.findings import Finding
+from lcapp.models.store import Store
 from tests.conftest import file_digest, table_rows
 
 CITY = "tp_lai_chau"
@@ -163,3 +166,23 @@ def test_the_check_settings_can_be_changed_from_the_command_line(db, capsys):
     assert json.loads(run(capsys, "--db", db, "settings", "check_pace_tolerance")[1]) == 7.5
     out = run(capsys, "--db", db, "check", CITY, "202405", "--json")[1]
     assert "behind_pace" not in {f["rule"] for f in json.loads(out)}
+
+
+def test_a_database_from_before_the_checks_is_upgraded(tmp_path, monkeypatch):
+    path = tmp_path / "old.sqlite"
+    checks_migration = next(n for n, name, _ in schema.MIGRATIONS if name.startswith("figure checks"))
+    with monkeypatch.context() as patch:
+        patch.setattr("lcapp.models.store.MIGRATIONS", schema.MIGRATIONS[:checks_migration - 1])
+        patch.setattr("lcapp.models.store.SCHEMA_VERSION", checks_migration - 1)
+        old = Store(path, create=True)
+        with old.write() as conn:
+            conn.execute("INSERT INTO target_sources VALUES ('tinh', 'KH tỉnh', 'KH', 'kế hoạch tỉnh', 0)")
+            conn.execute("INSERT INTO sectors VALUES ('y_te', 'Y tế', 'Y tế', NULL, '', 0, 0)")
+            conn.execute("INSERT INTO indicators (code, name, unit, sector, kind, direction, summable, entry, position)"
+                         " VALUES ('kham', 'Lượt khám', 'lượt', 'y_te', 'flow', 'up', 1, 'month', 0)")
+        old.close()
+    store = Store(path)
+    assert catalogue(store).indicators["kham"].checks_off == ()
+    assert catalogue(store).rules == []
+    assert store.query("SELECT count(*) AS n FROM check_explanations")[0]["n"] == 0
+    store.close()
