@@ -364,3 +364,11 @@ def test_a_department_checks_the_indicators_of_its_sectors(store):
     assert {f.unit for f in department} == {CITY}
     sectors = set(organisation(store).unit("tp_tckh").sectors)
     assert {catalogue(store).indicators[f.indicator].sector for f in department} <= sectors
+
+
+def test_a_unit_slip_against_the_same_month_last_year_when_there_is_no_other_history(mini):
+    put(mini, "202306", "ban_le", 100)
+    put(mini, "202406", "ban_le", 1000)
+    assert found(mini, "202406", "ban_le")["unit_slip"].values["reference"] == 100
+    put(mini, "202406", "ban_le", 130)
+    assert found(mini, "202406", "ban_le").keys().isdisjoint({"unit_slip", "history_outlier"})

@@ -73,8 +73,12 @@ def history_rules(inp: CheckInput) -> Iterator[Finding]:
         value, recent, seasonal = _series(inp, ind)
         if value is None or not (recent or seasonal):
             continue
-        sample = recent[:12] if len(recent) >= MIN_SEASONAL else seasonal if len(seasonal) >= MIN_SEASONAL \
-            else recent[:1]
+        if len(recent) >= MIN_SEASONAL:
+            sample = recent[:12]
+        elif len(seasonal) >= MIN_SEASONAL:
+            sample = seasonal
+        else:  # little history: last month, or else the same month last year
+            sample = (recent or seasonal)[:1]
         reference = median(sample)
         factor = slip_factor(value, reference)
         if factor is not None and ind.decimals == 0 and min(value, reference) < SMALL_COUNT:
