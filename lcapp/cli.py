@@ -25,7 +25,7 @@ from .models.store import Store, set_settings
 from .models.targets import all_targets, parse_target_value, set_target
 from .paths import default_database
 
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
+EXIT_OK, EXIT_OPEN_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
 
 _ARGPARSE_WORDS = [
     ("the following arguments are required", "thiếu tham số"),
@@ -228,6 +228,8 @@ def cmd_settings(args) -> None:
         raise InputError(f"Không có thiết lập “{args.key}” (xem danh sách bằng “settings”).")
     old = store.setting(args.key)
     value = json.loads(args.value) if isinstance(old, list) else args.value
+    if isinstance(old, (int, float)) and not isinstance(old, bool):
+        value = parse_number(args.value)
     if args.key == "reporting_unit":
         organisation(store).unit(value)
     with store.write() as conn:
@@ -247,6 +249,36 @@ def cmd_narrative(args) -> None:
         return
     changed = set_narrative(store, args.unit, args.period, args.part, args.text)
     print("Đã lưu nội dung." if changed else "Không thay đổi.")
+
+
+def cmd_check(args) -> int:
+    from .models.checks import SEVERITY_LABELS, run_checks, summary_text
+    from .models.findings import STATUS_LABELS as FINDING_STATUS_LABELS
+
+    store = _open(args)
+    findings = run_checks(store, args.unit, args.period)
+    if args.json:
+        _json([f.as_json() for f in findings])
+    else:
+        period = parse_period(args.period)
+        print(f"Kiểm tra số liệu {organisation(store).unit(args.unit).name}, {period.label}: {summary_text(findings)}.")
+        for f in findings:
+            explained = f" [{FINDING_STATUS_LABELS[f.status]}: {f.explanation}]" if f.status == "explained" else ""
+            print(f"- {SEVERITY_LABELS[f.severity]} ({f.rule} / {f.indicator}): {f.message}{explained}")
+    return EXIT_OPEN_ERRORS if any(f.is_open_error for f in findings) else EXIT_OK
+
+
+def cmd_acknowledge(args) -> None:
+    from .models.check_status import acknowledge
+    finding = acknowledge(_open(args), args.unit, args.period, args.rule, args.indicator, args.reason)
+    print(f"Đã ghi giải trình ({finding.acknowledged_by}, {finding.acknowledged_at}): {finding.message}")
+
+
+def cmd_complete(args) -> None:
+    from .models.check_status import complete_period
+    from .models.checks import summary_text
+    findings = complete_period(_open(args), args.unit, args.period)
+    print(f"Đã đánh dấu hoàn thành {parse_period(args.period).label}: {summary_text(findings)}.")
 
 
 # -- parser -----------------------------------------------------------------------------
@@ -313,6 +345,18 @@ def build_parser() -> Parser:
     p.add_argument("period")
     p.add_argument("part", nargs="?")
     p.add_argument("--set", dest="text")
+    p = command("check", cmd_check, "kiểm tra số liệu của một đơn vị trong một kỳ "
+                "(mã thoát 1 khi còn lỗi chưa giải trình)")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--json", action="store_true")
+    p = command("acknowledge", cmd_acknowledge, "giải trình một phát hiện của lệnh check (ai, khi nào, vì sao)")
+    for name in ("unit", "period", "rule", "indicator"):
+        p.add_argument(name)
+    p.add_argument("--reason", required=True, help="lý do, lời giải trình")
+    p = command("complete", cmd_complete, "đánh dấu hoàn thành kỳ báo cáo (bị từ chối khi còn lỗi chưa giải trình)")
+    p.add_argument("unit")
+    p.add_argument("period")
     return parser
 
 
@@ -331,8 +375,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.db is None:
         args.db = default_database()
     args.opened = []
+    result = None
     try:
-        args.handler(args)
+        result = args.handler(args)
     except (InputError, DatabaseError) as error:
         print(f"lỗi: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -341,4 +386,4 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for store in args.opened:
             store.close()
-    return EXIT_OK
+    return result if isinstance(result, int) else EXIT_OK

@@ -7,12 +7,14 @@ removed only when no figure or target uses them. `catalogue(store)` reads it bac
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError
 from .formulas import Formula, parse_formula
+from .rules.catalogue_rules import CatalogueRule, validate_checks_off, validate_rules
 from .store import Store
 from .text import nfc
 
@@ -66,6 +68,7 @@ class Indicator:
     max_value: float | None
     key: bool
     position: int
+    checks_off: tuple[str, ...] = ()  # built-in check rules switched off for this indicator
 
     @property
     def derived(self) -> bool:
@@ -84,6 +87,7 @@ class Catalogue:
     formulas: dict[str, Formula] = field(default_factory=dict)
     children: dict[str, list[str]] = field(default_factory=dict)
     derived_order: list[str] = field(default_factory=list)
+    rules: list[CatalogueRule] = field(default_factory=list)
 
     def indicator(self, code: str) -> Indicator:
         code = nfc(code) or ""
@@ -117,8 +121,8 @@ def _as_bool(value, default: bool = False) -> bool:
     return default if value is None else bool(value)
 
 
-def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict]]:
-    """Check a catalogue read from TOML and return its rows (sources, sectors, indicators)."""
+def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict], list[dict]]:
+    """Check a catalogue read from TOML and return its rows (sources, sectors, indicators, rules)."""
     sources, sectors, indicators = [], [], []
     for position, raw in enumerate(data.get("source", [])):
         code = nfc(raw.get("code", ""))
@@ -175,7 +179,7 @@ def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict]]:
             "parts": parts, "formula": nfc(raw.get("formula", "")), "measured_by": nfc(raw.get("measured_by", "")),
             "measured_note": nfc(raw.get("measured_note", "")), "plan_indicator": nfc(raw.get("plan_indicator", "")),
             "min_value": raw.get("min"), "max_value": raw.get("max"), "key": int(_as_bool(raw.get("key"))),
-            "position": position,
+            "position": position, "checks_off": json.dumps(validate_checks_off(raw.get("checks_off"), where)),
         })
     for row in indicators:
         where = f"Chỉ tiêu “{row['code']}”"
@@ -187,7 +191,7 @@ def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict]]:
             if row[link] and row[link] not in codes:
                 raise InputError(f"{where}: {link} = “{row[link]}” không có trong danh mục.")
     _derived_order({r["code"]: r["formula"] for r in indicators if r["formula"]})
-    return sources, sectors, indicators
+    return sources, sectors, indicators, validate_rules(data.get("rule", []), codes)
 
 
 def _derived_order(formulas: dict[str, str]) -> list[str]:
@@ -224,7 +228,7 @@ def read_catalogue_file(path: str | Path) -> dict:
 
 def load_catalogue(store: Store, data: dict) -> dict[str, int]:
     """Write a validated catalogue into the database in one transaction; return counts."""
-    sources, sectors, indicators = _validate(data)
+    sources, sectors, indicators, rules = _validate(data)
     if not sources or not sectors or not indicators:
         raise InputError("Danh mục phải có ít nhất một nguồn kế hoạch, một lĩnh vực và một chỉ tiêu.")
     with store.write() as conn:
@@ -236,6 +240,9 @@ def load_catalogue(store: Store, data: dict) -> dict[str, int]:
         _remove_missing(conn, "sectors", {r["code"] for r in sectors}, [], "lĩnh vực")
         _remove_missing(conn, "target_sources", {r["code"] for r in sources}, [("targets", "source")],
                         "nguồn kế hoạch")
+        conn.execute("DELETE FROM check_rules")  # nothing refers to a rule's row: replace them all
+        if rules:
+            _upsert(conn, "check_rules", rules)
     return {"sources": len(sources), "sectors": len(sectors), "indicators": len(indicators)}
 
 
@@ -272,6 +279,7 @@ def _read(store: Store) -> Catalogue:
     indicators = {}
     for r in store.query("SELECT * FROM indicators ORDER BY position"):
         r["summable"], r["key"] = bool(r["summable"]), bool(r["key"])
+        r["checks_off"] = tuple(json.loads(r["checks_off"]))
         indicators[r["code"]] = Indicator(**r)
     children: dict[str, list[str]] = {}
     for ind in indicators.values():
@@ -279,4 +287,5 @@ def _read(store: Store) -> Catalogue:
             children.setdefault(ind.parent, []).append(ind.code)
     formulas = {code: parse_formula(ind.formula) for code, ind in indicators.items() if ind.formula}
     order = _derived_order({code: f.text for code, f in formulas.items()})
-    return Catalogue(sources, sectors, indicators, formulas, children, order)
+    rules = [CatalogueRule(**r) for r in store.query("SELECT * FROM check_rules ORDER BY position")]
+    return Catalogue(sources, sectors, indicators, formulas, children, order, rules)

@@ -1,100 +1,94 @@
-"""Checks of the figures: pure functions over a unit's progress that return findings.
+"""Checks of the figures: pure functions over one unit's data for a period, returning findings.
 
-A finding has a severity (error = lỗi, must be fixed or explained before the period is
-complete; warning = cảnh báo; note = lưu ý), the rule that raised it, the indicator, unit
-and period, a Vietnamese message with the numbers in it, and the numbers themselves. The UI
-and the command line only show findings; nothing here writes.
+`run_checks(store, unit, period)` reads what the rules need once (`gather`), runs every rule
+(`check_input`, pure), drops the built-in rules an indicator switched off in the catalogue
+(`checks_off`), and marks the findings that were explained (`check_status`). The UI and the
+command line only show findings; nothing here writes.
 
-The rules here are the first ones the program needs while entering figures: a negative
-figure, a target already passed by far, a flow behind the pace expected by this month.
+Rule families, one module each under `rules/`: targets, arithmetic, history, completeness,
+and the rules written in the catalogue (`[[rule]]`).
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from datetime import date
 
 from .catalogue import Catalogue, catalogue
-from .numbers import format_number, format_percent, with_unit
-from .periods import Period, parse_period
-from .progress import PLAN_SOURCE, IndicatorProgress, progress
+from .figure_data import FigureData
+from .findings import SEVERITIES, SEVERITY_LABELS, Finding, summary_text
+from .organisation import organisation
+from .periods import Period, add_months, month_key, parse_period, split_month_key
+from .progress import IndicatorProgress, progress
+from .rules import arithmetic, completeness, history, targets
+from .rules.catalogue_rules import evaluate_rules
+from .rules.context import DEFAULT_SETTINGS, CheckInput
 from .store import Store
+from .targets import targets_for_year
 
-SEVERITIES = ("error", "warning", "note")
-SEVERITY_LABELS = {"error": "lỗi", "warning": "cảnh báo", "note": "lưu ý"}
+__all__ = ["SEVERITIES", "SEVERITY_LABELS", "Finding", "check_input", "check_progress", "gather", "run_checks",
+           "summary_text"]
 
-CEILING_PERCENT = 150.0  # above this share of an annual target a figure is implausible
-PACE_TOLERANCE = 5.0  # percentage points a flow may lag the pace m/12 before it is flagged
+# Defaults, kept under their old names; a database's settings override them.
+CEILING_PERCENT = DEFAULT_SETTINGS["check_ceiling_percent"]
+PACE_TOLERANCE = DEFAULT_SETTINGS["check_pace_tolerance"]
 
-
-@dataclass
-class Finding:
-    severity: str
-    rule: str
-    indicator: str
-    unit: str
-    period: str
-    message: str
-    values: dict = field(default_factory=dict)
-
-    def as_json(self) -> dict:
-        return asdict(self)
+RULES = targets.RULES + arithmetic.RULES + history.RULES + completeness.RULES + [evaluate_rules]
 
 
-def _source_label(cat: Catalogue, source: str) -> str:
-    return cat.sources[source].phrase if source in cat.sources else source
+def gather(store: Store, unit: str, period: Period | str, today: date | None = None) -> CheckInput:
+    """Read everything the rules look at for `unit` in `period`: progress, the unit's own
+    figures for this year and the years the history rules compare with, targets, settings."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    cat, org = catalogue(store), organisation(store)
+    figure_unit, reporter = org.figure_unit(unit, period)
+    rows = progress(store, reporter.code, period)
+    settings = {key: _number(store.setting(key, default), default) for key, default in DEFAULT_SETTINGS.items()}
+    own = FigureData(store, cat, org, [figure_unit.code])
+    earliest = add_months(period.end_key, -int(settings["check_history_months"]))
+    first_year = min(period.year - int(settings["check_history_years"]), split_month_key(earliest)[0])
+    for year in range(first_year, period.year):
+        own.load_until(month_key(year, 12))
+    own.load_until(period.end_key)
+    return CheckInput(cat, org, period, figure_unit.code, reporter.code, rows, own, targets_for_year(store, period.year),
+                      settings, today or date.today())
+
+
+def _number(value, default: float) -> float:
+    """A setting as a number; the default when it is not one (set by hand in the file)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+        return value
+    return default
+
+
+def check_input(inp: CheckInput) -> list[Finding]:
+    """Every rule over `inp` (pure), less those switched off, in severity then catalogue order."""
+    findings = []
+    for rule in RULES:
+        for finding in rule(inp):
+            if finding.rule not in inp.cat.indicators[finding.indicator].checks_off:
+                findings.append(finding)
+    return _sorted(inp.cat, findings)
+
+
+def _sorted(cat: Catalogue, findings: list[Finding]) -> list[Finding]:
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    position = {code: i for i, code in enumerate(cat.indicators)}
+    return sorted(findings, key=lambda f: (order[f.severity], position.get(f.indicator, 0), f.rule))
 
 
 def check_progress(cat: Catalogue, period: Period, rows: list[IndicatorProgress]) -> list[Finding]:
-    """Findings for one unit and period from its progress rows (pure)."""
-    findings: list[Finding] = []
-    for row in rows:
-        ind = cat.indicators[row.indicator]
-        findings.extend(_negative(ind, row))
-        findings.extend(_target_rules(cat, period, ind, row))
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    position = {code: i for i, code in enumerate(cat.indicators)}
-    findings.sort(key=lambda f: (order[f.severity], position.get(f.indicator, 0), f.rule))
-    return findings
+    """Findings of the target rules from progress rows alone (pure; default settings)."""
+    inp = CheckInput(cat, None, period, rows[0].unit if rows else "", rows[0].unit if rows else "", rows,
+                     None, {}, {}, date.today())
+    findings = [f for rule in (targets.below_minimum, targets.above_ceiling, targets.behind_pace)
+                for f in rule(inp) if f.rule not in cat.indicators[f.indicator].checks_off]
+    return _sorted(cat, findings)
 
 
-def _negative(ind, row: IndicatorProgress) -> list[Finding]:
-    if ind.derived:
-        return []
-    minimum = ind.min_value if ind.min_value is not None else 0.0
-    for label, value in (("số kỳ này", row.value), ("lũy kế", row.ytd)):
-        if value is not None and value < minimum:
-            shown = with_unit(format_number(value, ind.decimals), ind.unit)
-            return [Finding("error", "below_minimum", ind.code, row.unit, row.period,
-                            f"{ind.name}: {label} {shown} nhỏ hơn mức tối thiểu "
-                            f"{with_unit(format_number(minimum, ind.decimals), ind.unit)}.",
-                            {"value": value, "minimum": minimum})]
-    return []
+def run_checks(store: Store, unit: str, period: Period | str, today: date | None = None) -> list[Finding]:
+    """All findings for a unit and period, explained ones marked as such."""
+    from .check_status import mark_explained
 
-
-def _target_rules(cat: Catalogue, period: Period, ind, row: IndicatorProgress) -> list[Finding]:
-    findings = []
-    for source, percent in row.percent_of_target.items():
-        if percent is None or row.range_position.get(source):
-            continue
-        annual = source == PLAN_SOURCE or source in row.behind_pace
-        label = _source_label(cat, source)
-        if annual and ind.direction == "up" and percent > CEILING_PERCENT:
-            findings.append(Finding(
-                "warning", "above_ceiling", ind.code, row.unit, row.period,
-                f"{ind.name}: đạt {format_percent(percent)}% {label}, vượt {format_percent(CEILING_PERCENT)}%"
-                f" — kiểm tra lại số liệu hoặc kế hoạch.", {"percent": percent, "ceiling": CEILING_PERCENT,
-                                                            "source": source}))
-        if row.behind_pace.get(source) and percent + PACE_TOLERANCE < row.expected_pace:
-            findings.append(Finding(
-                "warning", "behind_pace", ind.code, row.unit, row.period,
-                f"{ind.name}: lũy kế đạt {format_percent(percent)}% {label}, chậm so với tiến độ "
-                f"{format_percent(row.expected_pace)}% ({period.last}/12 tháng).",
-                {"percent": percent, "expected_pace": row.expected_pace, "source": source}))
-    return findings
-
-
-def run_checks(store: Store, unit: str, period: Period | str) -> list[Finding]:
-    """All findings for a unit and period."""
-    if isinstance(period, str):
-        period = parse_period(period)
-    return check_progress(catalogue(store), period, progress(store, unit, period))
+    inp = gather(store, unit, period, today)
+    return mark_explained(store, check_input(inp))

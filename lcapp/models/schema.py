@@ -156,9 +156,45 @@ MIGRATION_1 = [
     )""",
 ]
 
+# Figure checks: built-in rules switched off per indicator, rules written in the catalogue
+# ("left op right" over indicator expressions), explanations of findings, and the periods a
+# unit has marked complete ("hoàn thành").
+MIGRATION_CHECKS = [
+    "ALTER TABLE indicators ADD COLUMN checks_off TEXT NOT NULL DEFAULT '[]'",
+    """CREATE TABLE check_rules (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        left_side TEXT NOT NULL,
+        operator TEXT NOT NULL CHECK (operator IN ('==', '!=', '<', '<=', '>', '>=')),
+        right_side TEXT NOT NULL,
+        importance TEXT NOT NULL CHECK (importance IN ('error', 'warning', 'note')),
+        message TEXT NOT NULL,
+        quantity TEXT NOT NULL DEFAULT 'value' CHECK (quantity IN ('value', 'ytd')),
+        position INTEGER NOT NULL
+    )""",
+    """CREATE TABLE check_explanations (
+        unit TEXT NOT NULL REFERENCES units(code),
+        period TEXT NOT NULL,
+        rule TEXT NOT NULL,
+        indicator TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        explained_by TEXT NOT NULL,
+        explained_at TEXT NOT NULL,
+        PRIMARY KEY (unit, period, rule, indicator)
+    )""",
+    """CREATE TABLE period_completions (
+        unit TEXT NOT NULL REFERENCES units(code),
+        period TEXT NOT NULL,
+        completed_by TEXT NOT NULL,
+        completed_at TEXT NOT NULL,
+        PRIMARY KEY (unit, period)
+    )""",
+]
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
+    (2, "figure checks: rules, explanations, completed periods", MIGRATION_CHECKS),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,1 @@
+"""The rules of the figure checks, one module per family; `names` lists the built-in ones."""

@@ -1,0 +1,65 @@
+"""Completeness rules: figures the unit must report that are missing, and estimates ("ước")
+still not replaced by official figures after the next period's cut-off has passed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..findings import Finding
+from ..periods import add_months, month_key, period_of_month_key
+from .context import CheckInput
+
+STATUS_COLUMN = 6
+VALUE_COLUMNS = slice(3, 6)
+
+
+def _expected(inp: CheckInput, ind) -> str | None:
+    """Why the unit must report `ind` (None if it need not): a key indicator of Biểu 01, or
+    one it reported in the month before or the same month last year."""
+    if ind.key:
+        return "chỉ tiêu chủ yếu"
+    end = inp.period.end_key
+    for key, why in ((add_months(end, -1), "tháng trước có báo cáo"),
+                     (month_key(inp.period.year - 1, inp.period.last), "cùng kỳ năm trước có báo cáo")):
+        row = inp.own.rows.get((inp.unit, ind.code, key))
+        if row is not None and any(v is not None for v in row[VALUE_COLUMNS]):
+            return why
+    return None
+
+
+def missing_value(inp: CheckInput) -> Iterator[Finding]:
+    for row in inp.rows:
+        ind = inp.cat.indicators[row.indicator]
+        if ind.derived or inp.cat.sectors[ind.sector].narrative_only:
+            continue
+        if row.value is not None or row.ytd is not None:
+            continue
+        why = _expected(inp, ind)
+        if why is None:
+            continue
+        yield inp.finding("warning" if ind.key else "note", "missing_value", ind,
+                          f"{ind.name}: chưa có số liệu {inp.period.label} ({why}).", reason=why)
+
+
+def estimate_not_replaced(inp: CheckInput) -> Iterator[Finding]:
+    for row in inp.rows:
+        ind = inp.cat.indicators[row.indicator]
+        if ind.derived:
+            continue
+        for key in inp.period.months:
+            stored = inp.own.rows.get((inp.unit, ind.code, key))
+            if stored is None or stored[STATUS_COLUMN] != "estimate" or \
+                    all(v is None for v in stored[VALUE_COLUMNS]):
+                continue
+            following = period_of_month_key(add_months(key, 1))
+            closed = following.cutoff_window()[1]
+            if inp.today > closed:
+                yield inp.finding(
+                    "warning", "estimate_not_replaced", ind,
+                    f"{ind.name}: số {period_of_month_key(key).label} vẫn là số ước, trong khi kỳ "
+                    f"{following.label} đã khóa sổ ngày {closed.strftime('%d/%m/%Y')} — hãy thay bằng số chính thức.",
+                    month=key, closed=closed.isoformat())
+                break
+
+
+RULES = [missing_value, estimate_not_replaced]
