@@ -38,7 +38,7 @@ from .pdf_footnotes import FootnotedDocTemplate, build_until_stable, marker
 from .tables import AnnexTable, table_01
 
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20 * mm, 20 * mm, 30 * mm, 15 * mm
-ANNEX_MARGINS = (15 * mm, 15 * mm, 20 * mm, 15 * mm)  # top, bottom, left, right
+ANNEX_MARGINS = (20 * mm, 15 * mm, 20 * mm, 15 * mm)  # top, bottom, left, right
 BODY_SIZE = 14
 HEADING_KEEP_LINES = 4
 INDENT = 1.27 * cm
@@ -200,7 +200,8 @@ def signature_block(styles: Styles, settings: dict, width: float, last: list | N
               (settings.get("signer_authority", ""), settings.get("signer_title", "")) if nfc(line)]
     signer += [Spacer(1, 26 * mm), Paragraph(text(settings.get("signer_name", "")), styles.signer)]
     table = Table([[recipients, signer]], colWidths=[width * 0.5, width * 0.5])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
                                ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
     return KeepTogether((last or []) + [Spacer(1, 6), table])
 
@@ -262,7 +263,7 @@ def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: fl
     fixed = sum(w for w in widths if w)
     widths[1] = width - fixed
     grid = Table(data, colWidths=widths, repeatRows=1)
-    commands = [("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    commands = [("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]), ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)] + spans
     grid.setStyle(TableStyle(commands))
     story.append(grid)

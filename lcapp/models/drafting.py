@@ -54,8 +54,9 @@ def split_footnotes(text: str) -> list[tuple[str, str | None]]:
 # -- wording ------------------------------------------------------------------------------
 def in_period_words(period: Period) -> str:
     """How a sentence says "in this period": trong tháng, trong quý, 6 tháng đầu năm, năm 2024."""
-    return {"month": "trong tháng", "quarter": "trong quý", "nine": "9 tháng",
-            "year": f"năm {period.year}"}.get(period.kind) or period.label.rsplit(" năm ", 1)[0]
+    if period.kind == "half":
+        return "6 tháng đầu năm" if period.first == 1 else "6 tháng cuối năm"
+    return {"month": "trong tháng", "quarter": "trong quý", "nine": "9 tháng"}.get(period.kind, f"năm {period.year}")
 
 
 def last_year_words(period: Period) -> str:
