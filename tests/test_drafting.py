@@ -87,7 +87,8 @@ def test_subject_line_and_footnote_markup():
     assert subject_line(parse_period("202405"), True) == (
         "Tình hình thực hiện Nghị quyết 01/NQ-CP; tình hình thực hiện Kế hoạch phát triển kinh tế - xã hội "
         "tháng 5; nhiệm vụ trọng tâm tháng 6 năm 2024")
-    assert subject_line(parse_period("202412"), False).endswith("tháng 12 năm 2024; nhiệm vụ trọng tâm tháng 1 năm 2025")
+    december = subject_line(parse_period("202412"), False)
+    assert december.endswith("tháng 12 năm 2024; nhiệm vụ trọng tâm tháng 1 năm 2025")
     assert split_footnotes("a^[b]c") == [("a", None), ("b", "fn"), ("c", None)]
 
 

@@ -110,7 +110,8 @@ def test_a4_portrait_body_and_landscape_annex(demo):
     first_annex = sizes.index((842, 595))
     assert all(s == (595, 842) for s in sizes[:first_annex]) and all(s == (842, 595) for s in sizes[first_annex:])
     annex = flat(pdf.pages[first_annex].extract_text())
-    assert "Phụ lục" in annex and "Biểu 01. KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU THÁNG 5/2024" in annex
+    assert "Phụ lục" in annex
+    assert "Biểu 01. KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU THÁNG 5/2024" in annex
     signature = flat(pdf.pages[first_annex - 1].extract_text())
     for words in ("Nơi nhận:", "- Lưu: VT, VP.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Nguyễn Văn Nghiệp"):
         assert words in signature

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Callable
 from xml.sax.saxutils import escape
@@ -23,8 +22,8 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm, mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak, PageTemplate,
-                                Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
+                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
 from ..models.drafting import OutlineItem, report_outline, split_footnotes, subject_line
 from ..models.errors import InputError
@@ -61,9 +60,10 @@ class Styles:
         base = dict(fontName=regular, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3)
         self.body = ParagraphStyle("body", alignment=TA_JUSTIFY, firstLineIndent=INDENT, spaceAfter=6, **base)
         self.heading = {
-            1: ParagraphStyle("h1", parent=self.body, fontName=bold, spaceBefore=3),
-            2: ParagraphStyle("h2", parent=self.body, fontName=bold),
-            3: ParagraphStyle("h3", parent=self.body, fontName=bold_italic),
+            # headings are not justified: a stretched two-line heading reads badly
+            1: ParagraphStyle("h1", parent=self.body, fontName=bold, spaceBefore=3, alignment=TA_LEFT),
+            2: ParagraphStyle("h2", parent=self.body, fontName=bold, alignment=TA_LEFT),
+            3: ParagraphStyle("h3", parent=self.body, fontName=bold_italic, alignment=TA_LEFT),
         }
         self.title = ParagraphStyle("title", alignment=TA_CENTER, fontName=bold, fontSize=BODY_SIZE,
                                     leading=BODY_SIZE * 1.25)
@@ -250,20 +250,21 @@ def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: fl
         percents = "<br/>".join(text(f"{format_percent(p)}%") if p is not None else "-"
                                 for s, p in row.percents.items() if row.targets.get(s) is not None)
         name = ("&nbsp;" * 4 * row.depth) + text(row.name)
+        right = [format_number(row.value, decimals), format_number(row.ytd, decimals)]
         data.append([
-            Paragraph(text(row.stt), styles.cell_center), Paragraph(name, styles.cell), Paragraph(text(row.dvt),
-                                                                                               styles.cell_center),
-            Paragraph(targets, styles.cell_right), Paragraph(text(format_number(row.value, decimals)), styles.cell_right),
-            Paragraph(text(format_number(row.ytd, decimals)), styles.cell_right),
-            Paragraph(percents, styles.cell_right), Paragraph(text(format_number(row.last_year, decimals)),
-                                                              styles.cell_right),
-            Paragraph(text(format_percent(row.percent_vs_last_year)), styles.cell_right),
-            Paragraph(text(row.note), styles.cell)])
+            Paragraph(text(row.stt), styles.cell_center), Paragraph(name, styles.cell),
+            Paragraph(text(row.dvt), styles.cell_center), Paragraph(targets, styles.cell_right)]
+            + [Paragraph(text(value), styles.cell_right) for value in right]
+            + [Paragraph(percents, styles.cell_right),
+               Paragraph(text(format_number(row.last_year, decimals)), styles.cell_right),
+               Paragraph(text(format_percent(row.percent_vs_last_year)), styles.cell_right),
+               Paragraph(text(row.note), styles.cell)])
     widths = [10 * mm, None, 18 * mm, 40 * mm, 20 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm, 42 * mm]
     fixed = sum(w for w in widths if w)
     widths[1] = width - fixed
     grid = Table(data, colWidths=widths, repeatRows=1)
-    commands = [("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]), ("GRID", (0, 0), (-1, -1), 0.5, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    commands = [("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)] + spans
     grid.setStyle(TableStyle(commands))
     story.append(grid)
@@ -322,8 +323,8 @@ def _issue_year(period: Period) -> int:
     return period.year
 
 
-def report_pdf_bytes(store: Store, unit: str, period: Period | str, *, progress_callback: ProgressCallback | None = None,
-                     prefer_times: bool = True) -> bytes:
+def report_pdf_bytes(store: Store, unit: str, period: Period | str, *,
+                     progress_callback: ProgressCallback | None = None, prefer_times: bool = True) -> bytes:
     """The report for `unit` and `period` as PDF bytes."""
     if isinstance(period, str):
         period = parse_period(period)
@@ -351,8 +352,8 @@ def report_pdf_bytes(store: Store, unit: str, period: Period | str, *, progress_
 
     def make_doc(buffer, placement, reserved):
         return ReportDocument(buffer, styles=styles, footnotes=notes, placement=placement, reserved=reserved,
-                              title=f"Báo cáo KT-XH {period.label}", author=nfc(store.settings().get("issuing_body", "")),
-                              creator="LCApp")
+                              title=f"Báo cáo KT-XH {period.label}", creator="LCApp",
+                              author=nfc(store.settings().get("issuing_body", "")))
 
     data, _doc = build_until_stable(make_doc, make_story,
                                     lambda n: say(min(1 + n, steps - 1), f"Đang dàn trang (lần {n})"))

@@ -22,7 +22,7 @@ from .narrative import REPORT_PARTS, narratives, set_narrative
 from .numbers import format_number, format_percent, round_percent, with_unit
 from .organisation import organisation
 from .periods import Period, parse_period
-from .progress import PLAN_SOURCE, IndicatorProgress, progress
+from .progress import IndicatorProgress, progress
 from .store import Store
 from .text import nfc
 
