@@ -5,10 +5,12 @@ import pytest
 from pypdf import PdfReader
 
 from lcapp.cli import main
+from lcapp.export.pdf_fonts import STYLES, find_family
 from lcapp.export.report_pdf import MARGIN_TOP, write_report_pdf
 from lcapp.models.demo import load_demo
 from lcapp.models.drafting import FOOTNOTE, report_outline
 from lcapp.models.errors import InputError
+from lcapp.models.narrative import set_narrative
 from lcapp.models.setup import create_database
 from lcapp.models.store import set_settings
 from tests.conftest import file_digest
@@ -181,3 +183,39 @@ def test_write_report_pdf_refuses_a_bad_unit_before_writing(store, tmp_path):
     with pytest.raises(InputError):
         write_report_pdf(store, "khong_co", PERIOD, tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
+
+
+VIETNAMESE = ("aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
+              "AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴ‰–")
+
+
+def test_the_bundled_font_has_every_vietnamese_letter_in_four_styles():
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    family = find_family(prefer_times=False)
+    assert family.label == "Liberation Serif"
+    assert (family.files["regular"].parent / "LICENSE-LiberationSerif.txt").is_file()
+    for style in STYLES:
+        cmap = TTFontFile(str(family.files[style])).charToGlyph
+        assert [ch for ch in VIETNAMESE if ord(ch) not in cmap] == []
+
+
+def test_times_new_roman_is_preferred_when_windows_has_it(tmp_path, monkeypatch):
+    fonts = tmp_path / "Fonts"
+    fonts.mkdir()
+    for name in ("times.ttf", "timesbd.ttf", "timesi.ttf", "timesbi.ttf"):
+        (fonts / name).write_bytes(b"")
+    monkeypatch.setattr("lcapp.export.pdf_fonts.sys.platform", "win32")
+    monkeypatch.setenv("WINDIR", str(tmp_path))
+    family = find_family()
+    assert family.label == "Times New Roman" and family.files["bold"] == fonts / "timesbd.ttf"
+    (fonts / "timesbi.ttf").unlink()  # one style missing: the bundled family, never a mix
+    assert find_family().label == "Liberation Serif"
+
+
+def test_official_text_is_printed_as_typed_with_markup_characters_escaped(store, tmp_path):
+    set_narrative(store, UNIT, PERIOD, "quoc_phong_an_ninh", "Tỷ lệ < 5% & ổn định^[Chú thích <b>]", user="t")
+    reader = PdfReader(write_report_pdf(store, UNIT, PERIOD, tmp_path / "q.pdf"))
+    text = flat(reader.pages[0].extract_text())
+    assert "4. Quốc phòng - An ninh; công tác đối ngoại" in text
+    assert "Tỷ lệ < 5% & ổn định1" in text and "1 Chú thích <b>" in text
