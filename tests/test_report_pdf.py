@@ -62,6 +62,10 @@ def test_header_lines_come_from_the_settings(demo):
                  "Độc lập - Tự do - Hạnh phúc", "BÁO CÁO"):
         assert line in first.splitlines() or line in flat(first)
     assert re.search(r"Số:\s+/BC-UBND", first)
+    fonts = header_fonts(pdf.pages[0])
+    assert fonts["ỦY BAN NHÂN DÂN"].endswith("-Bold") and fonts["THÀNH PHỐ LAI CHÂU"].endswith("-Bold")
+    assert fonts["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"].endswith("-Bold")
+    assert fonts["BÁO CÁO"].endswith("-Bold")
     assert re.search(r"Thành phố Lai Châu, ngày\s+tháng\s+năm 2024", first)
     assert ("Tình hình thực hiện Nghị quyết 01/NQ-CP; tình hình thực hiện Kế hoạch phát triển kinh tế - xã hội "
             "tháng 5; nhiệm vụ trọng tâm tháng 6 năm 2024") in flat(first)
@@ -151,6 +155,26 @@ def test_a_ward_after_july_2025_gets_its_own_header(tmp_path):
     assert "PHƯỜNG TÂN PHONG" in text and re.search(r"Tân Phong, ngày\s+tháng\s+năm 2025", text)
     assert "Lò Văn Thắng" in text and unicodedata.is_normalized("NFC", text)
     store.close()
+
+
+def header_fonts(page) -> dict[str, str]:
+    fonts = {}
+
+    def visit(text, _cm, _tm, font, _size):
+        if text.strip() and font:
+            fonts[text.strip()] = font["/BaseFont"]
+
+    page.extract_text(visitor_text=visit)
+    return fonts
+
+
+def test_a_department_has_its_parent_body_in_regular_type_above_its_bold_name(store, tmp_path):
+    with store.write() as conn:
+        set_settings(conn, {"issuing_body_parent": "UBND THÀNH PHỐ LAI CHÂU",
+                            "issuing_body": "PHÒNG TÀI CHÍNH - KẾ HOẠCH"})
+    fonts = header_fonts(PdfReader(write_report_pdf(store, UNIT, PERIOD, tmp_path / "d.pdf")).pages[0])
+    assert not fonts["UBND THÀNH PHỐ LAI CHÂU"].endswith("-Bold")
+    assert fonts["PHÒNG TÀI CHÍNH - KẾ HOẠCH"].endswith("-Bold")
 
 
 def test_bad_requests_write_nothing(tmp_path, capsys):

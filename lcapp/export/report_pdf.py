@@ -42,6 +42,10 @@ BODY_SIZE = 14
 HEADING_KEEP_LINES = 4
 INDENT = 1.27 * cm
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+# A first line that only starts the issuing body's own name ("ỦY BAN NHÂN DÂN" / "THÀNH PHỐ
+# LAI CHÂU") is bold like the second; a real parent body ("UBND THÀNH PHỐ LAI CHÂU" above
+# "PHÒNG TÀI CHÍNH - KẾ HOẠCH") is regular, as Phụ lục I of the decree shows.
+NAME_STARTS = {"ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"}
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -118,8 +122,9 @@ class DocumentHeader(Flowable):
         top = self.height - 13
         lines = [line for line in (self.parent_body, self.body) if line]
         y = top
-        for line in lines:
-            self._centred(canvas, bold, 13, line, left_centre, y, self.LEFT_WIDTH - 4)
+        for index, line in enumerate(lines):
+            font = bold if index == len(lines) - 1 or line in NAME_STARTS else regular
+            self._centred(canvas, font, 13, line, left_centre, y, self.LEFT_WIDTH - 4)
             y -= 15
         body_width = stringWidth(lines[-1], bold, 13) if lines else 0
         rule = max(min(body_width, self.LEFT_WIDTH) / 3, 20 * mm)
