@@ -89,6 +89,9 @@ def test_subject_line_and_footnote_markup():
         "tháng 5; nhiệm vụ trọng tâm tháng 6 năm 2024")
     december = subject_line(parse_period("202412"), False)
     assert december.endswith("tháng 12 năm 2024; nhiệm vụ trọng tâm tháng 1 năm 2025")
+    assert subject_line(parse_period("2024M9"), False).endswith("9 tháng năm 2024; nhiệm vụ trọng tâm quý IV/2024")
+    assert subject_line(parse_period("2024S1"), False).endswith("nhiệm vụ trọng tâm 6 tháng cuối năm 2024")
+    assert subject_line(parse_period("2024"), False).endswith("năm 2024; nhiệm vụ trọng tâm năm 2025")
     assert split_footnotes("a^[b]c") == [("a", None), ("b", "fn"), ("c", None)]
 
 

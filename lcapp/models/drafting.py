@@ -327,6 +327,8 @@ def next_period(period: Period) -> Period:
         length = period.last - period.first + 1
         first = period.last % 12 + 1
         return Period(period.year + period.last // 12, first, first + length - 1, period.kind)
+    if period.kind == "nine":
+        return Period(period.year, 10, 12, "quarter")
     return Period(period.year + 1, 1, 12, "year")
 
 
