@@ -117,6 +117,8 @@ def test_text_typed_without_a_draft_is_kept_and_sentences_it_already_has_are_not
     result = resolve_part("y_te", drafted, "Viết tay. Câu A.", None)
     assert result.text == "Viết tay. Câu A." and result.new == ["Câu B."]
     assert resolve_part("y_te", "", None, None).origin == "empty"
+    untouched_but_figures_cleared = resolve_part("y_te", "", "Câu A.", "Câu A.")
+    assert untouched_but_figures_cleared.text == "" and untouched_but_figures_cleared.origin == "empty"
 
 
 def test_sections_without_figures_keep_the_official_text_in_the_outline(store):

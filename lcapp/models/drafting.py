@@ -274,9 +274,7 @@ def _saved_drafts(store: Store, unit: str, period: Period) -> dict[str, str]:
 def resolve_part(part: str, draft: str, official: str | None, base: str | None) -> PartText:
     """Choose what a part prints: an untouched draft follows the figures, edited text stays. Pure."""
     if official is None or (base is not None and official == base):
-        if draft:
-            return PartText(part, draft, "draft", draft)
-        return PartText(part, official or "", "official" if official else "empty", draft)
+        return PartText(part, draft, "draft" if draft else "empty", draft)
     seen = set(_lines(base))
     new = [line for line in _lines(draft) if line not in seen and line not in official]
     return PartText(part, official, "official", draft, new)
