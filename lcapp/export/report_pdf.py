@@ -184,16 +184,24 @@ def paragraphs(item: OutlineItem) -> list[str]:
     return lines
 
 
-def body_flowables(items: list[OutlineItem], styles: Styles, counter: FootnoteCounter) -> list:
+def body_flowables(items: list[OutlineItem], styles: Styles, counter: FootnoteCounter, *, close: bool = False) -> list:
+    """Headings and paragraphs; with `close`, the last paragraph ends with "./." as the body of a
+    Vietnamese administrative document does."""
+    texts = [i for i, item in enumerate(items) if item.kind == "text" and paragraphs(item)]
+    closing = texts[-1] if close and texts else -1
     story = []
-    for item in items:
+    for index, item in enumerate(items):
         if item.kind == "heading":
             # a heading keeps a few lines of its text on its page, yet long text still splits
             story.append(CondPageBreak(HEADING_KEEP_LINES * styles.body.leading))
             story.append(Paragraph(text(item.label), styles.heading[item.level]))
             continue
-        for line in paragraphs(item):
-            story.append(Paragraph(counter.paragraph_markup(line), styles.body))
+        lines = paragraphs(item)
+        for number, line in enumerate(lines):
+            markup = counter.paragraph_markup(line)
+            if index == closing and number == len(lines) - 1 and not markup.endswith("./."):
+                markup += "/." if markup.endswith(".") else "./."
+            story.append(Paragraph(markup, styles.body))
     return story
 
 
@@ -313,7 +321,7 @@ def report_story(store: Store, unit: str, period: Period, styles: Styles, counte
                    Paragraph("BÁO CÁO", styles.title), Paragraph(text(subject), styles.title),
                    ShortRule(min(stringWidth(subject, styles.fonts["bold"], BODY_SIZE), width) / 3, 5),
                    Spacer(1, 8)]
-    body = body_flowables(items, styles, counter)
+    body = body_flowables(items, styles, counter, close=True)
     last = body[-1:] if body and isinstance(body[-1], Paragraph) else []
     story += body[:len(body) - len(last)]
     story.append(signature_block(styles, settings, width, last))
