@@ -14,7 +14,8 @@ from . import __version__
 from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
 from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
-from .models.narrative import narratives, part_label, set_narrative
+from .models.drafting import save_part
+from .models.narrative import narratives, part_label
 from .models.numbers import format_number, format_percent, parse_number
 from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .models.organisation import organisation
@@ -247,7 +248,7 @@ def cmd_narrative(args) -> None:
             for part, text in texts.items():
                 print(f"== {part_label(store, part)}\n{text}\n")
         return
-    changed = set_narrative(store, args.unit, args.period, args.part, args.text)
+    changed = save_part(store, args.unit, args.period, args.part, args.text)
     print("Đã lưu nội dung." if changed else "Không thay đổi.")
 
 
@@ -279,6 +280,33 @@ def cmd_complete(args) -> None:
     from .models.checks import summary_text
     findings = complete_period(_open(args), args.unit, args.period)
     print(f"Đã đánh dấu hoàn thành {parse_period(args.period).label}: {summary_text(findings)}.")
+
+
+def cmd_draft(args) -> None:
+    from .models.drafting import report_outline
+    store = _open(args)
+    items = report_outline(store, args.unit, args.period)
+    if args.json:
+        _json([{"kind": i.kind, "level": i.level, "label": i.label, "part": i.part, "text": i.text,
+                "origin": i.origin, "new": i.new} for i in items])
+        return
+    origins = {"draft": "dự thảo từ số liệu", "official": "nội dung đã sửa"}
+    for item in items:
+        if item.kind == "heading":
+            print(f"\n{item.label}")
+            continue
+        print(f"[{origins.get(item.origin, item.origin)}]")
+        print(item.text)
+        if item.new:
+            print("[câu mới từ số liệu, chưa có trong nội dung đã sửa]")
+            print("\n".join(item.new))
+
+
+def cmd_report(args) -> None:
+    from .export.report_pdf import write_report_pdf
+    store = _open(args)
+    path = write_report_pdf(store, args.unit, args.period, args.out)
+    print(f"Đã ghi báo cáo {path}.")
 
 
 # -- parser -----------------------------------------------------------------------------
@@ -357,6 +385,14 @@ def build_parser() -> Parser:
     p = command("complete", cmd_complete, "đánh dấu hoàn thành kỳ báo cáo (bị từ chối khi còn lỗi chưa giải trình)")
     p.add_argument("unit")
     p.add_argument("period")
+    p = command("draft", cmd_draft, "nội dung báo cáo soạn từ số liệu, theo đề cương (mục I-IV)")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--json", action="store_true")
+    p = command("report", cmd_report, "xuất báo cáo PDF theo Nghị định 30/2020 (kèm Biểu 01)")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
     return parser
 
 

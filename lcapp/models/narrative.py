@@ -12,7 +12,7 @@ from .figures import current_user
 from .organisation import organisation
 from .periods import Period, parse_period
 from .store import Store, now_iso
-from .text import clean_text
+from .text import clean_text, nfc
 
 REPORT_PARTS = {
     "ket_qua": "Kết quả đạt được",
@@ -34,8 +34,12 @@ def part_label(store: Store, part: str) -> str:
 
 
 def set_narrative(store: Store, unit: str, period: Period | str, part: str, text: str, *,
-                  user: str | None = None) -> int:
-    """Save the text of one part (one transaction, with history); return 1 if it changed."""
+                  user: str | None = None, draft: str | None = None) -> int:
+    """Save the text of one part (one transaction, with history); return 1 if it changed.
+
+    `draft` is the text drafted from the figures that the official started from (see
+    `drafting.save_part`); it is recorded with the text so later drafts only offer what is new.
+    """
     if isinstance(period, str):
         period = parse_period(period)
     unit_code = organisation(store).unit(unit).code
@@ -47,6 +51,10 @@ def set_narrative(store: Store, unit: str, period: Period | str, part: str, text
     with store.write() as conn:
         row = conn.execute("SELECT text, version FROM narratives WHERE unit = ? AND period = ? AND part = ?",
                            (unit_code, period.code, part)).fetchone()
+        if draft is not None:
+            conn.execute("""INSERT INTO narrative_drafts (unit, period, part, text, drafted_at) VALUES (?, ?, ?, ?, ?)
+                            ON CONFLICT (unit, period, part) DO UPDATE SET text = excluded.text,
+                            drafted_at = excluded.drafted_at""", (unit_code, period.code, part, nfc(draft), now_iso()))
         if row is not None and row["text"] == text:
             return 0
         version = (row["version"] if row else 0) + 1

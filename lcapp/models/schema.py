@@ -191,10 +191,24 @@ MIGRATION_CHECKS = [
     )""",
 ]
 
+# The draft (text drafted from the figures) a part's narrative was last saved from, so that
+# a new draft never overwrites what an official has edited and only new sentences are offered.
+MIGRATION_NARRATIVE_DRAFTS = [
+    """CREATE TABLE narrative_drafts (
+        unit TEXT NOT NULL,
+        period TEXT NOT NULL,
+        part TEXT NOT NULL,
+        text TEXT NOT NULL,
+        drafted_at TEXT NOT NULL,
+        PRIMARY KEY (unit, period, part)
+    )""",
+]
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
     (2, "figure checks: rules, explanations, completed periods", MIGRATION_CHECKS),
+    (3, "narrative drafts", MIGRATION_NARRATIVE_DRAFTS),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,63 @@
+"""How long the full PDF report (drafted text, footnotes, Biểu 01 annex) takes on the 10-year database.
+
+Usage: python bench/bench_report.py   (builds bench/out/bench.sqlite first if needed)
+Each run opens the database afresh and writes the PDF, as the command line does. Prints
+the median and worst time, the page count and how many layout builds the footnotes needed.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.make_db import DEFAULT, build  # noqa: E402
+from lcapp.export.report_pdf import write_report_pdf  # noqa: E402
+from lcapp.models.demo import load_demo  # noqa: E402
+from lcapp.models.setup import create_database  # noqa: E402
+from lcapp.models.store import Store  # noqa: E402
+
+RUNS = 5
+
+
+def timed(unit: str, period: str, folder: Path, database: Path = DEFAULT) -> tuple[list[float], int, int]:
+    times, builds = [], []
+    for run in range(RUNS):
+        store = Store(database)
+        calls = []
+        start = time.perf_counter()
+        path = write_report_pdf(store, unit, period, folder / f"{unit}-{period}-{run}.pdf",
+                                progress_callback=lambda step, total, message: calls.append(message))
+        times.append(time.perf_counter() - start)
+        store.close()
+        builds.append(sum(1 for message in calls if message.startswith("Đang dàn trang")))
+    pages = path.read_bytes().count(b"/Type /Page\n") or path.read_bytes().count(b"/Type /Page")
+    return times, pages, max(builds)
+
+
+def main() -> None:
+    DEFAULT.parent.mkdir(parents=True, exist_ok=True)
+    store = build(DEFAULT)
+    figures = store.conn.execute("SELECT count(*) FROM figures").fetchone()[0]
+    store.close()
+    print(f"database: {figures:,} figures, {DEFAULT.stat().st_size / 1e6:.0f} MB")
+    with tempfile.TemporaryDirectory() as folder:
+        for unit, period, what in [("tp_lai_chau", "202406", "the city, one month"),
+                                   ("p_doan_ket", "202406", "a ward, one month")]:
+            times, pages, builds = timed(unit, period, Path(folder))
+            print(f"report {unit} {period} ({what}): median {statistics.median(times):.2f} s, "
+                  f"worst {max(times):.2f} s over {RUNS} runs; {pages} pages, up to {builds} layout builds")
+        # the bench figures carry no comments; the seeds' demo data has 35 footnotes to place
+        demo = Path(folder) / "demo.sqlite"
+        load_demo(create_database(demo))
+        times, pages, builds = timed("tp_lai_chau", "202405", Path(folder), demo)
+        print(f"report tp_lai_chau 202405 (demo data, 35 footnotes): median {statistics.median(times):.2f} s, "
+              f"worst {max(times):.2f} s over {RUNS} runs; {pages} pages, up to {builds} layout builds")
+
+
+if __name__ == "__main__":
+    main()
