@@ -145,3 +145,13 @@ def test_the_drafts_table_comes_from_a_migration(mini):
     versions = [m["version"] for m in mini.applied_migrations()]
     assert versions[-1] == SCHEMA_VERSION
     assert "narrative_drafts" in mini.db.table_names()
+
+
+def test_a_monthly_report_states_only_the_years_targets(store):
+    """A term goal (4.832 tỷ đồng by 2025) against five months' sales would mislead."""
+    from lcapp.models.demo import load_demo
+    from lcapp.models.drafting import report_outline
+    load_demo(store)
+    text = "\n".join(item.text for item in report_outline(store, "tp_lai_chau", "202405") if item.text)
+    assert "đạt 43% kế hoạch tỉnh giao" in text
+    assert "01-NQ/ThU" not in text

@@ -89,9 +89,9 @@ def _source_phrase(cat: Catalogue, row: IndicatorProgress, source: str) -> str:
     return f"{phrase} giai đoạn {period}" if "-" in period else phrase
 
 
-def target_words(cat: Catalogue, row: IndicatorProgress) -> str:
+def target_words(cat: Catalogue, row: IndicatorProgress, period: Period) -> str:
     """", đạt 43% kế hoạch tỉnh giao" or ", đạt 40,7% so với ... và 40,4% so với ..."."""
-    items = [(source, percent) for source, percent in row.percent_of_target.items() if percent is not None]
+    items = list(row.reported_percents(period).items())
     if not items:
         return ""
     if len(items) == 1:
@@ -130,7 +130,7 @@ def figure_clause(cat: Catalogue, row: IndicatorProgress, period: Period, *, com
     (compared with the same period last year); stocks: the level with both comparisons;
     rates: the level alone (a percent change of a percent misleads).
     """
-    has_target = any(p is not None for p in row.percent_of_target.values())
+    has_target = bool(row.reported_percents(period))
     verb = _verb(row, has_target)
     show_ytd = row.kind == "flow" and row.ytd is not None and period.first > 1
     text = row.name
@@ -155,7 +155,7 @@ def figure_clause(cat: Catalogue, row: IndicatorProgress, period: Period, *, com
         text += f" {words} {verb} {_amount(row, row.ytd)}"
         if compare:
             text += _bracket(_last_year_words(row, period, on_ytd=True))
-    return text + target_words(cat, row)
+    return text + target_words(cat, row, period)
 
 
 def _measured_footnote(cat: Catalogue, row: IndicatorProgress, rows: dict[str, IndicatorProgress]) -> str:

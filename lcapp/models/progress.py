@@ -61,6 +61,13 @@ class IndicatorProgress:
     children_ytd: float | None = None
     difference_vs_children: float | None = None
 
+    def reported_percents(self, period: Period) -> dict:
+        """The percents a report of `period` states: the year's own targets (and the capital
+        plan); a term target only in a year's report, where the term is at stake."""
+        return {source: percent for source, percent in self.percent_of_target.items()
+                if percent is not None and (period.kind == "year"
+                                            or self.target_periods.get(source) == str(period.year))}
+
     def as_json(self) -> dict:
         data = asdict(self)
         for key, value in data.items():
