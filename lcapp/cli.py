@@ -210,8 +210,8 @@ def cmd_history(args) -> None:
 def cmd_demo(args) -> None:
     from .models.demo import load_demo
     counts = load_demo(_open(args))
-    print(f"Đã nạp dữ liệu mẫu từ các báo cáo: {counts['figures']} số liệu, {counts['targets']} kế hoạch "
-          "(nạp lại không thay đổi gì).")
+    print(f"Đã nạp dữ liệu mẫu từ các báo cáo: {counts['figures']} số liệu, {counts['targets']} kế hoạch, "
+          f"{counts['narratives']} phần nội dung (nạp lại không thay đổi gì).")
 
 
 def cmd_settings(args) -> None:

@@ -41,7 +41,7 @@ def test_october_2022_and_february_2023(demo):
 
 
 def test_loading_the_demo_twice_changes_nothing(demo):
-    assert load_demo(demo) == {"figures": 0, "targets": 0}
+    assert load_demo(demo) == {"figures": 0, "targets": 0, "narratives": 0}
 
 
 def test_derived_targets_say_where_they_come_from(demo):
@@ -54,3 +54,13 @@ def test_roundest_target():
     target = derive_target(1931, "43", "up")
     assert round_percent(1931 / target * 100) == 43
     assert derive_target(9.2, "114", "down") == pytest.approx(10.5, abs=0.05)
+
+
+def test_the_demo_report_has_the_officials_prose_and_the_drafted_figures(demo):
+    from lcapp.models.drafting import part_texts
+    texts = part_texts(demo, "tp_lai_chau", "202405")
+    trade = texts["thuong_mai"].text
+    assert "lũy kế 5 tháng ước đạt 1.931 tỷ đồng, đạt 43% kế hoạch tỉnh giao" in trade
+    assert "Công tác kiểm tra, kiểm soát thị trường" in trade
+    assert "công tác dân tộc" in texts["dan_toc_ton_giao"].text.lower() or texts["dan_toc_ton_giao"].text
+    assert texts["nhiem_vu"].text.count("\n") >= 10  # the 13 tasks of seed 000 section IV

@@ -96,7 +96,42 @@ def load_demo(store: Store) -> dict[str, int]:
             targets += _load_target(store, raw)
         except InputError as error:
             raise InputError(f"demo.toml, kế hoạch thứ {number} ({raw.get('indicator')}): {error}") from None
-    return {"figures": changed, "targets": targets}
+    return {"figures": changed, "targets": targets, "narratives": load_demo_narratives(store)}
+
+
+def load_demo_narratives(store: Store) -> int:
+    """The officials' own prose of the seed reports (resources/demo_narratives.toml).
+
+    Each part is saved the way an official would write it: the text drafted from the
+    figures, then the report's own paragraphs (which leave out the sentences the draft
+    states), with the report's footnotes after the first of them. The draft it started
+    from is recorded, so later figures only offer new sentences beside it.
+    """
+    from .drafting import drafts, footnote  # drafting reads progress; keep demo import-light
+    from .narrative import set_narrative
+
+    with open(resource("demo_narratives.toml"), "rb") as handle:
+        entries = tomllib.load(handle).get("narrative", [])
+    drafted: dict[tuple[str, str], dict[str, str]] = {}
+    changed = 0
+    for entry in entries:
+        key = (entry["unit"], entry["period"])
+        if key not in drafted:
+            drafted[key] = drafts(store, *key)
+        draft = drafted[key].get(entry["part"], "")
+        # A saved text has one paragraph per line; the drafted sentences read as one
+        # paragraph, as the seeds write them (a list of "- ..." lines stays a list).
+        draft_lines = draft.splitlines()
+        if draft_lines and not any(line.startswith("-") for line in draft_lines):
+            draft_lines = [" ".join(draft_lines)]
+        paragraphs = [" ".join(p.split()) for p in entry["text"].strip().split("\n\n") if p.strip()]
+        notes = "".join(footnote(text) for text in entry.get("footnotes", []))
+        if paragraphs and notes:
+            paragraphs[0] = paragraphs[0] + notes
+        text = "\n".join(draft_lines + paragraphs)
+        changed += set_narrative(store, entry["unit"], entry["period"], entry["part"], text, user=DEMO_USER,
+                                 draft=draft)
+    return changed
 
 
 def _load_target(store: Store, raw: dict) -> int:
