@@ -249,6 +249,12 @@ def cmd_narrative(args) -> None:
     print("Đã lưu nội dung." if changed else "Không thay đổi.")
 
 
+def cmd_annex(args) -> None:
+    from .export.annex_xlsx import write_annex_workbook
+    path = write_annex_workbook(_open(args), args.unit, args.period, args.out)
+    print(f"Đã xuất biểu phụ lục ra {path}.")
+
+
 # -- parser -----------------------------------------------------------------------------
 def build_parser() -> Parser:
     parser = Parser(prog="lcapp", description="LCApp: số liệu và báo cáo kinh tế - xã hội (dòng lệnh).")
@@ -313,6 +319,10 @@ def build_parser() -> Parser:
     p.add_argument("period")
     p.add_argument("part", nargs="?")
     p.add_argument("--set", dest="text")
+    p = command("annex", cmd_annex, "xuất biểu phụ lục (Biểu 01-04) ra tệp Excel")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--out", required=True, help="tệp .xlsx")
     return parser
 
 
