@@ -231,3 +231,23 @@ def test_table_02_columns_are_the_units_of_the_period(with_children):
     assert [c.code for c in units.columns] == [u.code for u in org.children("tp_lai_chau", parse_period("202405"))]
     retail = next(item for item in units.rows if item.row.indicator == "tm_ban_le")
     assert retail.summable and retail.values["x_sung_phai"] == 49
+
+
+@needs_office
+@pytest.mark.skipif(__import__("shutil").which("pdftotext") is None, reason="poppler-utils is not installed")
+def test_printed_biểu_01_is_a4_landscape_one_page_wide_with_page_numbers(demo, tmp_path):
+    from office import convert
+    path = write_annex_workbook(demo, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
+    pdf = convert(path, "pdf", tmp_path / "lo")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "841.89 x 595.3" in info  # A4 landscape, in points
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    texts = [subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True,
+                            text=True, check=True).stdout for i in range(1, pages + 1)]
+    first = texts[0]
+    # every column of Biểu 01 on the first page (fit to one page wide), the title block and page number
+    for text in ("Biểu số 01", "ỦY BAN NHÂN DÂN", "STT", "Kế hoạch năm", "% so cùng", "Ghi chú", "Trang 1/"):
+        assert text in first, text
+    # the header repeats on every page of a sheet, and each sheet's signer block is printed
+    assert all("STT" in t for t in texts)
+    assert sum("Nguyễn Văn Nghiệp" in t for t in texts) == 4

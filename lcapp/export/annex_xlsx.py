@@ -216,8 +216,10 @@ class AnnexSheet:
         """A sector row: its name spans the row."""
         self.put(row, "stt", stt, bold=True, horizontal="center")
         self.put(row, "name", name, bold=True, italic=not section)
-        for c in range(self.index["name"] + 1, len(self.columns) + 1):
-            self.ws.cell(row=row, column=c).border = BOX
+        last = len(self.columns)
+        for c in range(self.index["name"] + 1, last + 1):  # no inner borders, which LibreOffice would draw
+            self.ws.cell(row=row, column=c).border = Border(top=THIN, bottom=THIN, right=THIN if c == last else None)
+        self.ws.cell(row=row, column=self.index["name"]).border = Border(left=THIN, top=THIN, bottom=THIN)
         self.ws.merge_cells(start_row=row, start_column=self.index["name"], end_row=row, end_column=len(self.columns))
         self.ws.row_dimensions[row].height = 18.5
 
@@ -231,7 +233,8 @@ class AnnexSheet:
         lines = 1
         for key, text in texts.items():
             if text:
-                per_line = max(1.0, self.columns[self.index[key] - 1].width * 1.15 - 1)
+                # word wrap breaks early: count a little under one character per unit of width
+                per_line = max(1.0, self.columns[self.index[key] - 1].width * 1.05 - 2)
                 lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line) for part in str(text).split("\n")))
         self.ws.row_dimensions[row].height = 16.5 * lines + 2
 
@@ -293,7 +296,7 @@ def indicator_sheet(workbook: Workbook, number: str, table: AnnexTable, settings
     columns += [Column("value", "Thực hiện kỳ báo cáo", 13), Column("ytd", "Lũy kế từ đầu năm", 13)]
     columns += [Column(f"pct:{s.code}", f"So {_source_label(s)}", 10, "% so kế hoạch") for s in table.sources]
     columns += [Column("last_year", "Cùng kỳ năm trước", 13), Column("pct_last_year", "% so cùng kỳ", 10),
-                Column("note", "Ghi chú", 24)]
+                Column("note", "Ghi chú", 30)]
     sheet = AnnexSheet(workbook, number, settings, columns, table.period, table.unit_name, unit_of_measure)
     row_of = {r.indicator: sheet.first_data_row + i for i, r in enumerate(table.rows) if r.kind == "indicator"}
     values_of = {r.indicator: r for r in table.rows if r.kind == "indicator"}
@@ -304,7 +307,7 @@ def indicator_sheet(workbook: Workbook, number: str, table: AnnexTable, settings
             r += 1
             continue
         _indicator_cells(sheet, r, item, table, cat, row_of, values_of, with_dvt)
-        sheet.end_row(r, {"name": item.name, "note": item.note})
+        sheet.end_row(r, {"name": item.name, "note": item.note, **({"dvt": item.dvt} if with_dvt else {})})
         r += 1
     sheet.finish(r - 1)
     return sheet
@@ -410,7 +413,7 @@ def units_sheet(workbook: Workbook, table: UnitTable, settings: dict) -> AnnexSh
             note = "Không cộng theo đơn vị; số của " + table.unit_name
         if note:
             sheet.put(r, "note", note)
-        sheet.end_row(r, {"name": row.name, "note": note})
+        sheet.end_row(r, {"name": row.name, "dvt": row.dvt, "note": note})
         r += 1
     sheet.finish(r - 1)
     return sheet
@@ -418,8 +421,8 @@ def units_sheet(workbook: Workbook, table: UnitTable, settings: dict) -> AnnexSh
 
 # -- Biểu 04 -------------------------------------------------------------------------------------
 def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexSheet:
-    columns = [Column("stt", "STT", 6), Column("name", "Chỉ tiêu", 44), Column("dvt", "ĐVT", 11),
-               Column("source", "Nghị quyết", 16), Column("target", "Chỉ tiêu nhiệm kỳ", 13),
+    columns = [Column("stt", "STT", 6), Column("name", "Chỉ tiêu", 44), Column("dvt", "ĐVT", 12),
+               Column("source", "Nghị quyết", 18), Column("target", "Chỉ tiêu nhiệm kỳ", 13),
                Column("quantity", "Thực hiện đến kỳ báo cáo", 14), Column("percent", "% thực hiện", 11),
                Column("required", "Yêu cầu theo thời gian (%)", 12), Column("assessment", "Đánh giá", 12)]
     sheet = AnnexSheet(workbook, "04", settings, columns, table.period, table.unit_name)
@@ -446,7 +449,7 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
         p, q = sheet.ref("percent", r), sheet.ref("required", r)
         sheet.put(r, "assessment", f'=IF({p}="","",IF(ROUND({p},1)>100,"Vượt",IF(ROUND({p},1)>={q},"Đạt","Khó đạt")))',
                   horizontal="center")
-        sheet.end_row(r, {"name": item.name, "source": label})
+        sheet.end_row(r, {"name": item.name, "dvt": item.dvt, "source": label})
         r += 1
     sheet.finish(r - 1)
     return sheet
