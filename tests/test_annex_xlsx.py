@@ -251,3 +251,12 @@ def test_printed_biểu_01_is_a4_landscape_one_page_wide_with_page_numbers(demo,
     # the header repeats on every page of a sheet, and each sheet's signer block is printed
     assert all("STT" in t for t in texts)
     assert sum("Nguyễn Văn Nghiệp" in t for t in texts) == 4
+
+
+def test_a_ward_without_child_units_gets_no_biểu_02(demo, tmp_path):
+    enter(demo, "p_doan_ket", "202405", "tm_ban_le", 41)
+    path = write_annex_workbook(demo, "p_doan_ket", "202405", tmp_path / "phuong.xlsx")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Biểu 01", "Biểu 03", "Biểu 04"]
+    texts = [c.value for row in wb["Biểu 01"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("Phường Đoàn Kết" in t for t in texts)

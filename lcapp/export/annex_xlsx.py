@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from copy import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -21,12 +22,13 @@ from typing import Callable
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
 from ..models.periods import Period, parse_period
-from ..models.progress import PLAN_SOURCE
+from ..models.progress import PLAN_SOURCE, progress
 from ..models.store import Store
 from ..models.targets import Target
 from .tables import AnnexRow, AnnexTable, TermTable, UnitTable, table_01, table_02, table_03, table_04
@@ -36,6 +38,8 @@ BODY_SIZE = 12
 PERCENT_FORMAT = "#,##0.0"
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BORDERS = {"box": BOX, "start": Border(left=THIN, top=THIN, bottom=THIN), "inner": Border(top=THIN, bottom=THIN),
+           "end": Border(top=THIN, bottom=THIN, right=THIN)}
 SHEET_TITLES = {
     "01": "KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU",
     "02": "KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU CHỦ YẾU THEO ĐƠN VỊ",
@@ -129,6 +133,7 @@ class AnnexSheet:
         for i, column in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = column.width
         self.row = 1
+        self._styles: dict[tuple, object] = {}
         self._title_block(unit_name, unit_of_measure)
         self._header()
 
@@ -200,17 +205,26 @@ class AnnexSheet:
         self.row = last + 1
         self.first_data_row = self.row
 
+    def styled(self, cell, bold=False, italic=False, horizontal="left", indent=0, fmt=None, border="box"):
+        """Style a cell; each combination is built once and then copied (openpyxl's costly part)."""
+        key = (bold, italic, horizontal, indent, fmt, border)
+        known = self._styles.get(key)
+        if known is not None:
+            cell._style = copy(known)
+            return cell
+        cell.font = _font(bold=bold, italic=italic)
+        cell.border = BORDERS[border]
+        cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent)
+        if fmt:
+            cell.number_format = fmt
+        self._styles[key] = copy(cell._style)
+        return cell
+
     def put(self, row: int, key: str, value, fmt: str | None = None, *, bold=False, italic=False,
             horizontal: str | None = None, indent: int = 0):
         cell = self.ws.cell(row=row, column=self.index[key], value=value)
-        cell.font = _font(bold=bold, italic=italic)
-        cell.border = BOX
         numeric = isinstance(value, (int, float)) or (isinstance(value, str) and value.startswith("="))
-        cell.alignment = Alignment(horizontal=horizontal or ("right" if numeric else "left"),
-                                   vertical="center", wrap_text=True, indent=indent)
-        if fmt:
-            cell.number_format = fmt
-        return cell
+        return self.styled(cell, bold, italic, horizontal or ("right" if numeric else "left"), indent, fmt)
 
     def heading(self, row: int, stt: str, name: str, section: bool) -> None:
         """A sector row: its name spans the row."""
@@ -218,18 +232,19 @@ class AnnexSheet:
         self.put(row, "name", name, bold=True, italic=not section)
         last = len(self.columns)
         for c in range(self.index["name"] + 1, last + 1):  # no inner borders, which LibreOffice would draw
-            self.ws.cell(row=row, column=c).border = Border(top=THIN, bottom=THIN, right=THIN if c == last else None)
-        self.ws.cell(row=row, column=self.index["name"]).border = Border(left=THIN, top=THIN, bottom=THIN)
-        self.ws.merge_cells(start_row=row, start_column=self.index["name"], end_row=row, end_column=len(self.columns))
+            self.styled(self.ws.cell(row=row, column=c), border="end" if c == last else "inner")
+        self.styled(self.ws.cell(row=row, column=self.index["name"]), bold=True, italic=not section, border="start")
+        # recorded directly: openpyxl's merge_cells() restyles every cell of the range, slowly
+        self.ws.merged_cells.add(MergedCellRange(
+            self.ws, f"{self.letter('name')}{row}:{get_column_letter(last)}{row}"))
         self.ws.row_dimensions[row].height = 18.5
 
     def end_row(self, row: int, texts: dict[str, str]) -> None:
         """Borders on the empty cells of the row and a height that fits its wrapped texts."""
         for c in range(1, len(self.columns) + 1):
             cell = self.ws.cell(row=row, column=c)
-            if cell.value is None:
-                cell.border = BOX
-                cell.font = _font()
+            if cell.value is None and not cell.has_style:
+                self.styled(cell)
         lines = 1
         for key, text in texts.items():
             if text:
@@ -467,18 +482,19 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
     workbook.remove(workbook.active)
     steps = 5
     report(0, steps, "Biểu 01")
-    indicator_sheet(workbook, "01", table_01(store, unit, period, annual_only=True), settings, cat)
+    rows = progress(store, unit, period)
+    indicator_sheet(workbook, "01", table_01(store, unit, period, annual_only=True, progress_rows=rows), settings, cat)
     report(1, steps, "Biểu 02")
-    units = table_02(store, unit, period)
+    units = table_02(store, unit, period, progress_rows=rows)
     if units.columns:
         units_sheet(workbook, units, settings)
     report(2, steps, "Biểu 03")
-    budget = table_03(store, unit, period)
+    budget = table_03(store, unit, period, progress_rows=rows)
     dvts = {row.dvt for row in budget.rows}
     indicator_sheet(workbook, "03", budget, settings, cat, with_dvt=len(dvts) > 1,
                     unit_of_measure=next(iter(dvts)) if len(dvts) == 1 else "")
     report(3, steps, "Biểu 04")
-    term_sheet(workbook, table_04(store, unit, period), settings)
+    term_sheet(workbook, table_04(store, unit, period, progress_rows=rows), settings)
     workbook.calculation.fullCalcOnLoad = True
     return workbook
 

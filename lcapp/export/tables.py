@@ -8,7 +8,7 @@ figures are `progress()`'s, so every output shows the same numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..models.catalogue import Catalogue, Source, catalogue
 from ..models.figure_data import FigureData
@@ -65,24 +65,27 @@ def _has_content(row: IndicatorProgress, year: int) -> bool:
 
 
 def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bool = False,
-             annual_only: bool = False, sectors: set[str] | None = None, with_parts: bool = False) -> AnnexTable:
+             annual_only: bool = False, sectors: set[str] | None = None, with_parts: bool = False,
+             progress_rows: list[IndicatorProgress] | None = None) -> AnnexTable:
     """Rows of Biểu 01 for `unit` in `period` (indicators without figure or target left out).
 
     `annual_only` keeps only the targets of the period's year (term targets go to Biểu 04);
     `sectors` limits the rows to those sectors (and their sub-sectors); `with_parts` keeps
-    every part of a kept indicator, even an empty one.
+    every part of a kept indicator, even an empty one. `progress_rows` reuses a `progress()`
+    result of the same unit and period (it is not changed).
     """
     if isinstance(period, str):
         period = parse_period(period)
     cat, org = catalogue(store), organisation(store)
     reporter = org.unit(unit)
-    rows_by_code = {row.indicator: row for row in progress(store, unit, period)}
+    if progress_rows is None:
+        progress_rows = progress(store, unit, period)
+    rows_by_code = {row.indicator: row for row in progress_rows}
     if sectors is not None:
         rows_by_code = {code: row for code, row in rows_by_code.items()
                         if _in_sectors(cat, cat.indicators[code].sector, sectors)}
     if annual_only:
-        for row in rows_by_code.values():
-            _drop_term_targets(row, period.year)
+        rows_by_code = {code: _without_term_targets(row, period.year) for code, row in rows_by_code.items()}
     keep = {code for code, row in rows_by_code.items() if include_empty or _has_content(row, period.year)}
     if with_parts:
         for code in list(rows_by_code):  # in catalogue order, so a part follows its parent
@@ -139,13 +142,14 @@ def _in_sectors(cat: Catalogue, sector: str, chosen: set[str]) -> bool:
     return False
 
 
-def _drop_term_targets(row: IndicatorProgress, year: int) -> None:
-    """Keep only the year's own targets on a (fresh, unshared) progress row."""
-    for source, target_period in list(row.target_periods.items()):
-        if target_period != str(year):
-            for mapping in (row.targets, row.target_notes, row.target_periods, row.percent_of_target,
-                            row.range_position, row.behind_pace, row.term_to_date):
-                mapping.pop(source, None)
+def _without_term_targets(row: IndicatorProgress, year: int) -> IndicatorProgress:
+    """A copy of a progress row with only the year's own targets."""
+    term = {source for source, target_period in row.target_periods.items() if target_period != str(year)}
+    if not term:
+        return row
+    names = ("targets", "target_notes", "target_periods", "percent_of_target", "range_position", "behind_pace",
+             "term_to_date")
+    return replace(row, **{name: {k: v for k, v in getattr(row, name).items() if k not in term} for name in names})
 
 
 def _indicator_row(ind, row: IndicatorProgress, stt: str, name: str, depth: int) -> AnnexRow:
@@ -192,7 +196,8 @@ class UnitTable:
     rows: list[UnitRow]
 
 
-def table_02(store: Store, unit: str, period: Period | str) -> UnitTable:
+def table_02(store: Store, unit: str, period: Period | str,
+             progress_rows: list[IndicatorProgress] | None = None) -> UnitTable:
     """Biểu 02: each indicator's figure of the period for every child unit, and the total.
 
     For summable indicators the total is the sum of the units (None when one is missing,
@@ -201,7 +206,7 @@ def table_02(store: Store, unit: str, period: Period | str) -> UnitTable:
     if isinstance(period, str):
         period = parse_period(period)
     cat, org = catalogue(store), organisation(store)
-    base = table_01(store, unit, period)
+    base = table_01(store, unit, period, progress_rows=progress_rows)
     reporter = org.unit(base.unit)
     figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
     children = org.children(figure_unit.code, period)
@@ -245,13 +250,15 @@ def _without_empty_headings(rows: list[UnitRow]) -> list[UnitRow]:
 BUDGET_SECTOR = "ngan_sach"  # the catalogue's sector of budget revenue and expenditure
 
 
-def table_03(store: Store, unit: str, period: Period | str) -> AnnexTable:
+def table_03(store: Store, unit: str, period: Period | str,
+             progress_rows: list[IndicatorProgress] | None = None) -> AnnexTable:
     """Biểu 03: budget revenue and expenditure with all their parts, against the year's plans.
 
     A total measured by another indicator (total local revenue without carry-over revenue)
     has its percent computed on that indicator, as `progress()` does, and says so in the note.
     """
-    table = table_01(store, unit, period, annual_only=True, sectors={BUDGET_SECTOR}, with_parts=True)
+    table = table_01(store, unit, period, annual_only=True, sectors={BUDGET_SECTOR}, with_parts=True,
+                     progress_rows=progress_rows)
     table.rows = [row for row in table.rows if row.kind == "indicator"]
     return table
 
@@ -304,7 +311,8 @@ def term_assessment(percent: float | None, required: float) -> str:
     return "Đạt" if shown >= required else "Khó đạt"
 
 
-def table_04(store: Store, unit: str, period: Period | str) -> TermTable:
+def table_04(store: Store, unit: str, period: Period | str,
+             progress_rows: list[IndicatorProgress] | None = None) -> TermTable:
     """Biểu 04: the term targets (NQ Đại hội, sector resolutions) covering the period.
 
     Cumulative targets are compared with the term-to-date figure and required to keep pace
@@ -317,7 +325,7 @@ def table_04(store: Store, unit: str, period: Period | str) -> TermTable:
     targets = targets_for_year(store, period.year)
     rows: list[TermRow] = []
     number = 0
-    for row in progress(store, unit, period):
+    for row in progress_rows if progress_rows is not None else progress(store, unit, period):
         for target in sorted(targets.get(row.indicator, []), key=lambda t: cat.sources[t.source].position):
             if not target.period.is_term:
                 continue
