@@ -395,7 +395,8 @@ def build_parser() -> Parser:
     p.add_argument("file", type=Path)
     p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
     p.add_argument("--json", action="store_true")
-    p = command("targets-template", cmd_targets_template, "xuất biểu mẫu Excel để nhập kế hoạch của một năm hoặc nhiệm kỳ")
+    p = command("targets-template", cmd_targets_template,
+                "xuất biểu mẫu Excel để nhập kế hoạch của một năm hoặc nhiệm kỳ")
     p.add_argument("year")
     p.add_argument("--out", required=True, help="tệp .xlsx")
     p = command("targets-import", cmd_targets_import,

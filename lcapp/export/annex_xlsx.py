@@ -27,6 +27,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
+from ..models.numbers import format_number
 from ..models.periods import Period, parse_period
 from ..models.progress import PLAN_SOURCE, progress
 from ..models.store import Store
@@ -163,8 +164,8 @@ class AnnexSheet:
         code = s.get("document_code", "BC-UBND")
         self._merged(4, 1, width, SHEET_TITLES[self.number], _font(bold=True, size=14))
         self._merged(5, 1, width, f"Kỳ báo cáo: {self.period.label}; đơn vị: {unit_name}", _font(bold=True))
-        self._merged(6, 1, width, f"(Kèm theo Báo cáo số          /{code} ngày        tháng {end.month} năm {end.year})",
-                     _font(italic=True))
+        attached = f"(Kèm theo Báo cáo số          /{code} ngày        tháng {end.month} năm {end.year})"
+        self._merged(6, 1, width, attached, _font(italic=True))
         self.ws.row_dimensions[4].height = 22
         if unit_of_measure:
             self._merged(7, right_first, width, f"Đơn vị tính: {unit_of_measure}", _font(italic=True),
@@ -288,7 +289,6 @@ def _source_label(source) -> str:
 
 def _target_cell_value(target):
     if isinstance(target, list):
-        from ..models.numbers import format_number
         return f"{format_number(target[0], 6)}-{format_number(target[1], 6)}"
     return target
 
@@ -420,7 +420,6 @@ def units_sheet(workbook: Workbook, table: UnitTable, settings: dict) -> AnnexSh
             sheet.put(r, "total", f'=IF(COUNT({first}:{last})={count},SUM({first}:{last}),"")', fmt, bold=True)
             difference = row.progress.difference_vs_children if row.progress else None
             if difference:
-                from ..models.numbers import format_number
                 note = f"Số của {table.unit_name} khác tổng các đơn vị {format_number(difference, row.decimals)}"
         else:
             if item.total is not None:

@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from ..models.catalogue import Catalogue, catalogue
 from ..models.errors import InputError
 from ..models.figures import BASIS_LABELS, FigureChange, apply_changes, basis_column, prepare_change
-from ..models.numbers import parse_number
+from ..models.numbers import format_number, parse_number
 from ..models.organisation import organisation
 from ..models.periods import Period, parse_month, parse_target_period
 from ..models.progress import PLAN_SOURCE
@@ -366,7 +366,6 @@ def targets_template(store: Store, period: str) -> Workbook:
 
 
 def _vn(value: float) -> str:
-    from ..models.numbers import format_number
     return format_number(value, 6)
 
 
