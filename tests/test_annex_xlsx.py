@@ -260,3 +260,9 @@ def test_a_ward_without_child_units_gets_no_biểu_02(demo, tmp_path):
     assert wb.sheetnames == ["Biểu 01", "Biểu 03", "Biểu 04"]
     texts = [c.value for row in wb["Biểu 01"].iter_rows() for c in row if isinstance(c.value, str)]
     assert any("Phường Đoàn Kết" in t for t in texts)
+
+
+def test_a_unit_that_did_not_exist_in_the_period_is_refused(demo, tmp_path):
+    with pytest.raises(InputError, match="không tồn tại"):
+        write_annex_workbook(demo, "p_tan_phong_2025", "202405", tmp_path / "x.xlsx")
+    assert not (tmp_path / "x.xlsx").exists()

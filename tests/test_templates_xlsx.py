@@ -130,6 +130,16 @@ def test_bad_cells_are_named_and_nothing_is_written(demo, tmp_path, db_path, cap
     assert file_digest(db_path) == digest
 
 
+def test_an_indicator_on_two_rows_is_refused(demo, tmp_path):
+    path = write_entry_template(demo, "tp_lai_chau", "202405", tmp_path / "mau.xlsx")
+    wb, ws, cell = locate(path, "tm_ban_le")
+    ws.cell(row=cell.row + 1, column=1).value = "tm_ban_le"  # a row pasted over the next one
+    wb.save(tmp_path / "trung.xlsx")
+    preview = read_entry_template(demo, tmp_path / "trung.xlsx")
+    assert preview.errors == [f"{ws.title}!A{cell.row + 1}: chỉ tiêu “tm_ban_le” đã có ở {ws.title}!A{cell.row}; "
+                              "mỗi chỉ tiêu chỉ ghi một dòng."]
+
+
 def test_not_a_template_is_refused(demo, tmp_path):
     plain = tmp_path / "plain.xlsx"
     openpyxl.Workbook().save(plain)
@@ -187,6 +197,11 @@ def test_targets_round_trip_and_hand_made_sheet(demo, tmp_path):
     sheet.append(["Chỉ tiêu", "KH tỉnh", "hdnd"])
     sheet.append(["Tổng lượt khách du lịch", 250000, None])
     sheet.append(["Tỷ lệ tăng dân số tự nhiên", None, "9,5-10"])
+    sheet.append(["Tổng lượt khách du lịch", 260000, None])
+    hand.save(tmp_path / "trung.xlsx")
+    assert read_targets_sheet(demo, tmp_path / "trung.xlsx", "2025").errors == [
+        "Sheet!B4: kế hoạch “tm_khach_du_lich” (tinh) đã có ở Sheet!B2; mỗi kế hoạch chỉ ghi một lần."]
+    sheet.delete_rows(4)
     hand.save(tmp_path / "tay.xlsx")
     with pytest.raises(InputError, match="năm nào"):
         read_targets_sheet(demo, tmp_path / "tay.xlsx")

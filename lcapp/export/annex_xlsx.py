@@ -28,6 +28,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
 from ..models.numbers import format_number
+from ..models.organisation import organisation
 from ..models.periods import Period, parse_period
 from ..models.progress import PLAN_SOURCE, progress
 from ..models.store import Store
@@ -475,6 +476,7 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
     """The four annex sheets of `unit` in `period` as an openpyxl workbook."""
     if isinstance(period, str):
         period = parse_period(period)
+    organisation(store).figure_unit(unit, period)  # refuses a unit that did not exist in the period
     report = progress_callback or (lambda step, total, label: None)
     settings, cat = store.settings(), catalogue(store)
     workbook = Workbook()

@@ -271,6 +271,7 @@ def read_entry_template(store: Store, path: str | Path) -> Preview:
     entered = {row["indicator"]: row for row in store.query(
         "SELECT * FROM figures WHERE unit = ? AND month = ?", (figure_unit.code, period.start_key))}
     preview = Preview("figures", reporter.code, period.code)
+    seen: dict[str, str] = {}  # indicator -> where it was first read
     for ws in workbook.worksheets:
         if ws.title == META_SHEET:
             continue
@@ -293,6 +294,12 @@ def read_entry_template(store: Store, path: str | Path) -> Preview:
             except InputError as error:
                 preview.errors.append(f"{ws.title}!{ws.cell(row=r, column=col[CODE]).coordinate}: {error}")
                 continue
+            code_cell = f"{ws.title}!{ws.cell(row=r, column=col[CODE]).coordinate}"
+            if ind.code in seen:
+                preview.errors.append(f"{code_cell}: chỉ tiêu “{ind.code}” đã có ở {seen[ind.code]}; "
+                                      "mỗi chỉ tiêu chỉ ghi một dòng.")
+                continue
+            seen[ind.code] = code_cell
             row = entered.get(ind.code)
             basis = "ytd" if ind.kind == "flow" and ind.entry == "ytd" else "month"
             column = basis_column(ind, basis)
@@ -401,6 +408,7 @@ def read_targets_sheet(store: Store, path: str | Path, period: str | None = None
     existing = {(r["indicator"], r["source"]): r for r in store.query(
         "SELECT * FROM targets WHERE period = ?", (target_period.code,))}
     preview = Preview("targets", None, target_period.code)
+    seen: dict[tuple[str, str], str] = {}  # (indicator, source) -> where it was first read
     for ws in workbook.worksheets:
         if ws.title == META_SHEET:
             continue
@@ -447,6 +455,11 @@ def read_targets_sheet(store: Store, path: str | Path, period: str | None = None
                 except InputError as error:
                     preview.errors.append(f"{where}: {error}")
                     continue
+                if (change.indicator, source) in seen:
+                    preview.errors.append(f"{where}: kế hoạch “{change.indicator}” ({source}) đã có ở "
+                                          f"{seen[change.indicator, source]}; mỗi kế hoạch chỉ ghi một lần.")
+                    continue
+                seen[change.indicator, source] = where
                 new = [low, high] if low is not None else value
                 if old_row is None:
                     status, old = "new", None
