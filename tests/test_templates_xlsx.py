@@ -231,3 +231,21 @@ def test_targets_import_command_refuses_bad_cells(db_path, tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "Sheet!B2" in out and "1 ô sai" in err
     assert file_digest(db_path) == digest
+
+
+def test_a_figure_entered_as_year_to_date_comes_back_as_year_to_date(demo, tmp_path):
+    path = write_entry_template(demo, "tp_lai_chau", "202405", tmp_path / "mau.xlsx")
+    wb, ws, cell = locate(path, "tm_doanh_thu_du_lich")
+    labels = {c.value: c.column for c in ws[4] if c.value}
+    assert ws.cell(row=cell.row, column=labels["Cách nhập"]).value == "lũy kế" and cell.value == 144.86
+    cell.value = "150,5"
+    wb.save(tmp_path / "ytd.xlsx")
+    preview = read_entry_template(demo, tmp_path / "ytd.xlsx")
+    apply_preview(demo, preview)
+    assert history(demo, "tp_lai_chau", "202405", "tm_doanh_thu_du_lich")[-1]["ytd_value"] == 150.5
+    assert by_code(demo, "tm_doanh_thu_du_lich").ytd == 150.5
+    ws.cell(row=cell.row, column=labels["Cách nhập"]).value = "cả năm"
+    wb.save(tmp_path / "sai.xlsx")
+    errors = read_entry_template(demo, tmp_path / "sai.xlsx").errors
+    assert errors == [f"{ws.title}!{ws.cell(row=cell.row, column=labels['Cách nhập']).coordinate}: "
+                      "cách nhập “cả năm” không hợp lệ (ghi “số tháng” hoặc “lũy kế”)."]

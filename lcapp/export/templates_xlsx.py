@@ -11,6 +11,7 @@ no error. Targets go the same way with `targets_template()` / `read_targets_shee
 
 from __future__ import annotations
 
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -126,6 +127,22 @@ def _cell(ws, row: int, column: int, value, *, fmt: str | None = None, editable=
     return cell
 
 
+def _lines(text, width: float) -> int:
+    """Lines a wrapped text takes in a column of `width` (a little under a character per unit)."""
+    return max(1, math.ceil(len(text or "") / max(1.0, width * 1.05 - 2)))
+
+
+def _template_basis(ind, row) -> str:
+    """How a figure is filled: as it was entered for this month, else as the catalogue says."""
+    if ind.kind != "flow":
+        return "month"
+    if row is not None:
+        for basis in ("month", "ytd"):
+            if row[basis_column(ind, basis)] is not None:
+                return basis
+    return "ytd" if ind.entry == "ytd" else "month"
+
+
 # -- figures ------------------------------------------------------------------------------------
 def entry_template(store: Store, unit: str, period: Period | str) -> Workbook:
     """The entry template of `unit` for a month: one protected sheet per sector, cells to fill unlocked."""
@@ -167,12 +184,14 @@ def entry_template(store: Store, unit: str, period: Period | str) -> Workbook:
                 if found:
                     value = found[0].value if not found[0].is_range else found[0].text(ind.decimals)
                 _cell(ws, r, col[label], value, fmt=fmt)
-            basis = "ytd" if ind.kind == "flow" and ind.entry == "ytd" else "month"
-            _cell(ws, r, col[BASIS], BASIS_LABELS[basis], center=True)
             row = entered.get(ind.code)
+            basis = _template_basis(ind, row)
+            _cell(ws, r, col[BASIS], BASIS_LABELS[basis], center=True)
             current = None if row is None else row[basis_column(ind, basis)]
             _cell(ws, r, col[VALUE], current, fmt=fmt, editable=True)
-            _cell(ws, r, col[COMMENT], row["comment"] if row else None, editable=True)
+            comment = row["comment"] if row else None
+            _cell(ws, r, col[COMMENT], comment, editable=True)
+            ws.row_dimensions[r].height = 16 * max(_lines(ind.name, 48), _lines(comment, 30), _lines(ind.unit, 12)) + 2
     if not workbook.sheetnames:
         raise InputError(f"{reporter.name} không có chỉ tiêu nào để nhập.")
     _write_meta(workbook, {"kind": "figures", "version": TEMPLATE_VERSION, "unit": reporter.code,
@@ -301,8 +320,21 @@ def read_entry_template(store: Store, path: str | Path) -> Preview:
                 continue
             seen[ind.code] = code_cell
             row = entered.get(ind.code)
-            basis = "ytd" if ind.kind == "flow" and ind.entry == "ytd" else "month"
-            column = basis_column(ind, basis)
+            basis = _template_basis(ind, row)
+            if BASIS in col:
+                shown = ws.cell(row=r, column=col[BASIS]).value
+                chosen = {label: key for key, label in BASIS_LABELS.items() if key != "term"}.get(
+                    nfc(str(shown)).strip().lower() if shown else "")
+                if shown and chosen is None:
+                    preview.errors.append(f"{ws.title}!{ws.cell(row=r, column=col[BASIS]).coordinate}: "
+                                          f"cách nhập “{shown}” không hợp lệ (ghi “số tháng” hoặc “lũy kế”).")
+                    continue
+                basis = chosen or basis
+            try:
+                column = basis_column(ind, basis)
+            except InputError as error:
+                preview.errors.append(f"{where}: {error}")
+                continue
             old_comment = row["comment"] if row else ""
             if comment == "" or comment == old_comment:
                 comment = None
