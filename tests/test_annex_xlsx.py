@@ -5,7 +5,7 @@ import pytest
 from office import needs_office, recalculated
 
 from lcapp.cli import main
-from lcapp.export.annex_xlsx import write_annex_workbook
+from lcapp.export.annex_xlsx import annex_workbook, write_annex_workbook
 from lcapp.export.tables import table_01, table_02, table_03, table_04
 from lcapp.models.demo import load_demo
 from lcapp.models.errors import InputError
@@ -123,12 +123,8 @@ def _close(a, b):
     return abs(a - b) < 1e-6
 
 
-@needs_office
-def test_libreoffice_recalculates_every_percent_and_total_as_progress_does(with_children, tmp_path):
-    store = with_children
-    set_target(store, "tm_khach_du_lich", "2024", "hdnd", 0)  # a zero plan shows blank, not #DIV/0!
-    path = write_annex_workbook(store, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
-    wb = recalculated(path, tmp_path / "lo")
+def assert_values_are_the_cores(store, wb):
+    """Every percent, total, derived figure and assessment in `wb` (as computed) equals the core's."""
     errors = [c.coordinate for ws in wb.worksheets for row in ws.iter_rows() for c in row
               if isinstance(c.value, str) and c.value.startswith("#")]
     assert errors == []
@@ -173,6 +169,30 @@ def test_libreoffice_recalculates_every_percent_and_total_as_progress_does(with_
     for i, item in enumerate(table_04(store, "tp_lai_chau", "202405").rows):
         assert _close(ws4.cell(row=first4 + i, column=cols4["% thực hiện"]).value, item.percent), item.indicator
         assert (ws4.cell(row=first4 + i, column=cols4["Đánh giá"]).value or "") == item.assessment
+
+
+@needs_office
+def test_libreoffice_recalculates_every_percent_and_total_as_progress_does(with_children, tmp_path):
+    store = with_children
+    set_target(store, "tm_khach_du_lich", "2024", "hdnd", 0)  # a zero plan shows blank, not #DIV/0!
+    # saved without the stored results, so that every value read back is LibreOffice's own
+    path = tmp_path / "bieu.xlsx"
+    annex_workbook(store, "tp_lai_chau", "202405").save(path)
+    plain, formulas = (openpyxl.load_workbook(path, data_only=True)["Biểu 02"], openpyxl.load_workbook(path)["Biểu 02"])
+    first2, cols2 = header(plain)
+    totals = [r for r in range(first2, plain.max_row + 1)
+              if str(formulas.cell(row=r, column=cols2["Tổng cộng"]).value).startswith("=")]
+    assert totals and all(plain.cell(row=r, column=cols2["Tổng cộng"]).value is None for r in totals)
+    wb = recalculated(path, tmp_path / "lo")
+    assert_values_are_the_cores(store, wb)
+
+
+def test_formulas_carry_their_values_for_viewers_that_do_not_recalculate(with_children, tmp_path):
+    set_target(with_children, "tm_khach_du_lich", "2024", "hdnd", 0)
+    path = write_annex_workbook(with_children, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
+    assert_values_are_the_cores(with_children, openpyxl.load_workbook(path, data_only=True))
+    formulas = openpyxl.load_workbook(path)
+    assert formulas["Biểu 02"].cell(row=header(formulas["Biểu 02"])[0], column=1).value  # formulas still there
 
 
 @needs_office

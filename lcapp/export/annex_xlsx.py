@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import math
 import re
+import zipfile
 from copy import copy
+from io import BytesIO
+from xml.sax.saxutils import escape
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -136,6 +139,7 @@ class AnnexSheet:
             self.ws.column_dimensions[get_column_letter(i)].width = column.width
         self.row = 1
         self._styles: dict[tuple, object] = {}
+        self.cached: dict[str, object] = {}  # formula cell -> the value it computes (as progress does)
         self._title_block(unit_name, unit_of_measure)
         self._header()
 
@@ -223,9 +227,13 @@ class AnnexSheet:
         return cell
 
     def put(self, row: int, key: str, value, fmt: str | None = None, *, bold=False, italic=False,
-            horizontal: str | None = None, indent: int = 0):
+            horizontal: str | None = None, indent: int = 0, result=None):
+        """Write a value or a formula; a formula's `result` (None: blank) is stored as its cached value."""
         cell = self.ws.cell(row=row, column=self.index[key], value=value)
-        numeric = isinstance(value, (int, float)) or (isinstance(value, str) and value.startswith("="))
+        formula = isinstance(value, str) and value.startswith("=")
+        if formula:
+            self.cached[cell.coordinate] = "" if result is None else result
+        numeric = isinstance(value, (int, float)) or formula
         return self.styled(cell, bold, italic, horizontal or ("right" if numeric else "left"), indent, fmt)
 
     def heading(self, row: int, stt: str, name: str, section: bool) -> None:
@@ -355,7 +363,7 @@ def _indicator_cells(sheet: AnnexSheet, r: int, item: AnnexRow, table: AnnexTabl
             if formula and _same(cat.formulas[ind.code].evaluate(operands), shown):
                 content = formula
         if content is not None:
-            sheet.put(r, key, content, fmt)
+            sheet.put(r, key, content, fmt, result=shown)
     quantity_key = "ytd" if flow else "value"
     quantity_row, quantity_value = r, (item.ytd if flow else item.value)
     if ind.measured_by:
@@ -377,7 +385,7 @@ def _indicator_cells(sheet: AnnexSheet, r: int, item: AnnexRow, table: AnnexTabl
                 if _same(expected, core):
                     content = formula
         if content is not None:
-            sheet.put(r, f"pct:{source.code}", content, PERCENT_FORMAT)
+            sheet.put(r, f"pct:{source.code}", content, PERCENT_FORMAT, result=core)
     if item.last_year is not None:
         sheet.put(r, "last_year", item.last_year, fmt)
     core = item.percent_vs_last_year
@@ -388,7 +396,7 @@ def _indicator_cells(sheet: AnnexSheet, r: int, item: AnnexRow, table: AnnexTabl
         content = _blank_unless([sheet.ref(quantity_key, r), sheet.ref("last_year", r)],
                                 f"IF({sheet.ref('last_year', r)}=0,\"\","
                                 f"{sheet.ref(quantity_key, r)}/{sheet.ref('last_year', r)}*100)")
-    sheet.put(r, "pct_last_year", content, PERCENT_FORMAT)
+    sheet.put(r, "pct_last_year", content, PERCENT_FORMAT, result=core)
     if item.note:
         sheet.put(r, "note", item.note)
 
@@ -418,7 +426,8 @@ def units_sheet(workbook: Workbook, table: UnitTable, settings: dict) -> AnnexSh
         note = ""
         if item.summable:
             first, last = sheet.ref(f"unit:{table.columns[0].code}", r), sheet.ref(f"unit:{table.columns[-1].code}", r)
-            sheet.put(r, "total", f'=IF(COUNT({first}:{last})={count},SUM({first}:{last}),"")', fmt, bold=True)
+            sheet.put(r, "total", f'=IF(COUNT({first}:{last})={count},SUM({first}:{last}),"")', fmt, bold=True,
+                      result=item.total)
             difference = row.progress.difference_vs_children if row.progress else None
             if difference:
                 note = f"Số của {table.unit_name} khác tổng các đơn vị {format_number(difference, row.decimals)}"
@@ -459,11 +468,11 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
         content = item.percent
         if _same(expected, item.percent):
             content = percent_formula(sheet.ref("quantity", r), sheet.ref("target", r), target, item.direction)
-        sheet.put(r, "percent", content, PERCENT_FORMAT)
-        sheet.put(r, "required", round(item.required, 1), PERCENT_FORMAT)
+        sheet.put(r, "percent", content, PERCENT_FORMAT, result=item.percent)
+        sheet.put(r, "required", item.required, PERCENT_FORMAT)
         p, q = sheet.ref("percent", r), sheet.ref("required", r)
         sheet.put(r, "assessment", f'=IF({p}="","",IF(ROUND({p},1)>100,"Vượt",IF(ROUND({p},1)>={q},"Đạt","Khó đạt")))',
-                  horizontal="center")
+                  horizontal="center", result=item.assessment)
         sheet.end_row(r, {"name": item.name, "dvt": item.dvt, "source": label})
         r += 1
     sheet.finish(r - 1)
@@ -484,28 +493,72 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
     steps = 5
     report(0, steps, "Biểu 01")
     rows = progress(store, unit, period)
-    indicator_sheet(workbook, "01", table_01(store, unit, period, annual_only=True, progress_rows=rows), settings, cat)
+    sheets = [indicator_sheet(workbook, "01", table_01(store, unit, period, annual_only=True, progress_rows=rows),
+                              settings, cat)]
     report(1, steps, "Biểu 02")
     units = table_02(store, unit, period, progress_rows=rows)
     if units.columns:
-        units_sheet(workbook, units, settings)
+        sheets.append(units_sheet(workbook, units, settings))
     report(2, steps, "Biểu 03")
     budget = table_03(store, unit, period, progress_rows=rows)
     dvts = {row.dvt for row in budget.rows}
-    indicator_sheet(workbook, "03", budget, settings, cat, with_dvt=len(dvts) > 1,
-                    unit_of_measure=next(iter(dvts)) if len(dvts) == 1 else "")
+    sheets.append(indicator_sheet(workbook, "03", budget, settings, cat, with_dvt=len(dvts) > 1,
+                                  unit_of_measure=next(iter(dvts)) if len(dvts) == 1 else ""))
     report(3, steps, "Biểu 04")
-    term_sheet(workbook, table_04(store, unit, period, progress_rows=rows), settings)
+    sheets.append(term_sheet(workbook, table_04(store, unit, period, progress_rows=rows), settings))
     workbook.calculation.fullCalcOnLoad = True
+    workbook.cached_values = {sheet.ws.title: sheet.cached for sheet in sheets}
     return workbook
 
 
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f><v ?/></c>', re.S)
+
+
+def with_cached_values(data: bytes, cached: dict[int, dict[str, object]]) -> bytes:
+    """The .xlsx `data` with each formula's value stored beside it (sheet number -> cell -> value).
+
+    openpyxl writes formulas without values; Excel's Protected View, file previews and
+    programs that read values only would then show empty cells.
+    """
+    def fill(text: str, values: dict[str, object]) -> str:
+        def one(match: re.Match) -> str:
+            coordinate, attributes, formula = match.groups()
+            if coordinate not in values:
+                return match.group(0)
+            value = values[coordinate]
+            if isinstance(value, str):
+                return f'<c r="{coordinate}"{attributes} t="str"><f>{formula}</f><v>{escape(value)}</v></c>'
+            return f'<c r="{coordinate}"{attributes}><f>{formula}</f><v>{float(value)!r}</v></c>'
+        return _FORMULA_CELL.sub(one, text)
+
+    source = zipfile.ZipFile(BytesIO(data))
+    out = BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            match = re.fullmatch(r"xl/worksheets/sheet([0-9]+)\.xml", info.filename)
+            if match and cached.get(int(match.group(1))):
+                content = fill(content.decode("utf-8"), cached[int(match.group(1))]).encode("utf-8")
+            target.writestr(info, content)
+    return out.getvalue()
+
+
 def save_workbook(workbook: Workbook, path: str | Path) -> Path:
-    """Save through a temporary name, then rename: a failed save leaves no half file."""
+    """Save through a temporary name, then rename: a failed save leaves no half file.
+
+    A workbook from `annex_workbook()` gets its formulas' values stored with them.
+    """
     path = Path(path)
     temporary = path.with_name(f".{path.stem}.tmp{path.suffix}")
     try:
-        workbook.save(temporary)
+        cached = getattr(workbook, "cached_values", None)
+        if cached:
+            buffer = BytesIO()
+            workbook.save(buffer)
+            numbered = {i: cached.get(ws.title, {}) for i, ws in enumerate(workbook.worksheets, start=1)}
+            temporary.write_bytes(with_cached_values(buffer.getvalue(), numbered))
+        else:
+            workbook.save(temporary)
         temporary.replace(path)
     except OSError as error:
         temporary.unlink(missing_ok=True)

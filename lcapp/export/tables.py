@@ -333,8 +333,9 @@ def table_04(store: Store, unit: str, period: Period | str,
             quantity = row.term_to_date.get(target.source) if target.cumulative else row.ytd
             if row.measured_by and not target.cumulative:
                 quantity = row.ytd  # shown figure; the percent below is the measured one
-            required = (term_elapsed_percent(target.period.first_year, target.period.last_year, period)
-                        if target.cumulative else 100.0)
+            # compared as printed, one decimal, like the percent
+            required = (round_percent(term_elapsed_percent(target.period.first_year, target.period.last_year,
+                                                           period)) if target.cumulative else 100.0)
             percent = row.percent_of_target.get(target.source)
             rows.append(TermRow(
                 stt=str(number), name=row.name, indicator=row.indicator, dvt=row.dvt, decimals=row.decimals,
