@@ -249,3 +249,14 @@ def test_a_figure_entered_as_year_to_date_comes_back_as_year_to_date(demo, tmp_p
     errors = read_entry_template(demo, tmp_path / "sai.xlsx").errors
     assert errors == [f"{ws.title}!{ws.cell(row=cell.row, column=labels['Cách nhập']).coordinate}: "
                       "cách nhập “cả năm” không hợp lệ (ghi “số tháng” hoặc “lũy kế”)."]
+
+
+def test_a_department_template_holds_only_its_sectors(demo, tmp_path):
+    from lcapp.models.catalogue import catalogue
+    from lcapp.models.organisation import organisation
+    path = write_entry_template(demo, "tp_tckh", "202405", tmp_path / "tckh.xlsx")
+    wb = openpyxl.load_workbook(path)
+    sectors = set(organisation(demo).unit("tp_tckh").sectors)
+    cat = catalogue(demo)
+    codes = [c.value for ws in wb.worksheets if ws.sheet_state == "visible" for c in ws["A"][4:] if c.value]
+    assert codes and all(cat.indicators[code].sector in sectors for code in codes)
