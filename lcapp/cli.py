@@ -309,6 +309,75 @@ def cmd_report(args) -> None:
     print(f"Đã ghi báo cáo {path}.")
 
 
+def cmd_annex(args) -> None:
+    from .export.annex_xlsx import write_annex_workbook
+    path = write_annex_workbook(_open(args), args.unit, args.period, args.out)
+    print(f"Đã xuất biểu phụ lục ra {path}.")
+
+
+def cmd_template(args) -> None:
+    from .export.templates_xlsx import write_entry_template
+    path = write_entry_template(_open(args), args.unit, args.period, args.out)
+    print(f"Đã xuất biểu mẫu nhập liệu ra {path}: điền vào các ô màu vàng rồi nhập lại bằng “template-import”.")
+
+
+def cmd_targets_template(args) -> None:
+    from .export.templates_xlsx import write_targets_template
+    path = write_targets_template(_open(args), args.year, args.out)
+    print(f"Đã xuất biểu mẫu kế hoạch ra {path}: điền rồi nhập lại bằng “targets-import”.")
+
+
+def _show_preview(store, preview, args) -> None:
+    from .export.templates_xlsx import apply_preview
+    written = None
+    if args.apply and not preview.errors:
+        written = apply_preview(store, preview)
+    if args.json:
+        _json(dict(preview.as_json(), applied=written is not None, written=written or 0))
+    else:
+        cat = catalogue(store)
+        what = "số liệu" if preview.kind == "figures" else "kế hoạch"
+        owner = f"{organisation(store).unit(preview.unit).name}, " if preview.unit else ""
+        print(f"{owner}kỳ {preview.period}: {preview.count('new')} {what} mới, {preview.count('changed')} thay đổi, "
+              f"{preview.count('same')} giữ nguyên.")
+        labels = {"new": "mới", "changed": "đổi"}
+        for item in preview.items:
+            if item.status == "same":
+                continue
+            decimals = cat.indicators[item.key.split("/")[0]].decimals
+            new = _shown(item.new, decimals)
+            change = new if item.old is None else f"{_shown(item.old, decimals)} → {new}"
+            print(f"  [{labels[item.status]}] {item.sheet}!{item.cell} {item.name}: {change}")
+        if preview.errors:
+            print(f"Ô sai ({len(preview.errors)}):")
+            for error in preview.errors:
+                print(f"  {error}")
+        elif written is not None:
+            print(f"Đã ghi {written} {what}.")
+        else:
+            print("Chưa ghi gì: xem lại rồi chạy lại lệnh với --apply để ghi.")
+    if preview.errors:
+        raise InputError(f"Tệp có {len(preview.errors)} ô sai; chưa ghi gì. Sửa các ô đã nêu rồi nhập lại.")
+
+
+def _shown(value, decimals: int) -> str:
+    if isinstance(value, list):
+        return f"{format_number(value[0], 6)}-{format_number(value[1], 6)}"
+    return format_number(value, max(decimals, 6)) if value is not None else "(trống)"
+
+
+def cmd_template_import(args) -> None:
+    from .export.templates_xlsx import read_entry_template
+    store = _open(args)
+    _show_preview(store, read_entry_template(store, args.file), args)
+
+
+def cmd_targets_import(args) -> None:
+    from .export.templates_xlsx import read_targets_sheet
+    store = _open(args)
+    _show_preview(store, read_targets_sheet(store, args.file, args.year), args)
+
+
 # -- parser -----------------------------------------------------------------------------
 def build_parser() -> Parser:
     parser = Parser(prog="lcapp", description="LCApp: số liệu và báo cáo kinh tế - xã hội (dòng lệnh).")
@@ -393,6 +462,29 @@ def build_parser() -> Parser:
     p.add_argument("unit")
     p.add_argument("period")
     p.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    p = command("annex", cmd_annex, "xuất biểu phụ lục (Biểu 01-04) ra tệp Excel")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--out", required=True, help="tệp .xlsx")
+    p = command("template", cmd_template, "xuất biểu mẫu Excel để nhập số liệu của một đơn vị trong một tháng")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--out", required=True, help="tệp .xlsx")
+    p = command("template-import", cmd_template_import,
+                "xem trước (và với --apply thì ghi) số liệu từ biểu mẫu Excel đã điền")
+    p.add_argument("file", type=Path)
+    p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
+    p.add_argument("--json", action="store_true")
+    p = command("targets-template", cmd_targets_template,
+                "xuất biểu mẫu Excel để nhập kế hoạch của một năm hoặc nhiệm kỳ")
+    p.add_argument("year")
+    p.add_argument("--out", required=True, help="tệp .xlsx")
+    p = command("targets-import", cmd_targets_import,
+                "xem trước (và với --apply thì ghi) kế hoạch từ tệp Excel (cột Mã hoặc Chỉ tiêu, mỗi nguồn một cột)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--year", help="năm hoặc nhiệm kỳ, khi tệp không phải biểu mẫu của LCApp")
+    p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
+    p.add_argument("--json", action="store_true")
     return parser
 
 

@@ -56,11 +56,24 @@ def parse_target_value(text: str) -> tuple[float | None, float | None, float | N
     return parse_number(raw), None, None
 
 
-def set_target(store: Store, indicator: str, period: str, source: str, value: float | None = None, *,
-               low: float | None = None, high: float | None = None, cumulative: bool = False,
-               note: str = "", user: str | None = None) -> int:
-    """Save a target (one transaction, with history); return 1 if it changed, else 0."""
-    cat = catalogue(store)
+@dataclass(frozen=True)
+class TargetChange:
+    """A validated target, ready to be written."""
+
+    indicator: str
+    period: str
+    source: str
+    value: float | None
+    low: float | None
+    high: float | None
+    cumulative: bool
+    note: str
+
+
+def prepare_target(cat, indicator: str, period: str, source: str, value: float | None = None, *,
+                   low: float | None = None, high: float | None = None, cumulative: bool = False,
+                   note: str = "") -> TargetChange:
+    """Validate one target (pure); InputError says why not."""
     ind = cat.indicator(indicator)
     target_period = parse_target_period(period)
     src = cat.source(source)
@@ -73,27 +86,45 @@ def set_target(store: Store, indicator: str, period: str, source: str, value: fl
     if cumulative and ind.kind != "flow":
         raise InputError(f"“{ind.name}” không phải chỉ tiêu cộng dồn: kế hoạch giai đoạn không thể là tổng.")
     note = clean_text(note, field="ghi chú") or ""
+    return TargetChange(ind.code, target_period.code, src.code, value, low, high, cumulative, note)
+
+
+def apply_targets(store: Store, changes: list[TargetChange], *, user: str | None = None) -> int:
+    """Write targets in one transaction (with history); return how many changed."""
     user = user or current_user()
-    key = (ind.code, target_period.code, src.code)
+    changed = 0
     with store.write() as conn:
-        row = conn.execute("SELECT * FROM targets WHERE indicator = ? AND period = ? AND source = ?", key).fetchone()
-        new = (value, low, high, int(cumulative), note)
-        if row is not None and (row["value"], row["low"], row["high"], row["cumulative"], row["note"]) == new:
-            return 0
-        version = (row["version"] if row else 0) + 1
-        record = key + new + (user, now_iso(), version)
-        conn.execute(
-            """INSERT INTO targets (indicator, period, source, value, low, high, cumulative, note,
-                                    entered_by, entered_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (indicator, period, source) DO UPDATE SET value = excluded.value,
-                 low = excluded.low, high = excluded.high, cumulative = excluded.cumulative,
-                 note = excluded.note, entered_by = excluded.entered_by, entered_at = excluded.entered_at,
-                 version = excluded.version""", record)
-        conn.execute(
-            """INSERT INTO target_history (indicator, period, source, value, low, high, cumulative, note,
-                                           entered_by, entered_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            record)
-    return 1
+        for change in changes:
+            key = (change.indicator, change.period, change.source)
+            row = conn.execute("SELECT * FROM targets WHERE indicator = ? AND period = ? AND source = ?",
+                               key).fetchone()
+            new = (change.value, change.low, change.high, int(change.cumulative), change.note)
+            if row is not None and (row["value"], row["low"], row["high"], row["cumulative"], row["note"]) == new:
+                continue
+            version = (row["version"] if row else 0) + 1
+            record = key + new + (user, now_iso(), version)
+            conn.execute(
+                """INSERT INTO targets (indicator, period, source, value, low, high, cumulative, note,
+                                        entered_by, entered_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                   ON CONFLICT (indicator, period, source) DO UPDATE SET value = excluded.value,
+                     low = excluded.low, high = excluded.high, cumulative = excluded.cumulative,
+                     note = excluded.note, entered_by = excluded.entered_by, entered_at = excluded.entered_at,
+                     version = excluded.version""", record)
+            conn.execute(
+                """INSERT INTO target_history (indicator, period, source, value, low, high, cumulative, note,
+                                               entered_by, entered_at, version)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", record)
+            changed += 1
+    return changed
+
+
+def set_target(store: Store, indicator: str, period: str, source: str, value: float | None = None, *,
+               low: float | None = None, high: float | None = None, cumulative: bool = False,
+               note: str = "", user: str | None = None) -> int:
+    """Save a target (one transaction, with history); return 1 if it changed, else 0."""
+    change = prepare_target(catalogue(store), indicator, period, source, value, low=low, high=high,
+                            cumulative=cumulative, note=note)
+    return apply_targets(store, [change], user=user)
 
 
 def targets_for_year(store: Store, year: int) -> dict[str, list[Target]]:
