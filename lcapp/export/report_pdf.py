@@ -351,7 +351,7 @@ def report_pdf_bytes(store: Store, unit: str, period: Period | str, *,
     say(0, "Đang soạn nội dung từ số liệu")
     items = report_outline(store, unit_code, period)
     say(1, "Đang lập Biểu 01")
-    annex = table_01(store, unit_code, period)
+    annex = table_01(store, unit_code, period, annual_only=True)
     styles = Styles(register_family(prefer_times))
     counters: list[FootnoteCounter] = []
 
