@@ -60,12 +60,41 @@ def _interchange(ctx: dict) -> str:
     return f"{path.name}, {path.stat().st_size // 1024} KB"
 
 
+def _annex(ctx: dict) -> str:
+    from openpyxl import load_workbook
+
+    from .export.annex_xlsx import write_annex_workbook
+    path = ctx["dir"] / "bieu-phu-luc.xlsx"
+    write_annex_workbook(ctx["store"], "tp_lai_chau", "202405", path)
+    workbook = load_workbook(path)
+    names = workbook.sheetnames
+    if len(names) < 3:
+        raise AssertionError(f"tệp Excel chỉ có {len(names)} biểu")
+    return f"{path.name}: {', '.join(names)}"
+
+
+def _report(ctx: dict) -> str:
+    from pypdf import PdfReader
+
+    from .export.report_pdf import write_report_pdf
+    path = ctx["dir"] / "bao-cao.pdf"
+    write_report_pdf(ctx["store"], "tp_lai_chau", "202405", path)
+    reader = PdfReader(str(path))
+    first = reader.pages[0].extract_text()
+    for expected in ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "BÁO CÁO", "1.931 tỷ đồng"):
+        if expected not in first:
+            raise AssertionError(f"trang 1 của báo cáo thiếu “{expected}”")
+    return f"{path.name}: {len(reader.pages)} trang"
+
+
 STEPS: list[Step] = [
     ("Tạo cơ sở dữ liệu tạm", _database),
     ("Nạp dữ liệu mẫu", _demo),
     ("Tính tiến độ", _progress),
     ("Kiểm tra số liệu", _checks),
     ("Xuất dữ liệu DHIS2", _interchange),
+    ("Xuất biểu phụ lục Excel", _annex),
+    ("Xuất báo cáo PDF", _report),
 ]
 
 
