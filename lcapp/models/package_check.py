@@ -1,0 +1,444 @@
+"""Opening an untrusted handover file (a package or an office's whole database) and refusing anything odd.
+
+Follows sqlite.org/security.html for database files from outside: the file is first
+copied to a private temporary file (so it cannot change or vanish while we read it),
+opened read-only and immutable with `trusted_schema` off and tight length limits, its
+schema must be exactly ours (no extra tables, triggers or views), `quick_check` must pass,
+and every row is validated against the office's catalogue and organisation before
+anything reads it further. Nothing here writes to the office's database and nothing is
+ever ATTACHed to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import sqlite3
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from .catalogue import catalogue
+from .errors import InputError
+from .narrative import MAX_NARRATIVE_CHARS, REPORT_PARTS
+from .organisation import organisation
+from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .store import SQLITE_HEADER, Store
+
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+MAX_ROWS = 5_000_000
+MAX_VALUE_BYTES = 1_000_000
+MAX_NAME_CHARS = 200
+MAX_ABS_VALUE = 1e15
+MAX_REPORTED = 10
+
+# Must stay the statement Store._migrate runs (a test compares the two schemas).
+SCHEMA_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL,
+                app_version TEXT NOT NULL)"""
+
+# What a package carries, in canonical order: table -> columns (hash order) and sort key.
+PACKAGE_TABLES = {
+    "figures": (("unit", "month", "indicator", "month_value", "ytd_value", "term_value", "status", "comment",
+                 "entered_by", "entered_at", "reporter", "origin", "version"), ("unit", "month", "indicator")),
+    "figure_history": (("id", "unit", "month", "indicator", "version", "action", "month_value", "ytd_value",
+                        "term_value", "status", "comment", "entered_by", "entered_at", "reporter", "origin"),
+                       ("id",)),
+    "narratives": (("unit", "period", "part", "text", "edited_by", "edited_at", "version"),
+                   ("unit", "period", "part")),
+    "narrative_history": (("id", "unit", "period", "part", "version", "text", "edited_by", "edited_at"), ("id",)),
+    "targets": (("indicator", "period", "source", "value", "low", "high", "cumulative", "note", "entered_by",
+                 "entered_at", "version"), ("indicator", "period", "source")),
+    "target_history": (("id", "indicator", "period", "source", "version", "value", "low", "high", "cumulative",
+                        "note", "entered_by", "entered_at"), ("id",)),
+}
+MANIFEST_COLUMNS = ("package_id", "unit", "periods", "sender", "app_version", "schema_version", "row_counts",
+                    "created_at")
+
+
+@dataclass
+class Package:
+    """A handover file that passed every check, its rows read into memory."""
+
+    path: Path
+    kind: str  # "package" (made by handover-export) or "database" (an office's whole file)
+    sender: str  # installation id of the office that made the file
+    unit: str
+    months: list[int]
+    created_at: str
+    app_version: str
+    schema_version: int
+    sha256: str
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, int]:
+        return {table: len(rows) for table, rows in self.rows.items()}
+
+
+def create_schema(conn: sqlite3.Connection, version: int = SCHEMA_VERSION) -> None:
+    """Create our schema up to `version` on an empty connection, as Store does."""
+    conn.execute(SCHEMA_MIGRATIONS_TABLE)
+    for _number, _name, statements in MIGRATIONS[:version]:
+        for statement in statements:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+def expected_schema(version: int) -> set[tuple]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        create_schema(conn, version)
+        return set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+def canonical_sha256(manifest: dict | None, rows: dict[str, list[dict]]) -> str:
+    """SHA-256 over the manifest's fields and every row, tables and rows in canonical order."""
+    digest = hashlib.sha256()
+    if manifest is not None:
+        digest.update(json.dumps([manifest[c] for c in MANIFEST_COLUMNS], ensure_ascii=False).encode())
+        digest.update(b"\n")
+    for table, (columns, key) in PACKAGE_TABLES.items():
+        ordered = sorted(rows.get(table, []), key=lambda r: tuple(r[k] for k in key))
+        for row in ordered:
+            digest.update(json.dumps([table] + [row[c] for c in columns], ensure_ascii=False).encode())
+            digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _refuse(name: str, reason: str) -> InputError:
+    return InputError(f"Tệp {name} bị từ chối: {reason}. Dữ liệu của cơ quan không thay đổi.")
+
+
+def _check_header(path: Path) -> None:
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"Không tìm thấy tệp {path}.") from None
+    except OSError as error:
+        raise InputError(f"Không đọc được tệp {path}: {error.strerror}.") from None
+    if size == 0:
+        raise _refuse(name, "tệp rỗng (0 byte), có thể do rút USB khi đang chép")
+    if size > MAX_FILE_BYTES:
+        raise _refuse(name, f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or header[:16] != SQLITE_HEADER:
+        raise _refuse(name, "không phải tệp dữ liệu SQLite của LCApp")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _refuse(name, "phần đầu tệp hỏng (cỡ trang không hợp lệ)")
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = pages > 0 and header[24:28] == header[92:96]
+    if size % page_size or (header_valid and size < pages * page_size):
+        raise _refuse(name, "tệp bị cắt cụt (chép chưa xong hoặc hỏng)")
+
+
+def _open_copy(copy: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(str(copy))}?mode=ro&immutable=1"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 100_000)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, 100)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    return conn
+
+
+def _check_structure(conn: sqlite3.Connection, name: str) -> int:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise _refuse(name, f"tệp do phiên bản LCApp mới hơn tạo (lược đồ {version}; chương trình này hiểu đến "
+                            f"lược đồ {SCHEMA_VERSION}); hãy cập nhật LCApp")
+    if version < 1:
+        raise _refuse(name, "không phải tệp dữ liệu LCApp")
+    actual = set(tuple(row) for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    expected = expected_schema(version)
+    if actual != expected:
+        extra = sorted(f"{t} {n}" for t, n, _tbl, _sql in actual - expected)
+        missing = sorted(f"{t} {n}" for t, n, _tbl, _sql in expected - actual)
+        what = []
+        if extra:
+            what.append("có thêm hoặc đã sửa " + ", ".join(extra[:MAX_REPORTED]))
+        if missing:
+            what.append("thiếu " + ", ".join(missing[:MAX_REPORTED]))
+        raise _refuse(name, "cấu trúc khác cấu trúc của LCApp (" + "; ".join(what) + ")")
+    result = [row[0] for row in conn.execute("PRAGMA quick_check(10)")]
+    if result != ["ok"]:
+        raise _refuse(name, "tệp hỏng (kiểm tra toàn vẹn: " + "; ".join(result[:3]) + ")")
+    return version
+
+
+def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = ()) -> list[dict]:
+    columns, key = PACKAGE_TABLES[table]
+    count = conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0]
+    if count > MAX_ROWS:
+        raise _refuse(name, f"bảng {table} có quá nhiều dòng ({count})")
+    sql = f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {', '.join(key)}"
+    return [dict(zip(columns, row)) for row in conn.execute(sql, params)]
+
+
+class _Validator:
+    """Checks every value of every row; collects the first problems in Vietnamese."""
+
+    def __init__(self, store: Store):
+        self.cat = catalogue(store)
+        self.org = organisation(store)
+        self.problems: list[str] = []
+
+    def fail(self, where: str, what: str) -> None:
+        if len(self.problems) < MAX_REPORTED:
+            self.problems.append(f"{where}: {what}")
+        else:
+            self.problems.append("")
+
+    def text(self, where, value, label, *, multiline=False, limit=MAX_NAME_CHARS) -> bool:
+        if not isinstance(value, str):
+            self.fail(where, f"{label} không phải văn bản")
+            return False
+        for ch in value:
+            if unicodedata.category(ch) == "Cc" and not (multiline and ch in "\n\t\r"):
+                self.fail(where, f"{label} chứa ký tự điều khiển (mã {ord(ch)})")
+                return False
+        if len(value) > limit:
+            self.fail(where, f"{label} dài bất thường ({len(value)} ký tự)")
+            return False
+        return True
+
+    def number(self, where, value, label) -> None:
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                or abs(value) > MAX_ABS_VALUE:
+            self.fail(where, f"{label} không phải số hợp lệ")
+
+    def integer(self, where, value, label, low=1) -> None:
+        if not isinstance(value, int) or value < low or value > 2**53:
+            self.fail(where, f"{label} không hợp lệ")
+
+    def unit(self, where, code) -> None:
+        if self.text(where, code, "mã đơn vị") and code not in self.org.units:
+            self.fail(where, f"đơn vị “{code}” không có trong danh mục của cơ quan")
+
+    def indicator(self, where, code) -> None:
+        if self.text(where, code, "mã chỉ tiêu"):
+            ind = self.cat.indicators.get(code)
+            if ind is None:
+                self.fail(where, f"chỉ tiêu “{code}” không có trong danh mục của cơ quan")
+            elif ind.derived:
+                self.fail(where, f"chỉ tiêu “{code}” được tính theo công thức, không nhận số nhập")
+
+    def month(self, where, value) -> None:
+        if not isinstance(value, int) or not (MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12):
+            self.fail(where, f"tháng “{value}” không hợp lệ")
+
+    def figure(self, where, row, history=False) -> None:
+        self.unit(where, row["unit"])
+        self.month(where, row["month"])
+        self.indicator(where, row["indicator"])
+        for column in ("month_value", "ytd_value", "term_value"):
+            self.number(where, row[column], "giá trị")
+        if row["status"] not in ("estimate", "official"):
+            self.fail(where, "trạng thái không hợp lệ")
+        self.text(where, row["comment"], "ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS)
+        for column in ("entered_by", "entered_at", "origin"):
+            self.text(where, row[column], column)
+        if self.text(where, row["reporter"], "đơn vị báo cáo") and row["reporter"] not in self.org.units:
+            self.fail(where, f"đơn vị báo cáo “{row['reporter']}” không có trong danh mục")
+        self.integer(where, row["version"], "phiên bản")
+        if history:
+            self.integer(where, row["id"], "mã lịch sử")
+            self.text(where, row["action"], "thao tác")
+
+    def narrative(self, where, row, history=False) -> None:
+        self.unit(where, row["unit"])
+        self.period(where, row["period"])
+        if self.text(where, row["part"], "phần báo cáo") and row["part"] not in self.cat.sectors \
+                and row["part"] not in REPORT_PARTS:
+            self.fail(where, f"phần báo cáo “{row['part']}” không có")
+        self.text(where, row["text"], "nội dung", multiline=True, limit=MAX_NARRATIVE_CHARS)
+        self.text(where, row["edited_by"], "người sửa")
+        self.text(where, row["edited_at"], "thời điểm sửa")
+        self.integer(where, row["version"], "phiên bản")
+        if history:
+            self.integer(where, row["id"], "mã lịch sử")
+
+    def period(self, where, code) -> None:
+        if self.text(where, code, "kỳ"):
+            try:
+                parse_period(code)
+            except InputError:
+                self.fail(where, f"kỳ “{code}” không hợp lệ")
+
+    def target(self, where, row, history=False) -> None:
+        self.indicator(where, row["indicator"])
+        if self.text(where, row["period"], "kỳ kế hoạch"):
+            try:
+                parse_target_period(row["period"])
+            except InputError:
+                self.fail(where, f"kỳ kế hoạch “{row['period']}” không hợp lệ")
+        if self.text(where, row["source"], "nguồn kế hoạch") and row["source"] not in self.cat.sources:
+            self.fail(where, f"nguồn kế hoạch “{row['source']}” không có trong danh mục")
+        for column in ("value", "low", "high"):
+            self.number(where, row[column], "kế hoạch")
+        if row["cumulative"] not in (0, 1):
+            self.fail(where, "cột cộng dồn không hợp lệ")
+        self.text(where, row["note"], "ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS)
+        self.text(where, row["entered_by"], "người nhập")
+        self.text(where, row["entered_at"], "thời điểm nhập")
+        self.integer(where, row["version"], "phiên bản")
+        if history:
+            self.integer(where, row["id"], "mã lịch sử")
+
+
+def _validate(store: Store, package: Package, name: str) -> None:
+    check = _Validator(store)
+    months = set(package.months)
+    for table, rows in package.rows.items():
+        kind = table.split("_")[0].rstrip("s")
+        history = table.endswith("_history")
+        for number, row in enumerate(rows, start=1):
+            where = f"{table} dòng {number}"
+            getattr(check, kind)(where, row, history)
+            if kind in ("figure", "narrative") and row["unit"] != package.unit:
+                check.fail(where, f"số liệu của đơn vị “{row['unit']}” không thuộc gói của “{package.unit}”")
+            if kind == "figure" and row["month"] not in months:
+                check.fail(where, f"tháng {row['month']} không thuộc các kỳ ghi trong gói")
+    if check.problems:
+        shown = [p for p in check.problems if p]
+        more = len(check.problems) - len(shown)
+        tail = f" (và còn lỗi khác)" if more else ""
+        raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(shown) + tail)
+
+
+def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:
+    manifest_rows = []
+    if any(t == "handover_manifest" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")):
+        manifest_rows = [dict(row) for row in conn.execute(
+            f"SELECT {', '.join(MANIFEST_COLUMNS)}, sha256 FROM handover_manifest LIMIT 2")]
+    if len(manifest_rows) > 1:
+        raise _refuse(name, "gói có nhiều hơn một bản kê (manifest)")
+    if manifest_rows:
+        return _read_manifest_package(conn, path, name, manifest_rows[0])
+    return _read_whole_database(conn, path, name, version)
+
+
+def _json_field(value, name: str, label: str):
+    try:
+        return json.loads(value) if isinstance(value, str) and len(value) < MAX_VALUE_BYTES else None
+    except json.JSONDecodeError:
+        raise _refuse(name, f"bản kê hỏng ({label})") from None
+
+
+def _read_manifest_package(conn, path: Path, name: str, manifest: dict) -> Package:
+    periods = _json_field(manifest["periods"], name, "kỳ")
+    counts = _json_field(manifest["row_counts"], name, "số dòng")
+    if not (isinstance(periods, list) and periods and all(isinstance(m, int) for m in periods)):
+        raise _refuse(name, "bản kê hỏng (danh sách tháng)")
+    if not isinstance(counts, dict):
+        raise _refuse(name, "bản kê hỏng (số dòng)")
+    for key in ("unit", "sender", "app_version", "created_at", "package_id", "sha256"):
+        value = manifest[key]
+        if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS \
+                or any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise _refuse(name, f"bản kê hỏng ({key})")
+    rows = {table: _read_table(conn, table, name) for table in PACKAGE_TABLES}
+    actual_counts = {table: len(r) for table, r in rows.items()}
+    if counts != actual_counts:
+        raise _refuse(name, "số dòng không khớp với bản kê (tệp đã bị sửa hoặc chép thiếu)")
+    if canonical_sha256(manifest, rows) != manifest["sha256"]:
+        raise _refuse(name, "mã kiểm tra SHA-256 không khớp (nội dung đã bị sửa sau khi xuất)")
+    return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
+                   manifest["created_at"], manifest["app_version"], manifest["schema_version"],
+                   manifest["sha256"], rows)
+
+
+def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
+    meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM meta")}
+    settings = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM settings")}
+    sender = meta.get("installation_id")
+    if not isinstance(sender, str) or not sender or len(sender) > MAX_NAME_CHARS:
+        raise _refuse(name, "tệp dữ liệu không có mã cài đặt")
+    unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
+    if not isinstance(unit, str) or not unit:
+        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo")
+    rows = {
+        "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
+        "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
+        "narratives": _read_table(conn, "narratives", name, "WHERE unit = ?", (unit,)),
+        "narrative_history": _read_table(conn, "narrative_history", name, "WHERE unit = ?", (unit,)),
+        "targets": _read_table(conn, "targets", name),
+        "target_history": _read_table(conn, "target_history", name),
+    }
+    months = sorted({r["month"] for r in rows["figures"]})
+    return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
+                   canonical_sha256(None, rows), rows)
+
+
+def check_package(store: Store, path: str | Path) -> Package:
+    """Check an untrusted handover file against `store`'s catalogue; return its rows or raise InputError.
+
+    Reads only: `store` is used for its catalogue and organisation, never written.
+    """
+    path = Path(path)
+    name = path.name
+    _check_header(path)
+    folder = Path(tempfile.mkdtemp(prefix="lcapp-goi-"))
+    try:
+        copy = folder / "package.sqlite"
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as error:
+            raise InputError(f"Không đọc được tệp {name}: {error.strerror}.") from None
+        _check_header(copy)
+        try:
+            conn = _open_copy(copy)
+        except sqlite3.Error as error:
+            raise _refuse(name, f"không mở được ({error})") from None
+        try:
+            version = _check_structure(conn, name)
+            package = _read_package(conn, path, name, version)
+        except sqlite3.Error as error:
+            raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({error})") from None
+        finally:
+            conn.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _validate(store, package, name)
+    return package
+
+
+def looks_like_sqlite(path: str | Path) -> bool:
+    """True when the file starts with SQLite's header (files are known by content, not name)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file (or, where the system allows, a folder) to the disk."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return  # folders cannot be opened on Windows; the rename is durable there anyway
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
