@@ -9,7 +9,7 @@ from tests.conftest import file_digest
 
 
 def test_new_database_records_its_migrations_and_uses_wal_and_foreign_keys(store):
-    assert [m["version"] for m in store.applied_migrations()] == [1]
+    assert [m["version"] for m in store.applied_migrations()] == list(range(1, schema.SCHEMA_VERSION + 1))
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
