@@ -41,15 +41,16 @@ def test_a_missing_file_is_not_created_silently(tmp_path):
 
 def test_a_migration_takes_a_backup_first(store, db_path, monkeypatch):
     store.close()
-    extra = (2, "add a column", ["ALTER TABLE meta ADD COLUMN extra TEXT"])
+    current = schema.SCHEMA_VERSION
+    extra = (current + 1, "add a column", ["ALTER TABLE meta ADD COLUMN extra TEXT"])
     monkeypatch.setattr("lcapp.models.store.MIGRATIONS", schema.MIGRATIONS + [extra])
-    monkeypatch.setattr("lcapp.models.store.SCHEMA_VERSION", 2)
+    monkeypatch.setattr("lcapp.models.store.SCHEMA_VERSION", current + 1)
     migrated = Store(db_path)
-    assert [m["version"] for m in migrated.applied_migrations()] == [1, 2]
-    backups = list(db_path.parent.glob("lcapp.truoc-nang-cap-v1-*.sqlite"))
+    assert [m["version"] for m in migrated.applied_migrations()] == list(range(1, current + 2))
+    backups = list(db_path.parent.glob(f"lcapp.truoc-nang-cap-v{current}-*.sqlite"))
     assert len(backups) == 1
     old = sqlite3.connect(backups[0])
-    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("PRAGMA user_version").fetchone()[0] == current
     assert old.execute("SELECT count(*) FROM indicators").fetchone()[0] > 100
     old.close()
     migrated.close()
