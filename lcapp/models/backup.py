@@ -29,11 +29,12 @@ def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path
     except OSError as error:
         raise InputError(f"Không tạo được thư mục {folder}: {error.strerror}.") from None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{store.path.stem}-{prefix}-{stamp}.sqlite"
-    number = 2
+    # A counter within the second keeps names in the order they were made.
+    number = 1
+    target = folder / f"{store.path.stem}-{prefix}-{stamp}-{number:03d}.sqlite"
     while target.exists():
-        target = folder / f"{store.path.stem}-{prefix}-{stamp}-{number}.sqlite"
         number += 1
+        target = folder / f"{store.path.stem}-{prefix}-{stamp}-{number:03d}.sqlite"
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         destination = sqlite3.connect(str(temporary))
