@@ -30,11 +30,9 @@ def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path
         raise InputError(f"Không tạo được thư mục {folder}: {error.strerror}.") from None
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     # A counter within the second keeps names in the order they were made.
-    number = 1
+    same_second = [p.stem.rsplit("-", 1)[-1] for p in folder.glob(f"{store.path.stem}-{prefix}-{stamp}-*.sqlite")]
+    number = max([int(n) for n in same_second if n.isdigit()], default=0) + 1
     target = folder / f"{store.path.stem}-{prefix}-{stamp}-{number:03d}.sqlite"
-    while target.exists():
-        number += 1
-        target = folder / f"{store.path.stem}-{prefix}-{stamp}-{number:03d}.sqlite"
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         destination = sqlite3.connect(str(temporary))
