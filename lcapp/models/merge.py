@@ -72,10 +72,20 @@ class PreviewRow:
     who: str
     when: str
     reason: str = ""
+    base: list | None = None  # (their version, our version) at the last exchange, if any
+    key_text: str = ""  # the key as `handover_seen` and `decisions` name it: "p_tan_phong|202405|tm_ban_le"
 
-    @property
-    def key_text(self) -> str:
-        return json.dumps(self.key, ensure_ascii=False)
+    def __post_init__(self):
+        if not self.key_text:
+            self.key_text = key_text(self.key)
+
+
+def key_text(key: list) -> str:
+    """Keys are catalogue codes and month numbers, checked before any merge, so "|" cannot occur in them."""
+    return "|".join(map(str, key))
+
+
+_RECORD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 @dataclass
@@ -156,11 +166,14 @@ def classify(conn, package: Package, own: str) -> list[PreviewRow]:
             mine = local.get(tuple(key))
             new = {c: row[c] for c in kind.content + kind.meta + ("version",)}
             old = None if mine is None else {c: mine[c] for c in kind.content + kind.meta + ("version",)}
-            status, reason = _status(kind, row, mine, seen.get(json.dumps(key, ensure_ascii=False)), own)
+            text = key_text(key)
+            base = seen.get(text)
+            status, reason = _status(kind, row, mine, base, own)
             month = _locked_month_of(kind, row, locked)
             if month is not None and status not in (IDENTICAL, OLDER):
                 status, reason = REFUSED, f"{month_label(month)} đã khóa số liệu"
-            result.append(PreviewRow(kind.name, key, status, old, new, row[kind.who], row[kind.when], reason))
+            result.append(PreviewRow(kind.name, key, status, old, new, row[kind.who], row[kind.when], reason,
+                                     list(base) if base else None, text))
     return result
 
 
@@ -219,6 +232,9 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
         result_preview = Preview(package.kind, package.sender, package.unit, package.months, sender_status, known,
                                  rows)
         kinds = {kind.name: kind for kind in KINDS}
+        upserts = {kind.name: [] for kind in KINDS}
+        histories = {kind.name: [] for kind in KINDS}
+        seen_marks = []
         for number, row in enumerate(rows):
             if number % 2000 == 0:
                 report(number, len(rows), "Đang nhập số liệu")
@@ -229,20 +245,52 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
                 if choice is None:
                     left.append(row)
                     continue
+            values = row.key + [row.new[c] for c in kind.content + kind.meta]
             if row.status in (NEW, CHANGED) or choice == "theirs":
-                _write_theirs(conn, kind, row, "import" if choice is None else "import-theirs")
+                ours = (row.old["version"] if row.old else 0) + 1
+                upserts[kind.name].append(values + [ours])
+                action = ["import" if choice is None else "import-theirs"] if kind.name == "figure" else []
+                histories[kind.name].append(values + [ours] + action)
                 written[choice or row.status] += 1
             elif choice == "ours":
-                _keep_ours(conn, kind, row)
+                # Ours stays; theirs goes into history beside it, marked as not taken.
+                ours = row.old["version"]
+                histories[kind.name].append(values + [ours] + (["import-not-taken"] if kind.name == "figure" else []))
                 written["ours"] += 1
-            elif row.status != IDENTICAL:
+            elif row.status == IDENTICAL:
+                ours = row.old["version"]
+            else:
                 continue
-            written["seen"] += _mark_seen(conn, package.sender, kind, row)
+            if row.base != [row.new["version"], ours]:
+                seen_marks.append((package.sender, kind.name, row.key_text, row.new["version"], ours))
         for kind in KINDS:
-            for item in package.rows.get(kind.history, []):
-                written["history"] += conn.execute(
-                    "INSERT OR IGNORE INTO received_history (sender, kind, their_id, record) VALUES (?, ?, ?, ?)",
-                    (package.sender, kind.name, item["id"], json.dumps(item, ensure_ascii=False))).rowcount
+            columns = kind.key + kind.content + kind.meta + ("version",)
+            updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in kind.key)
+            conn.executemany(f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                             f"ON CONFLICT ({', '.join(kind.key)}) DO UPDATE SET {updates}", upserts[kind.name])
+            columns += ("action",) if kind.name == "figure" else ()
+            conn.executemany(f"INSERT INTO {kind.history} ({', '.join(columns)}) "
+                             f"VALUES ({', '.join('?' * len(columns))})", histories[kind.name])
+        conn.executemany("""INSERT INTO handover_seen (sender, kind, key, their_version, our_version)
+                            VALUES (?, ?, ?, ?, ?) ON CONFLICT (sender, kind, key) DO UPDATE SET
+                            their_version = excluded.their_version, our_version = excluded.our_version""", seen_marks)
+        written["seen"] = len(seen_marks)
+        for kind in KINDS:
+            items = package.rows.get(kind.history, [])
+            if not items:
+                continue
+            marks = ",".join("?" * len(items)) if len(items) < 30000 else None
+            have = set()
+            if marks:
+                have = {r[0] for r in conn.execute(
+                    f"SELECT their_id FROM received_history WHERE sender = ? AND kind = ? AND their_id IN ({marks})",
+                    (package.sender, kind.name, *[i["id"] for i in items]))}
+            fresh = [(package.sender, kind.name, i["id"], _RECORD.encode(i))
+                     for i in items if i["id"] not in have]
+            before = conn.total_changes
+            conn.executemany("INSERT OR IGNORE INTO received_history (sender, kind, their_id, record) "
+                             "VALUES (?, ?, ?, ?)", fresh)
+            written["history"] += conn.total_changes - before
         if sender_status in ("unknown", "different"):
             conn.execute("""INSERT INTO unit_senders (unit, installation, accepted_by, accepted_at) VALUES (?, ?, ?, ?)
                             ON CONFLICT (unit) DO UPDATE SET installation = excluded.installation,
@@ -265,47 +313,6 @@ def _sender_message(store: Store, package: Package, status: str, known: str | No
                 "Hãy xem trước, rồi xác nhận nhận gói từ máy này; chưa có gì được ghi.")
     return (f"Gói số liệu của {name} đến từ máy khác với máy vẫn gửi (mã {package.sender[:8]}…, "
             f"trước nay là {(known or '')[:8]}…). Hãy kiểm tra với đơn vị rồi xác nhận; chưa có gì được ghi.")
-
-
-def _write_theirs(conn, kind: Kind, row: PreviewRow, action: str) -> None:
-    version = (row.old["version"] if row.old else 0) + 1
-    values = dict(zip(kind.key, row.key), **{c: row.new[c] for c in kind.content + kind.meta}, version=version)
-    columns = list(values)
-    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in kind.key)
-    conn.execute(f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
-                 f"ON CONFLICT ({', '.join(kind.key)}) DO UPDATE SET {updates}", list(values.values()))
-    _history(conn, kind, values, action)
-    row.new["local_version"] = version
-
-
-def _keep_ours(conn, kind: Kind, row: PreviewRow) -> None:
-    """Keep our row; their version goes into history beside ours, marked as not taken."""
-    values = dict(zip(kind.key, row.key), **{c: row.new[c] for c in kind.content + kind.meta},
-                  version=row.old["version"])
-    _history(conn, kind, values, "import-not-taken")
-    row.new["local_version"] = row.old["version"]
-
-
-def _history(conn, kind: Kind, values: dict, action: str) -> None:
-    record = dict(values)
-    if kind.name == "figure":
-        record["action"] = action
-    columns = list(record)
-    conn.execute(f"INSERT INTO {kind.history} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-                 list(record.values()))
-
-
-def _mark_seen(conn, sender: str, kind: Kind, row: PreviewRow) -> int:
-    ours = row.new.get("local_version", row.old["version"] if row.old else 0)
-    key = row.key_text
-    current = conn.execute("SELECT their_version, our_version FROM handover_seen WHERE sender = ? AND kind = ? "
-                           "AND key = ?", (sender, kind.name, key)).fetchone()
-    if current is not None and tuple(current) == (row.new["version"], ours):
-        return 0
-    conn.execute("""INSERT INTO handover_seen (sender, kind, key, their_version, our_version) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT (sender, kind, key) DO UPDATE SET their_version = excluded.their_version,
-                    our_version = excluded.our_version""", (sender, kind.name, key, row.new["version"], ours))
-    return 1
 
 
 def describe(store: Store, row: PreviewRow) -> str:
