@@ -20,15 +20,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.make_db import DEFAULT, build  # noqa: E402
-from lcapp.models.handover import export_package  # noqa: E402
-from lcapp.models.merge import apply_package  # noqa: E402
-from lcapp.models.numbers import format_number  # noqa: E402
-from lcapp.models.organisation import organisation  # noqa: E402
-from lcapp.models.package_check import check_package  # noqa: E402
-from lcapp.models.periods import parse_period  # noqa: E402
-from lcapp.models.setup import create_database  # noqa: E402
-from lcapp.models.store import Store  # noqa: E402
+from bench.make_db import DEFAULT, build
+from lcapp.models.handover import export_package
+from lcapp.models.merge import apply_package
+from lcapp.models.numbers import format_number
+from lcapp.models.organisation import organisation
+from lcapp.models.package_check import check_package
+from lcapp.models.periods import parse_period
+from lcapp.models.setup import create_database
+from lcapp.models.store import Store
 
 CITY, YEAR = "tp_lai_chau", "2024"
 

@@ -1,7 +1,6 @@
 """Handover between offices: export, preview, merge, conflicts, locks, senders."""
 
 import shutil
-import sqlite3
 
 import pytest
 

@@ -13,16 +13,15 @@ import json
 import os
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .. import __version__
 from .errors import InputError
 from .figures import current_user
 from .organisation import organisation
-from .package_check import (MANIFEST_COLUMNS, PACKAGE_TABLES, canonical_sha256, check_package, create_schema,
-                            fsync_path)
+from .package_check import MANIFEST_COLUMNS, PACKAGE_TABLES, canonical_sha256, check_package, create_schema, fsync_path
 from .periods import Period, parse_period
 from .schema import SCHEMA_VERSION
 from .store import Store, now_iso

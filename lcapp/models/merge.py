@@ -19,8 +19,8 @@ Importing the same package twice changes nothing.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import Callable
 
 from .catalogue import catalogue
 from .errors import InputError

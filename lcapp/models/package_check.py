@@ -169,7 +169,7 @@ def _check_structure(conn: sqlite3.Connection, name: str) -> int:
                             f"lược đồ {SCHEMA_VERSION}); hãy cập nhật LCApp")
     if version < 1:
         raise _refuse(name, "không phải tệp dữ liệu LCApp")
-    actual = set(tuple(row) for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    actual = {tuple(row) for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
     expected = expected_schema(version)
     if actual != expected:
         extra = sorted(f"{t} {n}" for t, n, _tbl, _sql in actual - expected)
@@ -329,7 +329,7 @@ def _validate(store: Store, package: Package, name: str) -> None:
     if check.problems:
         shown = [p for p in check.problems if p]
         more = len(check.problems) - len(shown)
-        tail = f" (và còn lỗi khác)" if more else ""
+        tail = " (và còn lỗi khác)" if more else ""
         raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(shown) + tail)
 
 
