@@ -199,3 +199,15 @@ def test_a_package_from_another_installation_needs_acceptance(ward, city, tmp_pa
     result = apply_package(city, package, accept_sender=True)
     assert [r.status for r in result.preview.rows if r.key == [WARD, 202405, RETAIL]] == [CONFLICT]
     impostor.close()
+
+
+def test_a_database_copied_while_open_is_read_with_its_wal(ward, city, tmp_path):
+    ward.conn.execute("PRAGMA wal_autocheckpoint = 0")
+    enter(ward, WARD, MONTH, RETAIL, 777)  # stays in ward.sqlite-wal
+    stick = tmp_path / "stick"
+    stick.mkdir()
+    for suffix in ("", "-wal"):
+        shutil.copyfile(str(ward.path) + suffix, str(stick / "phuong.db") + suffix)
+    package = check_package(city, stick / "phuong.db")
+    assert next(r for r in package.rows["figures"] if r["indicator"] == RETAIL)["month_value"] == 777
+    assert sorted(p.name for p in stick.iterdir()) == ["phuong.db", "phuong.db-wal"]

@@ -148,8 +148,11 @@ def _check_header(path: Path) -> None:
         raise _refuse(name, "tệp bị cắt cụt (chép chưa xong hoặc hỏng)")
 
 
-def _open_copy(copy: Path) -> sqlite3.Connection:
-    uri = f"file:{quote(str(copy))}?mode=ro&immutable=1"
+def _open_copy(copy: Path, *, with_wal: bool = False) -> sqlite3.Connection:
+    # A private copy with its -wal beside it is opened read-only so SQLite reads the WAL
+    # (its shared-memory file is made in our own temporary folder); otherwise immutable,
+    # which never creates or reads any file beside it.
+    uri = f"file:{quote(str(copy))}?mode=ro" + ("" if with_wal else "&immutable=1")
     conn = sqlite3.connect(uri, uri=True, isolation_level=None)
     conn.row_factory = sqlite3.Row
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
@@ -413,8 +416,18 @@ def check_package(store: Store, path: str | Path) -> Package:
         except OSError as error:
             raise InputError(f"Không đọc được tệp {name}: {error.strerror}.") from None
         _check_header(copy)
+        # An office's database copied while the program ran has recent changes in its -wal file.
+        wal = Path(str(path) + "-wal")
+        with_wal = wal.is_file() and wal.stat().st_size > 0
+        if with_wal:
+            if wal.stat().st_size > MAX_FILE_BYTES:
+                raise _refuse(name, "tệp -wal đi kèm quá lớn")
+            try:
+                shutil.copyfile(wal, Path(str(copy) + "-wal"))
+            except OSError as error:
+                raise InputError(f"Không đọc được tệp {wal.name}: {error.strerror}.") from None
         try:
-            conn = _open_copy(copy)
+            conn = _open_copy(copy, with_wal=with_wal)
         except sqlite3.Error as error:
             raise _refuse(name, f"không mở được ({error})") from None
         try:
