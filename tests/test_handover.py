@@ -180,8 +180,17 @@ def test_a_locked_period_refuses_packages_and_typing_until_unlocked_with_a_reaso
         unlock(city, WARD, MONTH, "  ")
     assert unlock(city, WARD, MONTH, "Phường báo sai số bán lẻ") == 1
     enter(city, WARD, MONTH, RETAIL, 151)
+    lock(city, WARD, MONTH)
+    with pytest.raises(InputError, match="đã khóa"):
+        set_narrative(city, WARD, MONTH, "ket_qua", "Sửa nội dung đã duyệt.")
     assert [(h["action"], h["reason"]) for h in lock_history(city, WARD)] == [
-        ("lock", ""), ("unlock", "Phường báo sai số bán lẻ")]
+        ("lock", ""), ("unlock", "Phường báo sai số bán lẻ"), ("lock", "")]
+
+
+def test_an_export_with_nothing_in_it_is_refused_and_writes_no_file(ward, tmp_path):
+    with pytest.raises(InputError, match="chưa có số liệu"):
+        export_package(ward, WARD, ["202301"], tmp_path / "empty.lcgoi")
+    assert list(tmp_path.glob("*.lcgoi*")) == [] and list(tmp_path.glob(".empty*")) == []
 
 
 def test_a_package_from_another_installation_needs_acceptance(ward, city, tmp_path):

@@ -99,6 +99,8 @@ def export_package(store: Store, unit: str, periods, out: str | Path, *, progres
     months = sorted({m for p in _periods(periods) for m in p.months})
     report(0, 4, "Đang đọc số liệu")
     rows, upto = collect_rows(store, found.code, months)
+    if not rows["figures"] and not rows["narratives"]:
+        raise InputError(f"{found.name} chưa có số liệu hay nội dung nào trong các kỳ đã chọn; không tạo gói.")
     manifest = {"package_id": str(uuid.uuid4()), "unit": found.code, "periods": json.dumps(months),
                 "sender": store.installation_id, "app_version": __version__, "schema_version": SCHEMA_VERSION,
                 "row_counts": json.dumps({t: len(rows[t]) for t in PACKAGE_TABLES}), "created_at": now_iso()}

@@ -14,13 +14,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import math
 import os
 import re
 import shutil
 import sqlite3
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -198,142 +198,127 @@ def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = ""
     return [dict(zip(columns, row)) for row in conn.execute(sql, params)]
 
 
-class _Validator:
-    """Checks every value of every row; collects the first problems in Vietnamese."""
+def _text_error(value, label: str, *, multiline: bool = False, limit: int = MAX_NAME_CHARS) -> str | None:
+    if not isinstance(value, str):
+        return f"{label} không phải văn bản"
+    bad = _CONTROL_OR_NEWLINE[multiline].search(value)
+    if bad:
+        return f"{label} chứa ký tự điều khiển (mã {ord(bad.group())})"
+    if len(value) > limit:
+        return f"{label} dài bất thường ({len(value)} ký tự)"
+    return None
 
-    def __init__(self, store: Store):
-        self.cat = catalogue(store)
-        self.org = organisation(store)
-        self.problems: list[str] = []
-        self._passed: set[tuple] = set()  # (check, value) already found good: packages repeat values a lot
 
-    def fail(self, where: str, what: str) -> None:
-        if len(self.problems) < MAX_REPORTED:
-            self.problems.append(f"{where}: {what}")
-        else:
-            self.problems.append("")
+def _number_error(value) -> str | None:
+    if value is None:
+        return None
+    if type(value) not in (int, float) or not -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:  # NaN fails too
+        return "giá trị không phải số hợp lệ"
+    return None
 
-    def text(self, where, value, label, *, multiline=False, limit=MAX_NAME_CHARS) -> bool:
-        memo = ("text", value, multiline, limit)
-        if memo in self._passed:
-            return True
-        if not isinstance(value, str):
-            self.fail(where, f"{label} không phải văn bản")
-            return False
-        bad = _CONTROL_OR_NEWLINE[multiline].search(value)
-        if bad:
-            self.fail(where, f"{label} chứa ký tự điều khiển (mã {ord(bad.group())})")
-            return False
-        if len(value) > limit:
-            self.fail(where, f"{label} dài bất thường ({len(value)} ký tự)")
-            return False
-        self._passed.add(memo)
-        return True
 
-    def number(self, where, value, label) -> None:
-        if value is None:
-            return
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-                or abs(value) > MAX_ABS_VALUE:
-            self.fail(where, f"{label} không phải số hợp lệ")
+def _integer_error(value, label: str) -> str | None:
+    if type(value) is not int or not 1 <= value <= 2**53:
+        return f"{label} không hợp lệ"
+    return None
 
-    def integer(self, where, value, label, low=1) -> None:
-        if not isinstance(value, int) or value < low or value > 2**53:
-            self.fail(where, f"{label} không hợp lệ")
 
-    def unit(self, where, code) -> None:
-        if self.text(where, code, "mã đơn vị") and code not in self.org.units:
-            self.fail(where, f"đơn vị “{code}” không có trong danh mục của cơ quan")
+def _period_error(value, parse, label: str) -> str | None:
+    error = _text_error(value, label)
+    if error:
+        return error
+    try:
+        parse(value)
+    except InputError:
+        return f"{label} “{value}” không hợp lệ"
+    return None
 
-    def indicator(self, where, code) -> None:
-        if self.text(where, code, "mã chỉ tiêu"):
-            ind = self.cat.indicators.get(code)
-            if ind is None:
-                self.fail(where, f"chỉ tiêu “{code}” không có trong danh mục của cơ quan")
-            elif ind.derived:
-                self.fail(where, f"chỉ tiêu “{code}” được tính theo công thức, không nhận số nhập")
 
-    def month(self, where, value) -> None:
-        if not isinstance(value, int) or not (MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12):
-            self.fail(where, f"tháng “{value}” không hợp lệ")
+def _checks(store: Store) -> dict[str, Callable]:
+    """One check per kind of column: value -> Vietnamese problem or None."""
+    cat, org = catalogue(store), organisation(store)
 
-    def figure(self, where, row, history=False) -> None:
-        self.unit(where, row["unit"])
-        self.month(where, row["month"])
-        self.indicator(where, row["indicator"])
-        for column in ("month_value", "ytd_value", "term_value"):
-            self.number(where, row[column], "giá trị")
-        if row["status"] not in ("estimate", "official"):
-            self.fail(where, "trạng thái không hợp lệ")
-        self.text(where, row["comment"], "ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS)
-        for column in ("entered_by", "entered_at", "origin"):
-            self.text(where, row[column], column)
-        if self.text(where, row["reporter"], "đơn vị báo cáo") and row["reporter"] not in self.org.units:
-            self.fail(where, f"đơn vị báo cáo “{row['reporter']}” không có trong danh mục")
-        self.integer(where, row["version"], "phiên bản")
-        if history:
-            self.integer(where, row["id"], "mã lịch sử")
-            self.text(where, row["action"], "thao tác")
+    def unit(value):
+        return _text_error(value, "mã đơn vị") or (
+            None if value in org.units else f"đơn vị “{value}” không có trong danh mục của cơ quan")
 
-    def narrative(self, where, row, history=False) -> None:
-        self.unit(where, row["unit"])
-        self.period(where, row["period"])
-        if self.text(where, row["part"], "phần báo cáo") and row["part"] not in self.cat.sectors \
-                and row["part"] not in REPORT_PARTS:
-            self.fail(where, f"phần báo cáo “{row['part']}” không có")
-        self.text(where, row["text"], "nội dung", multiline=True, limit=MAX_NARRATIVE_CHARS)
-        self.text(where, row["edited_by"], "người sửa")
-        self.text(where, row["edited_at"], "thời điểm sửa")
-        self.integer(where, row["version"], "phiên bản")
-        if history:
-            self.integer(where, row["id"], "mã lịch sử")
+    def indicator(value):
+        error = _text_error(value, "mã chỉ tiêu")
+        if error:
+            return error
+        found = cat.indicators.get(value)
+        if found is None:
+            return f"chỉ tiêu “{value}” không có trong danh mục của cơ quan"
+        return f"chỉ tiêu “{value}” được tính theo công thức, không nhận số nhập" if found.derived else None
 
-    def period(self, where, code) -> None:
-        if self.text(where, code, "kỳ"):
-            try:
-                parse_period(code)
-            except InputError:
-                self.fail(where, f"kỳ “{code}” không hợp lệ")
+    def month(value):
+        if type(value) is not int or not (MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12):
+            return f"tháng “{value}” không hợp lệ"
+        return None
 
-    def target(self, where, row, history=False) -> None:
-        self.indicator(where, row["indicator"])
-        if self.text(where, row["period"], "kỳ kế hoạch"):
-            try:
-                parse_target_period(row["period"])
-            except InputError:
-                self.fail(where, f"kỳ kế hoạch “{row['period']}” không hợp lệ")
-        if self.text(where, row["source"], "nguồn kế hoạch") and row["source"] not in self.cat.sources:
-            self.fail(where, f"nguồn kế hoạch “{row['source']}” không có trong danh mục")
-        for column in ("value", "low", "high"):
-            self.number(where, row[column], "kế hoạch")
-        if row["cumulative"] not in (0, 1):
-            self.fail(where, "cột cộng dồn không hợp lệ")
-        self.text(where, row["note"], "ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS)
-        self.text(where, row["entered_by"], "người nhập")
-        self.text(where, row["entered_at"], "thời điểm nhập")
-        self.integer(where, row["version"], "phiên bản")
-        if history:
-            self.integer(where, row["id"], "mã lịch sử")
+    def part(value):
+        return _text_error(value, "phần báo cáo") or (
+            None if value in cat.sectors or value in REPORT_PARTS else f"phần báo cáo “{value}” không có")
+
+    def source(value):
+        return _text_error(value, "nguồn kế hoạch") or (
+            None if value in cat.sources else f"nguồn kế hoạch “{value}” không có trong danh mục")
+
+    return {
+        "unit": unit, "indicator": indicator, "month": month, "part": part, "source": source,
+        "reporter": lambda v: unit(v) and f"đơn vị báo cáo: {unit(v)}",
+        "number": _number_error,
+        "status": lambda v: None if v in ("estimate", "official") else "trạng thái không hợp lệ",
+        "flag": lambda v: None if type(v) is int and v in (0, 1) else "cột cộng dồn không hợp lệ",
+        "name": lambda v: _text_error(v, "tên, thời điểm hoặc mã"),
+        "longtext": lambda v: _text_error(v, "nội dung, ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS),
+        "version": lambda v: _integer_error(v, "phiên bản"),
+        "id": lambda v: _integer_error(v, "mã lịch sử"),
+        "period": lambda v: _period_error(v, parse_period, "kỳ"),
+        "target_period": lambda v: _period_error(v, parse_target_period, "kỳ kế hoạch"),
+    }
+
+
+_FIGURE_COLUMNS = {"unit": "unit", "month": "month", "indicator": "indicator", "month_value": "number",
+                   "ytd_value": "number", "term_value": "number", "status": "status", "comment": "longtext",
+                   "entered_by": "name", "entered_at": "name", "reporter": "reporter", "origin": "name",
+                   "version": "version"}
+_NARRATIVE_COLUMNS = {"unit": "unit", "period": "period", "part": "part", "text": "longtext", "edited_by": "name",
+                      "edited_at": "name", "version": "version"}
+_TARGET_COLUMNS = {"indicator": "indicator", "period": "target_period", "source": "source", "value": "number",
+                   "low": "number", "high": "number", "cumulative": "flag", "note": "longtext",
+                   "entered_by": "name", "entered_at": "name", "version": "version"}
+_HISTORY = {"id": "id", "action": "name"}
+COLUMN_CHECKS = {
+    "figures": _FIGURE_COLUMNS, "figure_history": {**_FIGURE_COLUMNS, **_HISTORY},
+    "narratives": _NARRATIVE_COLUMNS, "narrative_history": {**_NARRATIVE_COLUMNS, "id": "id"},
+    "targets": _TARGET_COLUMNS, "target_history": {**_TARGET_COLUMNS, "id": "id"},
+}
 
 
 def _validate(store: Store, package: Package, name: str) -> None:
-    check = _Validator(store)
-    months = set(package.months)
+    """Check every value of every row, each distinct value once (packages repeat values a lot)."""
+    checks = _checks(store)
+    problems: list[str] = []
     for table, rows in package.rows.items():
-        kind = table.split("_")[0].rstrip("s")
-        history = table.endswith("_history")
-        for number, row in enumerate(rows, start=1):
-            where = f"{table} dòng {number}"
-            getattr(check, kind)(where, row, history)
-            if kind in ("figure", "narrative") and row["unit"] != package.unit:
-                check.fail(where, f"số liệu của đơn vị “{row['unit']}” không thuộc gói của “{package.unit}”")
-            if kind == "figure" and row["month"] not in months:
-                check.fail(where, f"tháng {row['month']} không thuộc các kỳ ghi trong gói")
-    if check.problems:
-        shown = [p for p in check.problems if p]
-        more = len(check.problems) - len(shown)
-        tail = " (và còn lỗi khác)" if more else ""
-        raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(shown) + tail)
+        for column, check_name in COLUMN_CHECKS[table].items():
+            check = checks[check_name]
+            distinct = {(type(row[column]), row[column]) for row in rows}
+            for _type, value in distinct:
+                error = check(value)
+                if error:
+                    number = next(i for i, row in enumerate(rows, 1)
+                                  if type(row[column]) is _type and row[column] == value)
+                    problems.append(f"{table} dòng {number}: {error}")
+        if table in ("figures", "figure_history", "narratives", "narrative_history"):
+            for unit in {row["unit"] for row in rows} - {package.unit}:
+                problems.append(f"{table}: số liệu của đơn vị “{unit}” không thuộc gói của “{package.unit}”")
+        if table in ("figures", "figure_history"):
+            for month in sorted({row["month"] for row in rows} - set(package.months), key=repr)[:1]:
+                problems.append(f"{table}: tháng {month} không thuộc các kỳ ghi trong gói")
+    if problems:
+        tail = " (và còn lỗi khác)" if len(problems) > MAX_REPORTED else ""
+        raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
 
 
 def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:
