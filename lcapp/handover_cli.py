@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+from .export.incoming import open_incoming
 from .models.backup import restore, restore_preview
-from .models.merge import IDENTICAL, SENDER_LABELS, STATUS_LABELS, apply_package, describe, preview
+from .models.merge import IDENTICAL, SENDER_LABELS, STATUS_LABELS, describe
 from .models.numbers import format_number
-from .models.package_check import check_package, looks_like_sqlite
 from .models.store import Store
 
 EXIT_OK, EXIT_NEEDS_DECISION = 0, 1
@@ -15,22 +15,12 @@ EXIT_OK, EXIT_NEEDS_DECISION = 0, 1
 
 def run_import(store: Store, args) -> int:
     """Preview a handover file or CSV / DHIS2 file, then (unless --dry-run) apply it."""
-    if looks_like_sqlite(args.file):
-        package = check_package(store, args.file)
-        result = None
-        if args.dry_run:
-            shown = preview(store, package)
-        else:
-            result = apply_package(store, package, take=args.take, accept_sender=args.accept_sender)
-            shown = result.preview
-    else:
-        from .export.interchange_preview import apply_file, preview_file
-        if args.dry_run:
-            shown, _changes = preview_file(store, args.file)
-            result = None
-        else:
-            result = apply_file(store, args.file)
-            shown = result.preview
+    incoming = open_incoming(store, args.file)
+    result = None
+    shown = incoming.preview
+    if not args.dry_run:
+        result = incoming.apply(store, take=args.take, accept_sender=args.accept_sender)
+        shown = result.preview
     left = result.conflicts_left if result is not None else []
     if args.json:
         data = shown.as_json()

@@ -220,3 +220,16 @@ def test_a_database_copied_while_open_is_read_with_its_wal(ward, city, tmp_path)
     package = check_package(city, stick / "phuong.db")
     assert next(r for r in package.rows["figures"] if r["indicator"] == RETAIL)["month_value"] == 777
     assert sorted(p.name for p in stick.iterdir()) == ["phuong.db", "phuong.db-wal"]
+
+
+def test_the_ui_entry_point_knows_files_by_content_and_reports_progress(ward, city, tmp_path):
+    from lcapp.export.incoming import open_incoming
+    package = tmp_path / "goi.csv"  # a package whatever its name says
+    export_package(ward, WARD, [MONTH], package)
+    digest = file_digest(city.path)
+    incoming = open_incoming(city, package)
+    assert incoming.package is not None and incoming.preview.counts()[NEW] == 3
+    assert file_digest(city.path) == digest
+    steps = []
+    result = incoming.apply(city, accept_sender=True, progress=lambda done, total, text: steps.append((done, total)))
+    assert result.written[NEW] == 3 and steps[-1][0] == steps[-1][1] == 3

@@ -279,14 +279,7 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
             items = package.rows.get(kind.history, [])
             if not items:
                 continue
-            marks = ",".join("?" * len(items)) if len(items) < 30000 else None
-            have = set()
-            if marks:
-                have = {r[0] for r in conn.execute(
-                    f"SELECT their_id FROM received_history WHERE sender = ? AND kind = ? AND their_id IN ({marks})",
-                    (package.sender, kind.name, *[i["id"] for i in items]))}
-            fresh = [(package.sender, kind.name, i["id"], _RECORD.encode(i))
-                     for i in items if i["id"] not in have]
+            fresh = [(package.sender, kind.name, i["id"], _RECORD.encode(i)) for i in items]
             before = conn.total_changes
             conn.executemany("INSERT OR IGNORE INTO received_history (sender, kind, their_id, record) "
                              "VALUES (?, ?, ?, ?)", fresh)
