@@ -228,8 +228,8 @@ def test_the_ui_entry_point_knows_files_by_content_and_reports_progress(ward, ci
     export_package(ward, WARD, [MONTH], package)
     digest = file_digest(city.path)
     incoming = open_incoming(city, package)
-    assert incoming.package is not None and incoming.preview.counts()[NEW] == 3
+    assert incoming.package is not None and incoming.preview.counts()[NEW] == 4  # 2 figures, text, target
     assert file_digest(city.path) == digest
     steps = []
     result = incoming.apply(city, accept_sender=True, progress=lambda done, total, text: steps.append((done, total)))
-    assert result.written[NEW] == 3 and steps[-1][0] == steps[-1][1] == 3
+    assert result.written[NEW] == 4 and steps[-1][0] == steps[-1][1] == 4
