@@ -4,8 +4,10 @@ Usage: python bench/bench_handover.py [ROUNDS]
 Packages are exported from the 10-year benchmark database (bench/make_db.py) for every
 child unit of the city, year 2024. Each round starts from a fresh city database and runs
 the whole import path per package: the untrusted-file checks (copy, schema, quick_check,
-validation, SHA-256), the preview inside the transaction and the apply. The floor is
-SQLite alone: ATTACH each package and INSERT ... SELECT its figures and history.
+validation, SHA-256), the preview inside the transaction and the apply. The city database
+is the 10-year benchmark database itself, under another installation id, without the
+wards' figures of that year. The floor is SQLite alone: ATTACH each package and
+INSERT ... SELECT its figures and history.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from lcapp.models.numbers import format_number
 from lcapp.models.organisation import organisation
 from lcapp.models.package_check import check_package
 from lcapp.models.periods import parse_period
-from lcapp.models.setup import create_database
 from lcapp.models.store import Store
 
 CITY, YEAR = "tp_lai_chau", "2024"
@@ -50,7 +51,14 @@ def main(rounds: int = 5) -> None:
             packages.append(path)
         source.close()
         template = work / "city-template.sqlite"
-        create_database(template).close()
+        shutil.copyfile(DEFAULT, template)
+        city = Store(template)
+        with city.write() as conn:
+            conn.execute("UPDATE meta SET value = 'city-bench' WHERE key = 'installation_id'")
+            marks = ",".join("?" * len(wards))
+            conn.execute(f"DELETE FROM figures WHERE month / 100 = ? AND unit IN ({marks})", (int(YEAR), *wards))
+        city.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        city.close()
         full, checks, applies, floors = [], [], [], []
         rows = 0
         for number in range(rounds):

@@ -154,8 +154,12 @@ def classify(conn, package: Package, own: str) -> list[PreviewRow]:
         if not incoming:
             continue
         cols = ", ".join(kind.key + kind.content + kind.meta + ("version",))
-        where = "WHERE unit = ?" if kind.name != "target" else ""
-        params = (package.unit,) if kind.name != "target" else ()
+        where, params = "", ()
+        if kind.name == "figure":
+            months = [r["month"] for r in incoming]
+            where, params = "WHERE unit = ? AND month BETWEEN ? AND ?", (package.unit, min(months), max(months))
+        elif kind.name == "narrative":
+            where, params = "WHERE unit = ?", (package.unit,)
         local = {tuple(r[k] for k in kind.key): dict(r)
                  for r in conn.execute(f"SELECT {cols} FROM {kind.table} {where}", params)}
         seen = {r[0]: (r[1], r[2]) for r in conn.execute(
@@ -213,7 +217,7 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
                   progress: Progress | None = None) -> ImportResult:
     """Apply `package` in one transaction; conflicts not decided (per row or by `take`) stay and are returned.
 
-    `decisions` maps `PreviewRow.kind + ":" + key_text` to "ours" or "theirs".
+    `decisions` maps f"{row.kind}:{row.key_text}" of a conflict row to "ours" or "theirs".
     """
     if take not in (None, "ours", "theirs"):
         raise InputError(f"Cách giải quyết xung đột “{take}” không hợp lệ (ours hoặc theirs).")
