@@ -280,10 +280,11 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
                             their_version = excluded.their_version, our_version = excluded.our_version""", seen_marks)
         written["seen"] = len(seen_marks)
         for kind in KINDS:
-            items = package.rows.get(kind.history, [])
+            items = package.tuples.get(kind.history, [])
             if not items:
                 continue
-            fresh = [(package.sender, kind.name, i["id"], _RECORD.encode(i)) for i in items]
+            # The row's values in the package's column order (PACKAGE_TABLES), "id" first.
+            fresh = [(package.sender, kind.name, item[0], _RECORD.encode(item)) for item in items]
             before = conn.total_changes
             conn.executemany("INSERT OR IGNORE INTO received_history (sender, kind, their_id, record) "
                              "VALUES (?, ?, ?, ?)", fresh)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import os
 import re
 import shutil
@@ -79,10 +80,11 @@ class Package:
     app_version: str
     schema_version: int
     sha256: str
-    rows: dict[str, list[dict]] = field(default_factory=dict)
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # filled from `tuples` once checked
+    tuples: dict[str, list[tuple]] = field(default_factory=dict, repr=False)  # PACKAGE_TABLES column order
 
     def counts(self) -> dict[str, int]:
-        return {table: len(rows) for table, rows in self.rows.items()}
+        return {table: len(rows) for table, rows in self.tuples.items()}
 
 
 def create_schema(conn: sqlite3.Connection, version: int = SCHEMA_VERSION) -> None:
@@ -106,14 +108,19 @@ def expected_schema(version: int) -> frozenset[tuple]:
 
 def canonical_sha256(manifest: dict | None, rows: dict[str, list[dict]]) -> str:
     """SHA-256 over the manifest's fields and every row, tables and rows in canonical order."""
+    return _sha256_of_tuples(manifest, {table: [tuple(row[c] for c in columns) for row in rows.get(table, [])]
+                                        for table, (columns, _key) in PACKAGE_TABLES.items()})
+
+
+def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+    """The same digest from rows as tuples in PACKAGE_TABLES column order (TypeError on mixed key types)."""
     digest = hashlib.sha256()
     if manifest is not None:
         digest.update(json.dumps([manifest[c] for c in MANIFEST_COLUMNS], ensure_ascii=False).encode())
         digest.update(b"\n")
     for table, (columns, key) in PACKAGE_TABLES.items():
-        ordered = sorted(rows.get(table, []), key=lambda r: tuple(r[k] for k in key))
-        values = [[row[c] for c in columns] for row in ordered]
-        digest.update(json.dumps([table, values], ensure_ascii=False).encode())
+        ordered = sorted(tuples.get(table, []), key=operator.itemgetter(*(columns.index(k) for k in key)))
+        digest.update(json.dumps([table, ordered], ensure_ascii=False).encode())
         digest.update(b"\n")
     return digest.hexdigest()
 
@@ -189,13 +196,26 @@ def _check_structure(conn: sqlite3.Connection, name: str) -> int:
     return version
 
 
-def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = ()) -> list[dict]:
+def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = ()) -> list[tuple]:
     columns, key = PACKAGE_TABLES[table]
     count = conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0]
     if count > MAX_ROWS:
         raise _refuse(name, f"bảng {table} có quá nhiều dòng ({count})")
-    sql = f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {', '.join(key)}"
-    return [dict(zip(columns, row)) for row in conn.execute(sql, params)]
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {', '.join(key)}",
+                          params).fetchall()
+
+
+def _as_dicts(tuples: dict[str, list[tuple]]) -> dict[str, list[dict]]:
+    return {table: [dict(zip(PACKAGE_TABLES[table][0], row)) for row in rows] for table, rows in tuples.items()}
+
+
+def _digest(name: str, manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+    try:
+        return _sha256_of_tuples(manifest, tuples)
+    except TypeError:
+        raise _refuse(name, "dữ liệu không hợp lệ (một cột khóa lẫn số với chữ)") from None
 
 
 def _text_error(value, label: str, *, multiline: bool = False, limit: int = MAX_NAME_CHARS) -> str | None:
@@ -300,21 +320,24 @@ def _validate(store: Store, package: Package, name: str) -> None:
     """Check every value of every row, each distinct value once (packages repeat values a lot)."""
     checks = _checks(store)
     problems: list[str] = []
-    for table, rows in package.rows.items():
+    for table, rows in package.tuples.items():
+        if not rows:
+            continue
+        names = PACKAGE_TABLES[table][0]
+        columns = dict(zip(names, zip(*rows)))
         for column, check_name in COLUMN_CHECKS[table].items():
             check = checks[check_name]
-            distinct = {(type(row[column]), row[column]) for row in rows}
-            for _type, value in distinct:
+            values = columns[column]
+            for _type, value in set(zip(map(type, values), values)):
                 error = check(value)
                 if error:
-                    number = next(i for i, row in enumerate(rows, 1)
-                                  if type(row[column]) is _type and row[column] == value)
+                    number = next(i for i, v in enumerate(values, 1) if type(v) is _type and v == value)
                     problems.append(f"{table} dòng {number}: {error}")
-        if table in ("figures", "figure_history", "narratives", "narrative_history"):
-            for unit in {row["unit"] for row in rows} - {package.unit}:
+        if "unit" in columns:
+            for unit in set(columns["unit"]) - {package.unit}:
                 problems.append(f"{table}: số liệu của đơn vị “{unit}” không thuộc gói của “{package.unit}”")
-        if table in ("figures", "figure_history"):
-            for month in sorted({row["month"] for row in rows} - set(package.months), key=repr)[:1]:
+        if "month" in columns:
+            for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
                 problems.append(f"{table}: tháng {month} không thuộc các kỳ ghi trong gói")
     if problems:
         tail = " (và còn lỗi khác)" if len(problems) > MAX_REPORTED else ""
@@ -352,15 +375,15 @@ def _read_manifest_package(conn, path: Path, name: str, manifest: dict) -> Packa
         if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS \
                 or any(unicodedata.category(ch) == "Cc" for ch in value):
             raise _refuse(name, f"bản kê hỏng ({key})")
-    rows = {table: _read_table(conn, table, name) for table in PACKAGE_TABLES}
-    actual_counts = {table: len(r) for table, r in rows.items()}
+    tuples = {table: _read_table(conn, table, name) for table in PACKAGE_TABLES}
+    actual_counts = {table: len(r) for table, r in tuples.items()}
     if counts != actual_counts:
         raise _refuse(name, "số dòng không khớp với bản kê (tệp đã bị sửa hoặc chép thiếu)")
-    if canonical_sha256(manifest, rows) != manifest["sha256"]:
+    if _digest(name, manifest, tuples) != manifest["sha256"]:
         raise _refuse(name, "mã kiểm tra SHA-256 không khớp (nội dung đã bị sửa sau khi xuất)")
     return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
                    manifest["created_at"], manifest["app_version"], manifest["schema_version"],
-                   manifest["sha256"], rows)
+                   manifest["sha256"], tuples=tuples)
 
 
 def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
@@ -372,7 +395,7 @@ def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
     unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
     if not isinstance(unit, str) or not unit:
         raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo")
-    rows = {
+    tuples = {
         "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
         "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
         "narratives": _read_table(conn, "narratives", name, "WHERE unit = ?", (unit,)),
@@ -380,9 +403,9 @@ def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
         "targets": _read_table(conn, "targets", name),
         "target_history": _read_table(conn, "target_history", name),
     }
-    months = sorted({r["month"] for r in rows["figures"]})
+    months = sorted({r[1] for r in tuples["figures"]}, key=lambda m: (type(m).__name__, m))
     return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
-                   canonical_sha256(None, rows), rows)
+                   _digest(name, None, tuples), tuples=tuples)
 
 
 def check_package(store: Store, path: str | Path) -> Package:
@@ -425,6 +448,7 @@ def check_package(store: Store, path: str | Path) -> Package:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     _validate(store, package, name)
+    package.rows = _as_dicts(package.tuples)
     return package
 
 
