@@ -73,6 +73,7 @@ BAD_FILES = {
     "absurd text size": (lambda p: edit_package(p, "UPDATE narratives SET text = printf('%.300000c', 'x')"),
                          "dài bất thường"),
     "absurd number": (lambda p: edit_package(p, "UPDATE figures SET month_value = 1e300"), "không phải số"),
+    "infinite number": (lambda p: edit_package(p, "UPDATE figures SET ytd_value = -9e999"), "không phải số"),
     "text where a number goes": (lambda p: edit_package(p, "UPDATE figures SET month_value = 'abc'"),
                                  "không phải số"),
     "two manifests": (lambda p: edit_package(

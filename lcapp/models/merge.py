@@ -85,9 +85,6 @@ def key_text(key: list) -> str:
     return "|".join(map(str, key))
 
 
-_RECORD = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
 @dataclass
 class Preview:
     """What an import would do, row by row; nothing has been written."""
@@ -154,17 +151,20 @@ def classify(conn, package: Package, own: str) -> list[PreviewRow]:
         if not incoming:
             continue
         cols = ", ".join(kind.key + kind.content + kind.meta + ("version",))
-        where, params = "", ()
+        # Read only the office's rows (and exchange marks) the package can touch.
+        where, params, low, high = "", (), "", "\U0010ffff"
         if kind.name == "figure":
             months = [r["month"] for r in incoming]
             where, params = "WHERE unit = ? AND month BETWEEN ? AND ?", (package.unit, min(months), max(months))
+            low, high = f"{package.unit}|{min(months)}|", f"{package.unit}|{max(months)}|\U0010ffff"
         elif kind.name == "narrative":
             where, params = "WHERE unit = ?", (package.unit,)
+            low, high = f"{package.unit}|", f"{package.unit}|\U0010ffff"
         local = {tuple(r[k] for k in kind.key): dict(r)
                  for r in conn.execute(f"SELECT {cols} FROM {kind.table} {where}", params)}
         seen = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT key, their_version, our_version FROM handover_seen WHERE sender = ? AND kind = ?",
-            (package.sender, kind.name))}
+            "SELECT key, their_version, our_version FROM handover_seen WHERE sender = ? AND kind = ? "
+            "AND key BETWEEN ? AND ?", (package.sender, kind.name, low, high))}
         for row in incoming:
             key = [row[k] for k in kind.key]
             mine = local.get(tuple(key))
@@ -283,11 +283,13 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
             items = package.tuples.get(kind.history, [])
             if not items:
                 continue
-            # The row's values in the package's column order (PACKAGE_TABLES), "id" first.
-            fresh = [(package.sender, kind.name, item[0], _RECORD.encode(item)) for item in items]
+            # The record is the row's values as a JSON array in the package's column order
+            # (PACKAGE_TABLES, "id" first), built by SQLite's json_array.
+            width = len(items[0])
             before = conn.total_changes
             conn.executemany("INSERT OR IGNORE INTO received_history (sender, kind, their_id, record) "
-                             "VALUES (?, ?, ?, ?)", fresh)
+                             f"VALUES (?, ?, ?, json_array({', '.join('?' * width)}))",
+                             ((package.sender, kind.name, item[0], *item) for item in items))
             written["history"] += conn.total_changes - before
         if sender_status in ("unknown", "different"):
             conn.execute("""INSERT INTO unit_senders (unit, installation, accepted_by, accepted_at) VALUES (?, ?, ?, ?)
