@@ -25,6 +25,7 @@ def ward(tmp_path):
     enter(store, WARD, "202404", TOURISTS, 1500, user="Lò Thị Mai")
     set_narrative(store, WARD, MONTH, "ket_qua", "Phường hoàn thành các chỉ tiêu tháng.", user="Lò Thị Mai")
     set_target(store, RETAIL, "2024", "tinh", 1500, user="Lò Thị Mai")
+    set_target(store, "ns_thu_nsdp_tru_cn", "2024", "tinh", 300000, user="Lò Thị Mai")  # a derived indicator
     yield store
     store.close()
 
@@ -52,7 +53,7 @@ def test_the_schema_check_expects_exactly_what_a_new_database_has(city):
 
 def test_round_trip_brings_figures_narratives_targets_and_history(ward, city, tmp_path):
     result = send(ward, city, tmp_path)
-    assert result.written[NEW] == 5 and not result.conflicts_left
+    assert result.written[NEW] == 6 and not result.conflicts_left  # 3 figures, 1 text, 2 targets
     for indicator, month in ((RETAIL, 202405), (GOODS, 202405), (TOURISTS, 202404)):
         mine, theirs = figure(city, WARD, month, indicator), figure(ward, WARD, month, indicator)
         for column in ("month_value", "ytd_value", "status", "comment", "entered_by", "entered_at", "origin"):
@@ -63,7 +64,7 @@ def test_round_trip_brings_figures_narratives_targets_and_history(ward, city, tm
     assert city.query("SELECT value FROM targets WHERE indicator = ?", (RETAIL,))[0]["value"] == 1500
     received = city.query("SELECT kind, count(*) AS n FROM received_history WHERE sender = ? GROUP BY kind",
                           (ward.installation_id,))
-    assert {r["kind"]: r["n"] for r in received} == {"figure": 3, "narrative": 1, "target": 1}
+    assert {r["kind"]: r["n"] for r in received} == {"figure": 3, "narrative": 1, "target": 2}
     assert city.query("SELECT installation FROM unit_senders WHERE unit = ?", (WARD,))[0]["installation"] \
         == ward.installation_id
 
@@ -85,7 +86,7 @@ def test_a_whole_database_file_imports_like_a_package(ward, city, tmp_path):
     package = check_package(city, copied)
     assert package.kind == "database" and package.unit == WARD
     result = apply_package(city, package, accept_sender=True)
-    assert result.written[NEW] == 5
+    assert result.written[NEW] == 6
     assert figure(city)["month_value"] == 120.5
 
 
@@ -94,7 +95,7 @@ def test_the_same_package_twice_changes_nothing(ward, city, tmp_path):
     package = check_package(city, tmp_path / "goi.lcgoi")
     rows, digest = table_rows(city), file_digest(city.path)
     result = apply_package(city, package)
-    assert result.preview.counts()[IDENTICAL] == 5 and not any(result.written.values())
+    assert result.preview.counts()[IDENTICAL] == 6 and not any(result.written.values())
     assert table_rows(city) == rows and file_digest(city.path) == digest
 
 
@@ -228,8 +229,8 @@ def test_the_ui_entry_point_knows_files_by_content_and_reports_progress(ward, ci
     export_package(ward, WARD, [MONTH], package)
     digest = file_digest(city.path)
     incoming = open_incoming(city, package)
-    assert incoming.package is not None and incoming.preview.counts()[NEW] == 4  # 2 figures, text, target
+    assert incoming.package is not None and incoming.preview.counts()[NEW] == 5  # 2 figures, text, 2 targets
     assert file_digest(city.path) == digest
     steps = []
     result = incoming.apply(city, accept_sender=True, progress=lambda done, total, text: steps.append((done, total)))
-    assert result.written[NEW] == 4 and steps[-1][0] == steps[-1][1] == 4
+    assert result.written[NEW] == 5 and steps[-1][0] == steps[-1][1] == 5

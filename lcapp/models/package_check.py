@@ -286,6 +286,10 @@ def _checks(store: Store) -> dict[str, Callable]:
             return f"chỉ tiêu “{value}” không có trong danh mục của cơ quan"
         return f"chỉ tiêu “{value}” được tính theo công thức, không nhận số nhập" if found.derived else None
 
+    def target_indicator(value):  # targets may be set on derived indicators too
+        return _text_error(value, "mã chỉ tiêu") or (
+            None if value in cat.indicators else f"chỉ tiêu “{value}” không có trong danh mục của cơ quan")
+
     def month(value):
         if type(value) is not int or not (MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12):
             return f"tháng “{value}” không hợp lệ"
@@ -300,7 +304,8 @@ def _checks(store: Store) -> dict[str, Callable]:
             None if value in cat.sources else f"nguồn kế hoạch “{value}” không có trong danh mục")
 
     return {
-        "unit": unit, "indicator": indicator, "month": month, "part": part, "source": source,
+        "unit": unit, "indicator": indicator, "target_indicator": target_indicator, "month": month, "part": part,
+        "source": source,
         "reporter": lambda v: unit(v) and f"đơn vị báo cáo: {unit(v)}",
         "number": _number_error,
         "status": lambda v: None if v in ("estimate", "official") else "trạng thái không hợp lệ",
@@ -320,7 +325,7 @@ _FIGURE_COLUMNS = {"unit": "unit", "month": "month", "indicator": "indicator", "
                    "version": "version"}
 _NARRATIVE_COLUMNS = {"unit": "unit", "period": "period", "part": "part", "text": "longtext", "edited_by": "name",
                       "edited_at": "name", "version": "version"}
-_TARGET_COLUMNS = {"indicator": "indicator", "period": "target_period", "source": "source", "value": "number",
+_TARGET_COLUMNS = {"indicator": "target_indicator", "period": "target_period", "source": "source", "value": "number",
                    "low": "number", "high": "number", "cumulative": "flag", "note": "longtext",
                    "entered_by": "name", "entered_at": "name", "version": "version"}
 _HISTORY = {"id": "id", "action": "name"}
