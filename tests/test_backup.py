@@ -60,3 +60,16 @@ def test_the_start_check_finds_a_damaged_file_and_offers_backups(store, tmp_path
     result = check_on_start(damaged, folder)
     assert not result.ok and result.problems and len(result.backups) == 1
     assert "bị hỏng" in result.message and "phục hồi" in result.message
+
+
+def test_a_handover_package_is_not_restored_as_a_backup(store, tmp_path):
+    from lcapp.models.handover import export_package
+    enter(store, WARD, MONTH, RETAIL, 100)
+    package = tmp_path / "goi.lcgoi"
+    export_package(store, WARD, [MONTH], package)
+    rows, digest = table_rows(store), file_digest(store.path)
+    with pytest.raises(InputError, match="gói dữ liệu"):
+        restore_preview(store, package)
+    with pytest.raises(InputError, match="gói dữ liệu"):
+        restore(store, package, safety_folder=tmp_path / "safety")
+    assert table_rows(store) == rows and file_digest(store.path) == digest

@@ -93,8 +93,24 @@ def _open_backup(path: Path) -> tuple[sqlite3.Connection, int]:
     try:
         conn = _open_copy(path)
         version = _check_structure(conn, path.name)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        is_package = "handover_manifest" in tables and conn.execute(
+            "SELECT count(*) FROM handover_manifest").fetchone()[0] > 0
+        has_units = conn.execute("SELECT count(*) FROM units").fetchone()[0] > 0
+        has_id = conn.execute("SELECT count(*) FROM meta WHERE key = 'installation_id'").fetchone()[0] > 0
     except sqlite3.Error as error:
         raise InputError(f"Tệp {path.name} bị từ chối: hỏng ({error}). Dữ liệu không thay đổi.") from None
+    except InputError:
+        conn.close()
+        raise
+    if is_package:
+        conn.close()
+        raise InputError(f"Tệp {path.name} là gói dữ liệu của một đơn vị, không phải bản sao lưu toàn bộ dữ liệu; "
+                         "hãy dùng Nhập gói dữ liệu. Dữ liệu không thay đổi.")
+    if not (has_units and has_id):
+        conn.close()
+        raise InputError(f"Tệp {path.name} không phải bản sao lưu của LCApp (thiếu danh mục đơn vị hoặc mã cài đặt). "
+                         "Dữ liệu không thay đổi.")
     return conn, version
 
 
