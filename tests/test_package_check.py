@@ -147,3 +147,12 @@ def test_a_whole_database_with_a_trigger_is_refused(offices, tmp_path):
     conn.close()
     with pytest.raises(InputError, match="trigger evil"):
         check_package(city, copy)
+
+
+def test_a_whole_database_after_analyze_is_still_accepted(offices, tmp_path):
+    ward, city, _package = offices
+    ward.conn.execute("ANALYZE")
+    ward.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "ward-analysed.sqlite"
+    shutil.copyfile(ward.path, copy)
+    assert check_package(city, copy).unit == WARD

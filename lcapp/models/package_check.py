@@ -97,6 +97,12 @@ def create_schema(conn: sqlite3.Connection, version: int = SCHEMA_VERSION) -> No
     conn.execute(f"PRAGMA user_version = {int(version)}")
 
 
+_SQLITE_STATISTICS = {
+    ("table", "sqlite_stat1", "sqlite_stat1", "CREATE TABLE sqlite_stat1(tbl,idx,stat)"),
+    ("table", "sqlite_stat4", "sqlite_stat4", "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)"),
+}
+
+
 @functools.lru_cache(maxsize=4)
 def expected_schema(version: int) -> frozenset[tuple]:
     conn = sqlite3.connect(":memory:")
@@ -180,7 +186,9 @@ def _check_structure(conn: sqlite3.Connection, name: str) -> int:
                             f"lược đồ {SCHEMA_VERSION}); hãy cập nhật LCApp")
     if version < 1:
         raise _refuse(name, "không phải tệp dữ liệu LCApp")
-    actual = {tuple(row) for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")}
+    # Statistics SQLite itself keeps after ANALYZE / PRAGMA optimize are tolerated, in their own form only.
+    actual = {tuple(row) for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")} \
+        - _SQLITE_STATISTICS
     expected = expected_schema(version)
     if actual != expected:
         extra = sorted(f"{t} {n}" for t, n, _tbl, _sql in actual - expected)
