@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from lcapp.models.backup import auto_backup, backup, check_on_start, restore, restore_preview
+from lcapp.models.backup import auto_backup, backup, check_on_start, integrity_problems, restore, restore_preview
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.store import Store
@@ -42,6 +42,8 @@ def test_automatic_backups_keep_the_last_n(store, tmp_path):
     made = [auto_backup(store, folder, keep=3) for _ in range(5)]
     left = sorted(folder.glob("*.sqlite"))
     assert len(left) == 3 and set(left) == set(made[-3:])
+    beside = auto_backup(store, keep=3)
+    assert beside.parent == store.path.parent / "sao-luu" and integrity_problems(beside) == []
 
 
 def test_the_start_check_finds_a_damaged_file_and_offers_backups(store, tmp_path):

@@ -8,7 +8,7 @@ from lcapp.models.errors import InputError
 from lcapp.models.figures import enter, history
 from lcapp.models.handover import export_package
 from lcapp.models.locks import lock, lock_history, unlock
-from lcapp.models.merge import CHANGED, CONFLICT, IDENTICAL, NEW, OLDER, REFUSED, apply_package, preview
+from lcapp.models.merge import CHANGED, CONFLICT, IDENTICAL, NEW, OLDER, REFUSED, apply_package, known_senders, preview
 from lcapp.models.narrative import narratives, set_narrative
 from lcapp.models.package_check import check_package, expected_schema
 from lcapp.models.schema import SCHEMA_VERSION
@@ -65,8 +65,7 @@ def test_round_trip_brings_figures_narratives_targets_and_history(ward, city, tm
     received = city.query("SELECT kind, count(*) AS n FROM received_history WHERE sender = ? GROUP BY kind",
                           (ward.installation_id,))
     assert {r["kind"]: r["n"] for r in received} == {"figure": 3, "narrative": 1, "target": 2}
-    assert city.query("SELECT installation FROM unit_senders WHERE unit = ?", (WARD,))[0]["installation"] \
-        == ward.installation_id
+    assert [(s["unit"], s["installation"]) for s in known_senders(city)] == [(WARD, ward.installation_id)]
 
 
 def test_history_in_a_package_is_only_what_came_since_the_last_package(ward, tmp_path):

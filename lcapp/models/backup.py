@@ -53,8 +53,14 @@ def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path
     return target
 
 
-def auto_backup(store: Store, folder: str | Path, *, keep: int = DEFAULT_KEEP) -> Path:
+def backup_folder(store: Store) -> Path:
+    """Where backups go unless the user chooses: a "sao-luu" folder beside the database."""
+    return store.path.parent / "sao-luu"
+
+
+def auto_backup(store: Store, folder: str | Path | None = None, *, keep: int = DEFAULT_KEEP) -> Path:
     """The backup the program makes on exit; keeps only the newest `keep` automatic backups."""
+    folder = Path(folder) if folder is not None else backup_folder(store)
     made = backup(store, folder, prefix=AUTO_PREFIX)
     autos = sorted(Path(folder).glob(f"{store.path.stem}-{AUTO_PREFIX}-*.sqlite"), key=lambda p: p.name)
     for old in autos[:-keep] if keep > 0 else []:
@@ -138,7 +144,7 @@ def restore(store: Store, path: str | Path, *, safety_folder: str | Path | None 
     path = Path(path)
     conn, version = _open_backup(path)
     conn.close()
-    safety = backup(store, safety_folder or store.path.parent / "sao-luu", prefix="truoc-khi-phuc-hoi")
+    safety = backup(store, safety_folder or backup_folder(store), prefix="truoc-khi-phuc-hoi")
     uri = f"file:{quote(str(path))}?mode=ro"
     source = sqlite3.connect(uri, uri=True)
     try:

@@ -305,6 +305,11 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
     return ImportResult(written, left, result_preview)
 
 
+def known_senders(store: Store) -> list[dict]:
+    """Which installation sends for which unit, and who accepted it when."""
+    return store.query("SELECT unit, installation, accepted_by, accepted_at FROM unit_senders ORDER BY unit")
+
+
 def _sender_message(store: Store, package: Package, status: str, known: str | None) -> str:
     org = organisation(store)
     name = org.units[package.unit].name if package.unit in org.units else package.unit
