@@ -1,6 +1,7 @@
 """Handover between offices: export, preview, merge, conflicts, locks, senders."""
 
 import shutil
+import sqlite3
 
 import pytest
 
@@ -233,3 +234,20 @@ def test_the_ui_entry_point_knows_files_by_content_and_reports_progress(ward, ci
     steps = []
     result = incoming.apply(city, accept_sender=True, progress=lambda done, total, text: steps.append((done, total)))
     assert result.written[NEW] == 5 and steps[-1][0] == steps[-1][1] == 5
+
+
+def test_a_whole_database_of_the_previous_schema_imports(city, tmp_path):
+    from lcapp.models.package_check import create_schema
+    path = tmp_path / "older.sqlite"
+    conn = sqlite3.connect(path)
+    create_schema(conn, SCHEMA_VERSION - 1)
+    conn.execute("INSERT INTO meta VALUES ('installation_id', 'older-office')")
+    conn.execute("INSERT INTO settings VALUES ('reporting_unit', '\"p_tan_phong\"')")
+    conn.execute("INSERT INTO figures VALUES (?, 202405, ?, 33.5, NULL, NULL, 'official', '', 'Mai', "
+                 "'2024-06-01T08:00:00', ?, 'older-office', 1)", (WARD, RETAIL, WARD))
+    conn.commit()
+    conn.close()
+    package = check_package(city, path)
+    assert package.kind == "database" and package.schema_version == SCHEMA_VERSION - 1
+    apply_package(city, package, accept_sender=True)
+    assert figure(city)["month_value"] == 33.5 and figure(city)["origin"] == "older-office"
