@@ -1,5 +1,6 @@
 """A process killed at random points while importing or exporting leaves a sound database with all or none."""
 
+import os
 import random
 import shutil
 import sqlite3
@@ -37,8 +38,11 @@ def big(tmp_path_factory):
     return folder, len(rows)
 
 
-def _run_and_kill(argv, delay):
-    process = subprocess.Popen([sys.executable, "-m", "lcapp", *map(str, argv)], cwd=ROOT,
+def _run_and_kill(argv, delay, scratch: Path):
+    # A killed import leaves its private copy of the package behind: keep it in the test's folder.
+    scratch.mkdir(exist_ok=True)
+    env = dict(os.environ, TMPDIR=str(scratch), TEMP=str(scratch), TMP=str(scratch))
+    process = subprocess.Popen([sys.executable, "-m", "lcapp", *map(str, argv)], cwd=ROOT, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(delay)
     process.kill()
@@ -72,7 +76,8 @@ def test_killed_import_leaves_all_or_none(big, tmp_path):
     for attempt in range(6):
         city = tmp_path / f"city-{attempt}.sqlite"
         shutil.copyfile(folder / "city.sqlite", city)
-        _run_and_kill(["--db", city, "handover-import", package, "--accept-sender"], rng.uniform(0.05, duration))
+        _run_and_kill(["--db", city, "handover-import", package, "--accept-sender"], rng.uniform(0.05, duration),
+                      tmp_path / "scratch")
         count = _sound_count(city)
         assert count in (0, total)
 
@@ -86,7 +91,8 @@ def test_killed_export_leaves_no_file_or_a_whole_one(big, tmp_path):
     from lcapp.models.store import Store
     for attempt in range(6):
         out = tmp_path / f"goi-{attempt}.lcgoi"
-        _run_and_kill(["--db", source, "handover-export", WARD, *YEARS, "--out", out], rng.uniform(0.05, duration))
+        _run_and_kill(["--db", source, "handover-export", WARD, *YEARS, "--out", out], rng.uniform(0.05, duration),
+                      tmp_path / "scratch")
         assert _sound_count(source) == total
         if out.exists():
             store = Store(source)

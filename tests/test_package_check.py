@@ -156,3 +156,17 @@ def test_a_whole_database_after_analyze_is_still_accepted(offices, tmp_path):
     copy = tmp_path / "ward-analysed.sqlite"
     shutil.copyfile(ward.path, copy)
     assert check_package(city, copy).unit == WARD
+
+
+def test_copies_left_by_a_killed_import_are_swept_later(offices, tmp_path, monkeypatch):
+    import os
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, fresh = tmp_path / "lcapp-goi-old", tmp_path / "lcapp-goi-new"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "package.sqlite").write_bytes(b"x")
+    os.utime(stale, (0, 0))
+    check_package(offices[1], offices[2])
+    assert not stale.exists() and fresh.exists()
+    assert sorted(p.name for p in tmp_path.glob("lcapp-goi-*")) == ["lcapp-goi-new"]

@@ -21,6 +21,7 @@ import re
 import shutil
 import sqlite3
 import tempfile
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ MAX_VALUE_BYTES = 1_000_000
 MAX_NAME_CHARS = 200
 MAX_ABS_VALUE = 1e15
 MAX_REPORTED = 10
+COPY_PREFIX = "lcapp-goi-"
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"), False: _CONTROL}
 
@@ -446,7 +448,8 @@ def check_package(store: Store, path: str | Path) -> Package:
     path = Path(path)
     name = path.name
     _check_header(path)
-    folder = Path(tempfile.mkdtemp(prefix="lcapp-goi-"))
+    _sweep_stale_copies()
+    folder = Path(tempfile.mkdtemp(prefix=COPY_PREFIX))
     try:
         copy = folder / "package.sqlite"
         try:
@@ -480,6 +483,17 @@ def check_package(store: Store, path: str | Path) -> Package:
     _validate(store, package, name)
     package.rows = _as_dicts(package.tuples)
     return package
+
+
+def _sweep_stale_copies(max_age_seconds: float = 24 * 3600) -> None:
+    """Remove private copies a crashed or killed import left in the temporary folder."""
+    limit = time.time() - max_age_seconds
+    for stale in Path(tempfile.gettempdir()).glob(COPY_PREFIX + "*"):
+        try:
+            if stale.is_dir() and stale.stat().st_mtime < limit:
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def looks_like_sqlite(path: str | Path) -> bool:
