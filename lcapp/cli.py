@@ -1,6 +1,7 @@
 """The command line: `python -m lcapp --db FILE COMMAND`, over the same core as the program.
 
-Exit status: 0 on success, 2 on bad input (one Vietnamese line on stderr, nothing written).
+Exit status: 0 on success, 2 on bad input (one Vietnamese line on stderr, nothing written);
+a command may return 1 for "done, but something needs a person" (handover conflicts left).
 """
 
 from __future__ import annotations
@@ -378,6 +379,42 @@ def cmd_targets_import(args) -> None:
     _show_preview(store, read_targets_sheet(store, args.file, args.year), args)
 
 
+def cmd_handover_export(args) -> None:
+    from .models.handover import export_package
+    result = export_package(_open(args), args.unit, args.periods, args.out)
+    counts = result.counts
+    print(f"Đã xuất gói {result.path}: {counts['figures']} số liệu, {counts['narratives']} nội dung, "
+          f"{counts['targets']} kế hoạch, {counts['figure_history']} dòng lịch sử; "
+          f"{len(result.months)} tháng; SHA-256 {result.sha256[:16]}….")
+
+
+def cmd_handover_import(args) -> int:
+    from .handover_cli import run_import
+    return run_import(_open(args), args)
+
+
+def cmd_lock(args) -> None:
+    from .models.locks import lock
+    changed = lock(_open(args), args.unit, args.period)
+    print(f"Đã khóa số liệu {changed} tháng." if changed else "Các tháng này đã khóa từ trước.")
+
+
+def cmd_unlock(args) -> None:
+    from .models.locks import unlock
+    changed = unlock(_open(args), args.unit, args.period, args.reason)
+    print(f"Đã mở khóa {changed} tháng (lý do đã ghi vào lịch sử)." if changed else "Các tháng này không bị khóa.")
+
+
+def cmd_backup(args) -> None:
+    from .models.backup import backup
+    print(f"Đã sao lưu toàn bộ dữ liệu vào {backup(_open(args), args.out)}.")
+
+
+def cmd_restore(args) -> None:
+    from .handover_cli import run_restore
+    run_restore(_open(args), args)
+
+
 # -- parser -----------------------------------------------------------------------------
 def build_parser() -> Parser:
     parser = Parser(prog="lcapp", description="LCApp: số liệu và báo cáo kinh tế - xã hội (dòng lệnh).")
@@ -485,6 +522,29 @@ def build_parser() -> Parser:
     p.add_argument("--year", help="năm hoặc nhiệm kỳ, khi tệp không phải biểu mẫu của LCApp")
     p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
     p.add_argument("--json", action="store_true")
+    p = command("handover-export", cmd_handover_export, "xuất gói dữ liệu (tệp SQLite) của một đơn vị để chép sang USB")
+    p.add_argument("unit")
+    p.add_argument("periods", nargs="+", metavar="period")
+    p.add_argument("--out", required=True, help="tệp gói cần ghi")
+    p = command("handover-import", cmd_handover_import,
+                "nhập gói dữ liệu, tệp dữ liệu của đơn vị, CSV hoặc JSON DHIS2 (xem trước rồi mới ghi)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--take", choices=("theirs", "ours"), help="giải quyết mọi xung đột: lấy số trong gói / giữ số đã có")
+    p.add_argument("--accept-sender", action="store_true", help="xác nhận nhận gói từ máy gửi chưa biết hoặc khác")
+    p = command("lock", cmd_lock, "khóa số liệu của một đơn vị trong một kỳ (đã nhận và duyệt)")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p = command("unlock", cmd_unlock, "mở khóa số liệu (phải ghi lý do)")
+    p.add_argument("unit")
+    p.add_argument("period")
+    p.add_argument("--reason", required=True)
+    p = command("backup", cmd_backup, "sao lưu toàn bộ dữ liệu vào một thư mục")
+    p.add_argument("--out", required=True, type=Path)
+    p = command("restore", cmd_restore, "phục hồi dữ liệu từ một bản sao lưu (xem trước, bản hiện tại được sao lưu trước)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="chỉ xem trước")
     return parser
 
 

@@ -16,6 +16,7 @@ from datetime import date
 
 from .catalogue import Catalogue, Indicator, catalogue
 from .errors import InputError
+from .locks import refuse_locked
 from .organisation import Organisation, organisation
 from .periods import Period, parse_month, period_of_month_key
 from .store import Store, now_iso
@@ -108,7 +109,8 @@ def apply_changes(store: Store, changes: list[FigureChange], *, user: str | None
     """Write changes in one transaction; return how many figures actually changed.
 
     `default_status_for(month_key)` gives the status of a new figure that names none
-    (default: by the period's cut-off).
+    (default: by the period's cut-off). A change to a locked unit-month refuses the whole
+    batch (InputError, nothing written).
     """
     user = user or current_user()
     origin = store.installation_id
@@ -116,6 +118,7 @@ def apply_changes(store: Store, changes: list[FigureChange], *, user: str | None
     changed = 0
     with store.write() as conn:
         for change in changes:
+            refuse_locked(conn, change.unit, change.month)
             row = conn.execute("SELECT * FROM figures WHERE unit = ? AND month = ? AND indicator = ?",
                                (change.unit, change.month, change.indicator)).fetchone()
             if row is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .catalogue import catalogue
 from .errors import InputError
 from .figures import current_user
+from .locks import refuse_locked
 from .organisation import organisation
 from .periods import Period, parse_period
 from .store import Store, now_iso
@@ -49,6 +50,8 @@ def set_narrative(store: Store, unit: str, period: Period | str, part: str, text
         raise InputError(f"Nội dung quá dài ({len(text)} ký tự; tối đa {MAX_NARRATIVE_CHARS}).")
     user = user or current_user()
     with store.write() as conn:
+        for month in period.months:
+            refuse_locked(conn, unit_code, month)
         row = conn.execute("SELECT text, version FROM narratives WHERE unit = ? AND period = ? AND part = ?",
                            (unit_code, period.code, part)).fetchone()
         if draft is not None:

@@ -204,11 +204,80 @@ MIGRATION_NARRATIVE_DRAFTS = [
     )""",
 ]
 
+# USB handover between offices: the manifest a package carries, locked unit-months (khóa
+# số liệu) and their history, which installation sends for which unit, the last version
+# seen of every row per sending installation (to tell "changed there" from "changed
+# here"), a log of packages sent and received, and the history rows packages brought.
+MIGRATION_HANDOVER = [
+    """CREATE TABLE handover_manifest (
+        package_id TEXT PRIMARY KEY,
+        unit TEXT NOT NULL,
+        periods TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        app_version TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        row_counts TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        sha256 TEXT NOT NULL
+    )""",
+    """CREATE TABLE period_locks (
+        unit TEXT NOT NULL,
+        month INTEGER NOT NULL,
+        locked_by TEXT NOT NULL,
+        locked_at TEXT NOT NULL,
+        PRIMARY KEY (unit, month)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE lock_history (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        month INTEGER NOT NULL,
+        action TEXT NOT NULL CHECK (action IN ('lock', 'unlock')),
+        reason TEXT NOT NULL,
+        user TEXT NOT NULL,
+        at TEXT NOT NULL
+    )""",
+    """CREATE TABLE unit_senders (
+        unit TEXT PRIMARY KEY,
+        installation TEXT NOT NULL,
+        accepted_by TEXT NOT NULL,
+        accepted_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE handover_seen (
+        sender TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        their_version INTEGER NOT NULL,
+        our_version INTEGER NOT NULL,
+        PRIMARY KEY (sender, kind, key)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE handover_log (
+        id INTEGER PRIMARY KEY,
+        direction TEXT NOT NULL CHECK (direction IN ('export', 'import')),
+        sha256 TEXT NOT NULL,
+        sender TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        periods TEXT NOT NULL,
+        history_upto INTEGER NOT NULL,
+        user TEXT NOT NULL,
+        at TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        UNIQUE (direction, sha256)
+    )""",
+    """CREATE TABLE received_history (
+        sender TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        their_id INTEGER NOT NULL,
+        record TEXT NOT NULL,
+        PRIMARY KEY (sender, kind, their_id)
+    ) WITHOUT ROWID""",
+]
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
     (2, "figure checks: rules, explanations, completed periods", MIGRATION_CHECKS),
     (3, "narrative drafts", MIGRATION_NARRATIVE_DRAFTS),
+    (4, "handover: manifest, locks, senders, exchange marks", MIGRATION_HANDOVER),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,43 @@
+"""One entry point for any incoming file, known by its content: a handover package, an office's
+whole database, a CSV or a DHIS2 dataValueSets file. Preview first; apply only when asked.
+
+Meant to be run off the UI thread: nothing here touches a screen, and `apply` reports
+progress through a callback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..models.merge import ImportResult, Preview, Progress, apply_package, preview
+from ..models.package_check import Package, check_package, looks_like_sqlite
+from ..models.store import Store
+from .interchange_preview import apply_file, preview_file
+
+
+@dataclass
+class Incoming:
+    """A checked incoming file and what importing it would do."""
+
+    path: Path
+    preview: Preview
+    package: Package | None  # None for CSV / DHIS2 files
+
+    def apply(self, store: Store, *, take: str | None = None, decisions: dict[str, str] | None = None,
+              accept_sender: bool = False, progress: Progress | None = None) -> ImportResult:
+        """Write it in one transaction (conflicts left undecided stay as they are and are returned)."""
+        if self.package is None:
+            return apply_file(store, self.path)
+        return apply_package(store, self.package, take=take, decisions=decisions, accept_sender=accept_sender,
+                             progress=progress)
+
+
+def open_incoming(store: Store, path: str | Path) -> Incoming:
+    """Check a file and preview its import (reads only); InputError with a Vietnamese message if refused."""
+    path = Path(path)
+    if looks_like_sqlite(path):
+        package = check_package(store, path)
+        return Incoming(path, preview(store, package), package)
+    shown, _changes = preview_file(store, path)
+    return Incoming(path, shown, None)

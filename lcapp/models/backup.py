@@ -1,0 +1,195 @@
+"""Whole-database backups (SQLite backup API, consistent while the program runs), restore with a preview,
+automatic backups on exit keeping the last N, and the integrity check on start.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import quote
+
+from .errors import DatabaseError, InputError
+from .package_check import _check_header, _check_structure, _open_copy, fsync_path
+from .schema import SCHEMA_VERSION
+from .store import Store
+
+AUTO_PREFIX = "tu-dong"
+DEFAULT_KEEP = 10
+COUNTED_TABLES = ("figures", "figure_history", "narratives", "targets", "period_locks")
+
+
+def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path:
+    """Copy the whole database into `folder` (a new file named by date and time); return its path."""
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(f"Không tạo được thư mục {folder}: {error.strerror}.") from None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    # A counter within the second keeps names in the order they were made.
+    same_second = [p.stem.rsplit("-", 1)[-1] for p in folder.glob(f"{store.path.stem}-{prefix}-{stamp}-*.sqlite")]
+    number = max([int(n) for n in same_second if n.isdigit()], default=0) + 1
+    target = folder / f"{store.path.stem}-{prefix}-{stamp}-{number:03d}.sqlite"
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        destination = sqlite3.connect(str(temporary))
+        try:
+            store.conn.backup(destination)
+            destination.execute("PRAGMA journal_mode = DELETE")
+            problems = [row[0] for row in destination.execute("PRAGMA quick_check")]
+        finally:
+            destination.close()
+        if problems != ["ok"]:
+            raise InputError("Bản sao lưu vừa tạo không toàn vẹn; hãy thử lại hoặc chọn ổ khác.")
+        fsync_path(temporary)
+        os.replace(temporary, target)
+        fsync_path(folder)
+    except (OSError, sqlite3.Error) as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"Không sao lưu được vào {folder}: {getattr(error, 'strerror', None) or error}.") from None
+    return target
+
+
+def backup_folder(store: Store) -> Path:
+    """Where backups go unless the user chooses: a "sao-luu" folder beside the database."""
+    return store.path.parent / "sao-luu"
+
+
+def auto_backup(store: Store, folder: str | Path | None = None, *, keep: int = DEFAULT_KEEP) -> Path:
+    """The backup the program makes on exit; keeps only the newest `keep` automatic backups."""
+    folder = Path(folder) if folder is not None else backup_folder(store)
+    made = backup(store, folder, prefix=AUTO_PREFIX)
+    autos = sorted(Path(folder).glob(f"{store.path.stem}-{AUTO_PREFIX}-*.sqlite"), key=lambda p: p.name)
+    for old in autos[:-keep] if keep > 0 else []:
+        old.unlink(missing_ok=True)
+    return made
+
+
+def backups(folder: str | Path) -> list[Path]:
+    """Backup files in `folder`, newest first."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.sqlite"), key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+@dataclass
+class RestorePreview:
+    """What restoring a backup would bring back, beside what the database holds now."""
+
+    path: Path
+    schema_version: int
+    installation_id: str
+    same_installation: bool
+    modified_at: str
+    counts_now: dict[str, int]
+    counts_backup: dict[str, int]
+
+
+def _counts(conn: sqlite3.Connection) -> dict[str, int]:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES if t in tables}
+
+
+def _open_backup(path: Path) -> tuple[sqlite3.Connection, int]:
+    _check_header(path)
+    try:
+        conn = _open_copy(path)
+        version = _check_structure(conn, path.name)
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        is_package = "handover_manifest" in tables and conn.execute(
+            "SELECT count(*) FROM handover_manifest").fetchone()[0] > 0
+        has_units = conn.execute("SELECT count(*) FROM units").fetchone()[0] > 0
+        has_id = conn.execute("SELECT count(*) FROM meta WHERE key = 'installation_id'").fetchone()[0] > 0
+    except sqlite3.Error as error:
+        raise InputError(f"Tệp {path.name} bị từ chối: hỏng ({error}). Dữ liệu không thay đổi.") from None
+    except InputError:
+        conn.close()
+        raise
+    if is_package:
+        conn.close()
+        raise InputError(f"Tệp {path.name} là gói dữ liệu của một đơn vị, không phải bản sao lưu toàn bộ dữ liệu; "
+                         "hãy dùng Nhập gói dữ liệu. Dữ liệu không thay đổi.")
+    if not (has_units and has_id):
+        conn.close()
+        raise InputError(f"Tệp {path.name} không phải bản sao lưu của LCApp (thiếu danh mục đơn vị hoặc mã cài đặt). "
+                         "Dữ liệu không thay đổi.")
+    return conn, version
+
+
+def restore_preview(store: Store, path: str | Path) -> RestorePreview:
+    """Check a backup file and say what it holds (reads only)."""
+    path = Path(path)
+    conn, version = _open_backup(path)
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'installation_id'").fetchone()
+        installation = row[0] if row else ""
+        counts = _counts(conn)
+    finally:
+        conn.close()
+    modified = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
+    return RestorePreview(path, version, installation, installation == store.installation_id, modified,
+                          _counts(store.conn), counts)
+
+
+def restore(store: Store, path: str | Path, *, safety_folder: str | Path | None = None) -> Path:
+    """Replace the database's content with a checked backup; the current content is backed up first.
+
+    Returns the path of that safety backup. The copy goes through the backup API into the
+    open connection, so it is all or nothing.
+    """
+    path = Path(path)
+    conn, version = _open_backup(path)
+    conn.close()
+    safety = backup(store, safety_folder or backup_folder(store), prefix="truoc-khi-phuc-hoi")
+    uri = f"file:{quote(str(path))}?mode=ro"
+    source = sqlite3.connect(uri, uri=True)
+    try:
+        source.backup(store.conn)
+    except sqlite3.Error as error:
+        raise DatabaseError(f"Không phục hồi được từ {path.name}: {error}. Bản trước khi phục hồi: {safety}.") from None
+    finally:
+        source.close()
+    store.conn.execute("PRAGMA journal_mode = WAL")
+    store._cache.clear()
+    if version < SCHEMA_VERSION:
+        store._migrate(version)
+    return safety
+
+
+def integrity_problems(path: str | Path) -> list[str]:
+    """`PRAGMA integrity_check` of a database file (opened read-only); an empty list means healthy."""
+    path = Path(path)
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
+        try:
+            result = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]
+        finally:
+            conn.close()
+    except sqlite3.Error as error:
+        return [str(error)]
+    return [] if result == ["ok"] else result
+
+
+@dataclass
+class StartCheck:
+    """The integrity check on start and, if it fails, the way out: the backups to restore from."""
+
+    ok: bool
+    problems: list[str]
+    backups: list[Path]
+    message: str
+
+
+def check_on_start(path: str | Path, backup_folder: str | Path) -> StartCheck:
+    problems = integrity_problems(path)
+    if not problems:
+        return StartCheck(True, [], [], "")
+    found = backups(backup_folder)
+    way_out = (f"Có {len(found)} bản sao lưu; hãy chọn một bản để phục hồi (bản mới nhất: {found[0].name})."
+               if found else "Không có bản sao lưu nào; hãy chép tệp này gửi cán bộ kỹ thuật và không nhập thêm.")
+    return StartCheck(False, problems, found,
+                      f"Tệp dữ liệu {Path(path).name} bị hỏng ({problems[0]}). {way_out}")

@@ -1,0 +1,94 @@
+"""Locked unit-months (khóa số liệu): received and approved figures that neither typing nor packages may change.
+
+Locking and unlocking are recorded in `lock_history`; unlocking needs a reason.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from .errors import InputError
+from .organisation import organisation
+from .periods import Period, parse_period, split_month_key
+from .store import Store, now_iso
+from .text import clean_text
+
+MAX_REASON_CHARS = 2000
+
+
+def _months(store: Store, unit: str, period: Period | str) -> tuple[str, list[int]]:
+    if isinstance(period, str):
+        period = parse_period(period)
+    found = organisation(store).unit(unit)
+    code = found.reports_for if found.is_department else found.code
+    return code, period.months
+
+
+def month_label(month: int) -> str:
+    year, number = split_month_key(month)
+    return f"tháng {number:02d}/{year}"
+
+
+def locked_message(unit_name: str, month: int) -> str:
+    return (f"Số liệu của {unit_name} {month_label(month)} đã khóa (đã nhận và duyệt); "
+            "muốn sửa phải mở khóa, có ghi lý do.")
+
+
+def lock(store: Store, unit: str, period: Period | str, *, user: str | None = None) -> int:
+    """Lock every month of `period` for `unit`; return how many months were newly locked."""
+    from .figures import current_user
+    code, months = _months(store, unit, period)
+    user = user or current_user()
+    stamp = now_iso()
+    changed = 0
+    with store.write() as conn:
+        for month in months:
+            if conn.execute("SELECT 1 FROM period_locks WHERE unit = ? AND month = ?", (code, month)).fetchone():
+                continue
+            conn.execute("INSERT INTO period_locks VALUES (?, ?, ?, ?)", (code, month, user, stamp))
+            conn.execute("INSERT INTO lock_history (unit, month, action, reason, user, at) VALUES (?, ?, 'lock', '', ?, ?)",
+                         (code, month, user, stamp))
+            changed += 1
+    return changed
+
+
+def unlock(store: Store, unit: str, period: Period | str, reason: str, *, user: str | None = None) -> int:
+    """Unlock every month of `period` for `unit`, recording why; return how many months were unlocked."""
+    from .figures import current_user
+    reason = clean_text(reason, field="lý do", multiline=False) or ""
+    if not reason:
+        raise InputError("Mở khóa số liệu phải ghi lý do.")
+    if len(reason) > MAX_REASON_CHARS:
+        raise InputError(f"Lý do quá dài ({len(reason)} ký tự; tối đa {MAX_REASON_CHARS}).")
+    code, months = _months(store, unit, period)
+    user = user or current_user()
+    stamp = now_iso()
+    changed = 0
+    with store.write() as conn:
+        for month in months:
+            if conn.execute("DELETE FROM period_locks WHERE unit = ? AND month = ?", (code, month)).rowcount:
+                conn.execute("INSERT INTO lock_history (unit, month, action, reason, user, at) "
+                             "VALUES (?, ?, 'unlock', ?, ?, ?)", (code, month, reason, user, stamp))
+                changed += 1
+    return changed
+
+
+def locked_months(conn: sqlite3.Connection, unit: str) -> set[int]:
+    return {row[0] for row in conn.execute("SELECT month FROM period_locks WHERE unit = ?", (unit,))}
+
+
+def is_locked(store: Store, unit: str, month: int) -> bool:
+    return month in locked_months(store.conn, unit)
+
+
+def refuse_locked(conn: sqlite3.Connection, unit: str, month: int) -> None:
+    """Raise InputError when (unit, month) is locked; used inside write transactions."""
+    if conn.execute("SELECT 1 FROM period_locks WHERE unit = ? AND month = ?", (unit, month)).fetchone():
+        row = conn.execute("SELECT name FROM units WHERE code = ?", (unit,)).fetchone()
+        raise InputError(locked_message(row[0] if row else unit, month))
+
+
+def lock_history(store: Store, unit: str | None = None) -> list[dict]:
+    if unit is None:
+        return store.query("SELECT * FROM lock_history ORDER BY id")
+    return store.query("SELECT * FROM lock_history WHERE unit = ? ORDER BY id", (unit,))

@@ -1,0 +1,520 @@
+"""Opening an untrusted handover file (a package or an office's whole database) and refusing anything odd.
+
+Follows sqlite.org/security.html for database files from outside: the file is first
+copied to a private temporary file (so it cannot change or vanish while we read it),
+opened read-only and immutable with `trusted_schema` off and tight length limits, its
+schema must be exactly ours (no extra tables, triggers or views), `quick_check` must pass,
+and every row is validated against the office's catalogue and organisation before
+anything reads it further. Nothing here writes to the office's database and nothing is
+ever ATTACHed to it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import operator
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+from .catalogue import catalogue
+from .errors import InputError
+from .narrative import MAX_NARRATIVE_CHARS, REPORT_PARTS
+from .organisation import organisation
+from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
+from .schema import MIGRATIONS, SCHEMA_VERSION
+from .store import SQLITE_HEADER, Store
+
+MAX_FILE_BYTES = 1024 * 1024 * 1024
+MAX_ROWS = 5_000_000
+MAX_VALUE_BYTES = 1_000_000
+MAX_NAME_CHARS = 200
+MAX_ABS_VALUE = 1e15
+MAX_REPORTED = 10
+COPY_PREFIX = "lcapp-goi-"
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
+_CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"), False: _CONTROL}
+
+# Must stay the statement Store._migrate runs (a test compares the two schemas).
+SCHEMA_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL,
+                app_version TEXT NOT NULL)"""
+
+# What a package carries, in canonical order: table -> columns (hash order) and sort key.
+PACKAGE_TABLES = {
+    "figures": (("unit", "month", "indicator", "month_value", "ytd_value", "term_value", "status", "comment",
+                 "entered_by", "entered_at", "reporter", "origin", "version"), ("unit", "month", "indicator")),
+    "figure_history": (("id", "unit", "month", "indicator", "version", "action", "month_value", "ytd_value",
+                        "term_value", "status", "comment", "entered_by", "entered_at", "reporter", "origin"),
+                       ("id",)),
+    "narratives": (("unit", "period", "part", "text", "edited_by", "edited_at", "version"),
+                   ("unit", "period", "part")),
+    "narrative_history": (("id", "unit", "period", "part", "version", "text", "edited_by", "edited_at"), ("id",)),
+    "targets": (("indicator", "period", "source", "value", "low", "high", "cumulative", "note", "entered_by",
+                 "entered_at", "version"), ("indicator", "period", "source")),
+    "target_history": (("id", "indicator", "period", "source", "version", "value", "low", "high", "cumulative",
+                        "note", "entered_by", "entered_at"), ("id",)),
+}
+MANIFEST_COLUMNS = ("package_id", "unit", "periods", "sender", "app_version", "schema_version", "row_counts",
+                    "created_at")
+
+
+@dataclass
+class Package:
+    """A handover file that passed every check, its rows read into memory."""
+
+    path: Path
+    kind: str  # "package" (made by handover-export) or "database" (an office's whole file)
+    sender: str  # installation id of the office that made the file
+    unit: str
+    months: list[int]
+    created_at: str
+    app_version: str
+    schema_version: int
+    sha256: str
+    rows: dict[str, list[dict]] = field(default_factory=dict)  # filled from `tuples` once checked
+    tuples: dict[str, list[tuple]] = field(default_factory=dict, repr=False)  # PACKAGE_TABLES column order
+
+    def counts(self) -> dict[str, int]:
+        return {table: len(rows) for table, rows in self.tuples.items()}
+
+
+def create_schema(conn: sqlite3.Connection, version: int = SCHEMA_VERSION) -> None:
+    """Create our schema up to `version` on an empty connection, as Store does."""
+    conn.execute(SCHEMA_MIGRATIONS_TABLE)
+    for _number, _name, statements in MIGRATIONS[:version]:
+        for statement in statements:
+            conn.execute(statement)
+    conn.execute(f"PRAGMA user_version = {int(version)}")
+
+
+_SQLITE_STATISTICS = {
+    ("table", "sqlite_stat1", "sqlite_stat1", "CREATE TABLE sqlite_stat1(tbl,idx,stat)"),
+    ("table", "sqlite_stat4", "sqlite_stat4", "CREATE TABLE sqlite_stat4(tbl,idx,neq,nlt,ndlt,sample)"),
+}
+
+
+@functools.lru_cache(maxsize=4)
+def expected_schema(version: int) -> frozenset[tuple]:
+    conn = sqlite3.connect(":memory:")
+    try:
+        create_schema(conn, version)
+        return frozenset(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+def canonical_sha256(manifest: dict | None, rows: dict[str, list[dict]]) -> str:
+    """SHA-256 over the manifest's fields and every row, tables and rows in canonical order."""
+    return _sha256_of_tuples(manifest, {table: [tuple(row[c] for c in columns) for row in rows.get(table, [])]
+                                        for table, (columns, _key) in PACKAGE_TABLES.items()})
+
+
+def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+    """The same digest from rows as tuples in PACKAGE_TABLES column order (TypeError on mixed key types)."""
+    digest = hashlib.sha256()
+    if manifest is not None:
+        digest.update(json.dumps([manifest[c] for c in MANIFEST_COLUMNS], ensure_ascii=False).encode())
+        digest.update(b"\n")
+    for table, (columns, key) in PACKAGE_TABLES.items():
+        ordered = sorted(tuples.get(table, []), key=operator.itemgetter(*(columns.index(k) for k in key)))
+        digest.update(json.dumps([table, ordered], ensure_ascii=False).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _refuse(name: str, reason: str) -> InputError:
+    return InputError(f"Tệp {name} bị từ chối: {reason}. Dữ liệu của cơ quan không thay đổi.")
+
+
+def _check_header(path: Path) -> None:
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise InputError(f"Không tìm thấy tệp {path}.") from None
+    except OSError as error:
+        raise InputError(f"Không đọc được tệp {path}: {error.strerror}.") from None
+    if size == 0:
+        raise _refuse(name, "tệp rỗng (0 byte), có thể do rút USB khi đang chép")
+    if size > MAX_FILE_BYTES:
+        raise _refuse(name, f"tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_FILE_BYTES // (1024 * 1024)} MB)")
+    with open(path, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or header[:16] != SQLITE_HEADER:
+        raise _refuse(name, "không phải tệp dữ liệu SQLite của LCApp")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _refuse(name, "phần đầu tệp hỏng (cỡ trang không hợp lệ)")
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = pages > 0 and header[24:28] == header[92:96]
+    if size % page_size or (header_valid and size < pages * page_size):
+        raise _refuse(name, "tệp bị cắt cụt (chép chưa xong hoặc hỏng)")
+
+
+def _open_copy(copy: Path, *, with_wal: bool = False) -> sqlite3.Connection:
+    # A private copy with its -wal beside it is opened read-only so SQLite reads the WAL
+    # (its shared-memory file is made in our own temporary folder); otherwise immutable,
+    # which never creates or reads any file beside it.
+    uri = f"file:{quote(str(copy))}?mode=ro" + ("" if with_wal else "&immutable=1")
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, 100_000)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, 100)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    conn.execute("PRAGMA trusted_schema = OFF")
+    conn.execute("PRAGMA cell_size_check = ON")
+    conn.execute("PRAGMA mmap_size = 0")
+    return conn
+
+
+def _check_structure(conn: sqlite3.Connection, name: str) -> int:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise _refuse(name, f"tệp do phiên bản LCApp mới hơn tạo (lược đồ {version}; chương trình này hiểu đến "
+                            f"lược đồ {SCHEMA_VERSION}); hãy cập nhật LCApp")
+    if version < 1:
+        raise _refuse(name, "không phải tệp dữ liệu LCApp")
+    # Statistics SQLite itself keeps after ANALYZE / PRAGMA optimize are tolerated, in their own form only.
+    actual = {tuple(row) for row in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master")} \
+        - _SQLITE_STATISTICS
+    expected = expected_schema(version)
+    if actual != expected:
+        extra = sorted(f"{t} {n}" for t, n, _tbl, _sql in actual - expected)
+        missing = sorted(f"{t} {n}" for t, n, _tbl, _sql in expected - actual)
+        what = []
+        if extra:
+            what.append("có thêm hoặc đã sửa " + ", ".join(extra[:MAX_REPORTED]))
+        if missing:
+            what.append("thiếu " + ", ".join(missing[:MAX_REPORTED]))
+        raise _refuse(name, "cấu trúc khác cấu trúc của LCApp (" + "; ".join(what) + ")")
+    result = [row[0] for row in conn.execute("PRAGMA quick_check(10)")]
+    if result != ["ok"]:
+        raise _refuse(name, "tệp hỏng (kiểm tra toàn vẹn: " + "; ".join(result[:3]) + ")")
+    return version
+
+
+def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = ()) -> list[tuple]:
+    columns, key = PACKAGE_TABLES[table]
+    count = conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0]
+    if count > MAX_ROWS:
+        raise _refuse(name, f"bảng {table} có quá nhiều dòng ({count})")
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    return cursor.execute(f"SELECT {', '.join(columns)} FROM {table} {where} ORDER BY {', '.join(key)}",
+                          params).fetchall()
+
+
+def _as_dicts(tuples: dict[str, list[tuple]]) -> dict[str, list[dict]]:
+    return {table: [dict(zip(PACKAGE_TABLES[table][0], row)) for row in rows] for table, rows in tuples.items()}
+
+
+def _digest(name: str, manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+    try:
+        return _sha256_of_tuples(manifest, tuples)
+    except TypeError:
+        raise _refuse(name, "dữ liệu không hợp lệ (một cột khóa lẫn số với chữ)") from None
+
+
+def _text_error(value, label: str, *, multiline: bool = False, limit: int = MAX_NAME_CHARS) -> str | None:
+    if not isinstance(value, str):
+        return f"{label} không phải văn bản"
+    bad = _CONTROL_OR_NEWLINE[multiline].search(value)
+    if bad:
+        return f"{label} chứa ký tự điều khiển (mã {ord(bad.group())})"
+    if len(value) > limit:
+        return f"{label} dài bất thường ({len(value)} ký tự)"
+    return None
+
+
+def _number_error(value) -> str | None:
+    if value is None:
+        return None
+    if type(value) not in (int, float) or not -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:  # NaN fails too
+        return "giá trị không phải số hợp lệ"
+    return None
+
+
+def _numbers_fine(values: tuple) -> bool:
+    """Fast path for a whole column of figures (each value differs, so per-value checks cost)."""
+    if not set(map(type, values)) <= {float, int, type(None)}:
+        return False
+    present = [v for v in values if v is not None]
+    if not present:
+        return True
+    try:
+        total = math.fsum(present)  # NaN or infinity anywhere makes the sum NaN or raises
+    except (OverflowError, ValueError):
+        return False
+    return math.isfinite(total) and -MAX_ABS_VALUE <= min(present) and max(present) <= MAX_ABS_VALUE
+
+
+def _integer_error(value, label: str) -> str | None:
+    if type(value) is not int or not 1 <= value <= 2**53:
+        return f"{label} không hợp lệ"
+    return None
+
+
+def _period_error(value, parse, label: str) -> str | None:
+    error = _text_error(value, label)
+    if error:
+        return error
+    try:
+        parse(value)
+    except InputError:
+        return f"{label} “{value}” không hợp lệ"
+    return None
+
+
+def _checks(store: Store) -> dict[str, Callable]:
+    """One check per kind of column: value -> Vietnamese problem or None."""
+    cat, org = catalogue(store), organisation(store)
+
+    def unit(value):
+        return _text_error(value, "mã đơn vị") or (
+            None if value in org.units else f"đơn vị “{value}” không có trong danh mục của cơ quan")
+
+    def indicator(value):
+        error = _text_error(value, "mã chỉ tiêu")
+        if error:
+            return error
+        found = cat.indicators.get(value)
+        if found is None:
+            return f"chỉ tiêu “{value}” không có trong danh mục của cơ quan"
+        return f"chỉ tiêu “{value}” được tính theo công thức, không nhận số nhập" if found.derived else None
+
+    def target_indicator(value):  # targets may be set on derived indicators too
+        return _text_error(value, "mã chỉ tiêu") or (
+            None if value in cat.indicators else f"chỉ tiêu “{value}” không có trong danh mục của cơ quan")
+
+    def month(value):
+        if type(value) is not int or not (MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12):
+            return f"tháng “{value}” không hợp lệ"
+        return None
+
+    def part(value):
+        return _text_error(value, "phần báo cáo") or (
+            None if value in cat.sectors or value in REPORT_PARTS else f"phần báo cáo “{value}” không có")
+
+    def source(value):
+        return _text_error(value, "nguồn kế hoạch") or (
+            None if value in cat.sources else f"nguồn kế hoạch “{value}” không có trong danh mục")
+
+    return {
+        "unit": unit, "indicator": indicator, "target_indicator": target_indicator, "month": month, "part": part,
+        "source": source,
+        "reporter": lambda v: unit(v) and f"đơn vị báo cáo: {unit(v)}",
+        "number": _number_error,
+        "status": lambda v: None if v in ("estimate", "official") else "trạng thái không hợp lệ",
+        "flag": lambda v: None if type(v) is int and v in (0, 1) else "cột cộng dồn không hợp lệ",
+        "name": lambda v: _text_error(v, "tên, thời điểm hoặc mã"),
+        "longtext": lambda v: _text_error(v, "nội dung, ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS),
+        "version": lambda v: _integer_error(v, "phiên bản"),
+        "id": lambda v: _integer_error(v, "mã lịch sử"),
+        "period": lambda v: _period_error(v, parse_period, "kỳ"),
+        "target_period": lambda v: _period_error(v, parse_target_period, "kỳ kế hoạch"),
+    }
+
+
+_FIGURE_COLUMNS = {"unit": "unit", "month": "month", "indicator": "indicator", "month_value": "number",
+                   "ytd_value": "number", "term_value": "number", "status": "status", "comment": "longtext",
+                   "entered_by": "name", "entered_at": "name", "reporter": "reporter", "origin": "name",
+                   "version": "version"}
+_NARRATIVE_COLUMNS = {"unit": "unit", "period": "period", "part": "part", "text": "longtext", "edited_by": "name",
+                      "edited_at": "name", "version": "version"}
+_TARGET_COLUMNS = {"indicator": "target_indicator", "period": "target_period", "source": "source", "value": "number",
+                   "low": "number", "high": "number", "cumulative": "flag", "note": "longtext",
+                   "entered_by": "name", "entered_at": "name", "version": "version"}
+_HISTORY = {"id": "id", "action": "name"}
+COLUMN_CHECKS = {
+    "figures": _FIGURE_COLUMNS, "figure_history": {**_FIGURE_COLUMNS, **_HISTORY},
+    "narratives": _NARRATIVE_COLUMNS, "narrative_history": {**_NARRATIVE_COLUMNS, "id": "id"},
+    "targets": _TARGET_COLUMNS, "target_history": {**_TARGET_COLUMNS, "id": "id"},
+}
+
+
+def _validate(store: Store, package: Package, name: str) -> None:
+    """Check every value of every row, each distinct value once (packages repeat values a lot)."""
+    checks = _checks(store)
+    problems: list[str] = []
+    for table, rows in package.tuples.items():
+        if not rows:
+            continue
+        names = PACKAGE_TABLES[table][0]
+        columns = dict(zip(names, zip(*rows)))
+        for column, check_name in COLUMN_CHECKS[table].items():
+            check = checks[check_name]
+            values = columns[column]
+            if check_name == "number" and _numbers_fine(values):
+                continue
+            for _type, value in set(zip(map(type, values), values)):
+                error = check(value)
+                if error:
+                    number = next(i for i, v in enumerate(values, 1) if type(v) is _type and v == value)
+                    problems.append(f"{table} dòng {number}: {error}")
+        if "unit" in columns:
+            for unit in set(columns["unit"]) - {package.unit}:
+                problems.append(f"{table}: số liệu của đơn vị “{unit}” không thuộc gói của “{package.unit}”")
+        if "month" in columns:
+            for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
+                problems.append(f"{table}: tháng {month} không thuộc các kỳ ghi trong gói")
+    if problems:
+        tail = " (và còn lỗi khác)" if len(problems) > MAX_REPORTED else ""
+        raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
+
+
+def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:
+    manifest_rows = []
+    if any(t == "handover_manifest" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")):
+        manifest_rows = [dict(row) for row in conn.execute(
+            f"SELECT {', '.join(MANIFEST_COLUMNS)}, sha256 FROM handover_manifest LIMIT 2")]
+    if len(manifest_rows) > 1:
+        raise _refuse(name, "gói có nhiều hơn một bản kê (manifest)")
+    if manifest_rows:
+        return _read_manifest_package(conn, path, name, manifest_rows[0])
+    return _read_whole_database(conn, path, name, version)
+
+
+def _json_field(value, name: str, label: str):
+    try:
+        return json.loads(value) if isinstance(value, str) and len(value) < MAX_VALUE_BYTES else None
+    except json.JSONDecodeError:
+        raise _refuse(name, f"bản kê hỏng ({label})") from None
+
+
+def _read_manifest_package(conn, path: Path, name: str, manifest: dict) -> Package:
+    periods = _json_field(manifest["periods"], name, "kỳ")
+    counts = _json_field(manifest["row_counts"], name, "số dòng")
+    if not (isinstance(periods, list) and periods and all(isinstance(m, int) for m in periods)):
+        raise _refuse(name, "bản kê hỏng (danh sách tháng)")
+    if not isinstance(counts, dict):
+        raise _refuse(name, "bản kê hỏng (số dòng)")
+    for key in ("unit", "sender", "app_version", "created_at", "package_id", "sha256"):
+        value = manifest[key]
+        if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS \
+                or any(unicodedata.category(ch) == "Cc" for ch in value):
+            raise _refuse(name, f"bản kê hỏng ({key})")
+    tuples = {table: _read_table(conn, table, name) for table in PACKAGE_TABLES}
+    actual_counts = {table: len(r) for table, r in tuples.items()}
+    if counts != actual_counts:
+        raise _refuse(name, "số dòng không khớp với bản kê (tệp đã bị sửa hoặc chép thiếu)")
+    if _digest(name, manifest, tuples) != manifest["sha256"]:
+        raise _refuse(name, "mã kiểm tra SHA-256 không khớp (nội dung đã bị sửa sau khi xuất)")
+    return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
+                   manifest["created_at"], manifest["app_version"], manifest["schema_version"],
+                   manifest["sha256"], tuples=tuples)
+
+
+def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
+    meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM meta")}
+    settings = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM settings")}
+    sender = meta.get("installation_id")
+    if not isinstance(sender, str) or not sender or len(sender) > MAX_NAME_CHARS:
+        raise _refuse(name, "tệp dữ liệu không có mã cài đặt")
+    unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
+    if not isinstance(unit, str) or not unit:
+        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo")
+    tuples = {
+        "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
+        "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
+        "narratives": _read_table(conn, "narratives", name, "WHERE unit = ?", (unit,)),
+        "narrative_history": _read_table(conn, "narrative_history", name, "WHERE unit = ?", (unit,)),
+        "targets": _read_table(conn, "targets", name),
+        "target_history": _read_table(conn, "target_history", name),
+    }
+    months = sorted({r[1] for r in tuples["figures"]}, key=lambda m: (type(m).__name__, m))
+    return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
+                   _digest(name, None, tuples), tuples=tuples)
+
+
+def check_package(store: Store, path: str | Path) -> Package:
+    """Check an untrusted handover file against `store`'s catalogue; return its rows or raise InputError.
+
+    Reads only: `store` is used for its catalogue and organisation, never written.
+    """
+    path = Path(path)
+    name = path.name
+    _check_header(path)
+    _sweep_stale_copies()
+    folder = Path(tempfile.mkdtemp(prefix=COPY_PREFIX))
+    try:
+        copy = folder / "package.sqlite"
+        try:
+            shutil.copyfile(path, copy)
+        except OSError as error:
+            raise InputError(f"Không đọc được tệp {name}: {error.strerror}.") from None
+        _check_header(copy)
+        # An office's database copied while the program ran has recent changes in its -wal file.
+        wal = Path(str(path) + "-wal")
+        with_wal = wal.is_file() and wal.stat().st_size > 0
+        if with_wal:
+            if wal.stat().st_size > MAX_FILE_BYTES:
+                raise _refuse(name, "tệp -wal đi kèm quá lớn")
+            try:
+                shutil.copyfile(wal, Path(str(copy) + "-wal"))
+            except OSError as error:
+                raise InputError(f"Không đọc được tệp {wal.name}: {error.strerror}.") from None
+        try:
+            conn = _open_copy(copy, with_wal=with_wal)
+        except sqlite3.Error as error:
+            raise _refuse(name, f"không mở được ({error})") from None
+        try:
+            version = _check_structure(conn, name)
+            package = _read_package(conn, path, name, version)
+        except sqlite3.Error as error:
+            raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({error})") from None
+        finally:
+            conn.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    _validate(store, package, name)
+    package.rows = _as_dicts(package.tuples)
+    return package
+
+
+def _sweep_stale_copies(max_age_seconds: float = 24 * 3600) -> None:
+    """Remove private copies a crashed or killed import left in the temporary folder."""
+    limit = time.time() - max_age_seconds
+    for stale in Path(tempfile.gettempdir()).glob(COPY_PREFIX + "*"):
+        try:
+            if stale.is_dir() and stale.stat().st_mtime < limit:
+                shutil.rmtree(stale, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def looks_like_sqlite(path: str | Path) -> bool:
+    """True when the file starts with SQLite's header (files are known by content, not name)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def fsync_path(path: Path) -> None:
+    """Flush a file (or, where the system allows, a folder) to the disk."""
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags)
+    except OSError:
+        return  # folders cannot be opened on Windows; the rename is durable there anyway
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)

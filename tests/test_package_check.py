@@ -1,0 +1,172 @@
+"""Bad handover files are refused with a Vietnamese message and the office's database untouched."""
+
+import shutil
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from lcapp.cli import main
+from lcapp.models import package_check
+from lcapp.models.errors import InputError
+from lcapp.models.figures import enter
+from lcapp.models.handover import export_package
+from lcapp.models.merge import apply_package
+from lcapp.models.narrative import set_narrative
+from lcapp.models.package_check import check_package
+from lcapp.models.schema import SCHEMA_VERSION
+from tests.conftest import file_digest, table_rows
+from tests.handover_helpers import MONTH, RETAIL, WARD, edit_package, office
+
+COMMENT = "ghi chú để lật byte"
+
+
+@pytest.fixture
+def offices(tmp_path):
+    ward = office(tmp_path / "ward.sqlite", WARD)
+    enter(ward, WARD, MONTH, RETAIL, 120.5, comment=COMMENT)
+    set_narrative(ward, WARD, MONTH, "ket_qua", "Nội dung tháng năm.")
+    city = office(tmp_path / "city.sqlite", "tp_lai_chau")
+    package = tmp_path / "goi.lcgoi"
+    export_package(ward, WARD, [MONTH], package)
+    yield ward, city, package
+    ward.close()
+    city.close()
+
+
+def _truncate(path):
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _flip_comment_byte(path):
+    data = bytearray(path.read_bytes())
+    where = data.index(COMMENT.encode())
+    data[where] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+BAD_FILES = {
+    "truncated": (_truncate, "cắt cụt"),
+    "flipped byte": (_flip_comment_byte, "SHA-256"),
+    "not sqlite": (lambda p: p.write_text("indicator,unit\n"), "không phải tệp dữ liệu SQLite"),
+    "empty": (lambda p: p.write_bytes(b""), "rỗng"),
+    "rows edited by hand": (lambda p: edit_package(p, "UPDATE figures SET month_value = 999", resign=False),
+                            "SHA-256"),
+    "row added by hand": (lambda p: edit_package(
+        p, "INSERT INTO figures SELECT unit, month, 'tm_khach_du_lich', 5, ytd_value, term_value, status, comment,"
+           " entered_by, entered_at, reporter, origin, version FROM figures", resign=False), "số dòng"),
+    "extra trigger": (lambda p: edit_package(
+        p, "CREATE TRIGGER t AFTER INSERT ON figures BEGIN DELETE FROM figures; END"), "trigger t"),
+    "extra view": (lambda p: edit_package(p, "CREATE VIEW v AS SELECT * FROM figures"), "view v"),
+    "extra table": (lambda p: edit_package(p, "CREATE TABLE x (a)"), "table x"),
+    "newer schema": (lambda p: edit_package(p, f"PRAGMA user_version = {SCHEMA_VERSION + 1}"), "mới hơn"),
+    "unknown unit": (lambda p: edit_package(p, "UPDATE figures SET unit = 'p_khong_co'",
+                                            "UPDATE narratives SET unit = 'p_khong_co'",
+                                            "UPDATE handover_manifest SET unit = 'p_khong_co'"), "p_khong_co"),
+    "unknown indicator": (lambda p: edit_package(p, "UPDATE figures SET indicator = 'khong_co'"), "khong_co"),
+    "figure of another unit": (lambda p: edit_package(p, "UPDATE figures SET unit = 'p_doan_ket'"),
+                               "không thuộc gói"),
+    "control characters": (lambda p: edit_package(p, "UPDATE figures SET comment = 'a' || char(7) || 'b'"),
+                           "ký tự điều khiển"),
+    "absurd text size": (lambda p: edit_package(p, "UPDATE narratives SET text = printf('%.300000c', 'x')"),
+                         "dài bất thường"),
+    "absurd number": (lambda p: edit_package(p, "UPDATE figures SET month_value = 1e300"), "không phải số"),
+    "infinite number": (lambda p: edit_package(p, "UPDATE figures SET ytd_value = -9e999"), "không phải số"),
+    "text where a number goes": (lambda p: edit_package(p, "UPDATE figures SET month_value = 'abc'"),
+                                 "không phải số"),
+    "two manifests": (lambda p: edit_package(
+        p, "INSERT INTO handover_manifest SELECT 'x', unit, periods, sender, app_version, schema_version,"
+           " row_counts, created_at, sha256 FROM handover_manifest", resign=False), "bản kê"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_a_bad_file_is_refused_and_the_database_is_unchanged(offices, tmp_path, capsys, case):
+    _ward, city, package = offices
+    spoil, message = BAD_FILES[case]
+    spoil(package)
+    digest, rows = file_digest(city.path), table_rows(city)
+    with pytest.raises(InputError, match=message):
+        check_package(city, package)
+    assert main(["--db", str(city.path), "handover-import", str(package), "--accept-sender", "--take", "theirs"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lỗi: ") and err.count("\n") == 1
+    assert file_digest(city.path) == digest and table_rows(city) == rows
+
+
+def test_a_file_larger_than_the_limit_is_refused(offices, monkeypatch):
+    _ward, city, package = offices
+    monkeypatch.setattr(package_check, "MAX_FILE_BYTES", 1000)
+    with pytest.raises(InputError, match="quá lớn"):
+        check_package(city, package)
+
+
+def test_a_missing_file_is_refused(offices, tmp_path):
+    with pytest.raises(InputError, match="Không tìm thấy"):
+        check_package(offices[1], tmp_path / "khong-co.lcgoi")
+
+
+def test_the_original_file_on_the_stick_is_never_written(offices):
+    _ward, city, package = offices
+    before = package.read_bytes()
+    apply_package(city, check_package(city, package), accept_sender=True)
+    assert package.read_bytes() == before
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_mutated_bytes_are_refused_or_read_exactly_as_written(offices, tmp_path, data):
+    _ward, city, package = offices
+    original = package.read_bytes()
+    expected = check_package(city, package)
+    mutated = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 4))):
+        where = data.draw(st.integers(0, len(mutated) - 1))
+        mutated[where] = data.draw(st.integers(0, 255))
+    copy = tmp_path / "mutated.lcgoi"
+    copy.write_bytes(bytes(mutated))
+    digest = file_digest(city.path)
+    try:
+        found = check_package(city, copy)
+    except InputError:
+        assert file_digest(city.path) == digest
+        return
+    assert found.sha256 == expected.sha256 and found.rows == expected.rows
+
+
+def test_a_whole_database_with_a_trigger_is_refused(offices, tmp_path):
+    ward, city, _package = offices
+    copy = tmp_path / "ward-copy.sqlite"
+    ward.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(ward.path, copy)
+    conn = sqlite3.connect(copy)
+    conn.execute("CREATE TRIGGER evil AFTER UPDATE ON meta BEGIN DELETE FROM figures; END")
+    conn.commit()
+    conn.close()
+    with pytest.raises(InputError, match="trigger evil"):
+        check_package(city, copy)
+
+
+def test_a_whole_database_after_analyze_is_still_accepted(offices, tmp_path):
+    ward, city, _package = offices
+    ward.conn.execute("ANALYZE")
+    ward.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = tmp_path / "ward-analysed.sqlite"
+    shutil.copyfile(ward.path, copy)
+    assert check_package(city, copy).unit == WARD
+
+
+def test_copies_left_by_a_killed_import_are_swept_later(offices, tmp_path, monkeypatch):
+    import os
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    stale, fresh = tmp_path / "lcapp-goi-old", tmp_path / "lcapp-goi-new"
+    for folder in (stale, fresh):
+        folder.mkdir()
+        (folder / "package.sqlite").write_bytes(b"x")
+    os.utime(stale, (0, 0))
+    check_package(offices[1], offices[2])
+    assert not stale.exists() and fresh.exists()
+    assert sorted(p.name for p in tmp_path.glob("lcapp-goi-*")) == ["lcapp-goi-new"]
