@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.make_db import DEFAULT, build  # noqa: E402
+from bench.make_db import DEFAULT, prepare  # noqa: E402
 from lcapp.export.annex_xlsx import annex_workbook, write_annex_workbook  # noqa: E402
 from lcapp.models.store import Store  # noqa: E402
 
@@ -39,11 +39,7 @@ def timed(unit: str, period: str, save: bool, folder: Path) -> list[float]:
 
 
 def main() -> None:
-    DEFAULT.parent.mkdir(parents=True, exist_ok=True)
-    store = build(DEFAULT)
-    figures = store.conn.execute("SELECT count(*) FROM figures").fetchone()[0]
-    store.close()
-    print(f"database: {figures:,} figures, {DEFAULT.stat().st_size / 1e6:.0f} MB")
+    prepare()
     with tempfile.TemporaryDirectory() as folder:
         for unit, period, what in [("tp_lai_chau", "202406", "the city (7 child units), one month"),
                                    ("p_doan_ket", "202406", "a ward, one month")]:

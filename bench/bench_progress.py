@@ -9,36 +9,24 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.make_db import DEFAULT, build  # noqa: E402
+from bench.make_db import prepare, time_runs  # noqa: E402
 from lcapp.models.progress import progress  # noqa: E402
-from lcapp.models.store import Store  # noqa: E402
 
 RUNS = 15
 
 
 def timed(unit: str, period: str) -> list[float]:
-    times = []
-    for _ in range(RUNS):
-        store = Store(DEFAULT)
-        start = time.perf_counter()
-        rows = progress(store, unit, period)
-        times.append((time.perf_counter() - start) * 1000)
-        store.close()
+    times, rows = time_runs(lambda store: progress(store, unit, period), RUNS)
     assert rows
     return times
 
 
 def main() -> None:
-    DEFAULT.parent.mkdir(parents=True, exist_ok=True)
-    store = build(DEFAULT)
-    figures = store.conn.execute("SELECT count(*) FROM figures").fetchone()[0]
-    store.close()
-    print(f"database: {figures:,} figures, {DEFAULT.stat().st_size / 1e6:.0f} MB")
+    prepare()
     for unit, period, what in [("p_doan_ket", "202406", "a ward, one month"),
                                ("tp_lai_chau", "202406", "the city (7 child units), one month"),
                                ("tp_lai_chau", "2024", "the city, the year")]:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.make_db import DEFAULT, build  # noqa: E402
+from bench.make_db import DEFAULT, prepare  # noqa: E402
 from lcapp.export.report_pdf import write_report_pdf  # noqa: E402
 from lcapp.models.demo import load_demo  # noqa: E402
 from lcapp.models.setup import create_database  # noqa: E402
@@ -40,11 +40,7 @@ def timed(unit: str, period: str, folder: Path, database: Path = DEFAULT) -> tup
 
 
 def main() -> None:
-    DEFAULT.parent.mkdir(parents=True, exist_ok=True)
-    store = build(DEFAULT)
-    figures = store.conn.execute("SELECT count(*) FROM figures").fetchone()[0]
-    store.close()
-    print(f"database: {figures:,} figures, {DEFAULT.stat().st_size / 1e6:.0f} MB")
+    prepare()
     with tempfile.TemporaryDirectory() as folder:
         for unit, period, what in [("tp_lai_chau", "202406", "the city, one month"),
                                    ("p_doan_ket", "202406", "a ward, one month")]:

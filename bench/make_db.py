@@ -66,3 +66,26 @@ if __name__ == "__main__":
     target = Path(sys.argv[1]) if len(sys.argv) > 1 else DEFAULT
     target.parent.mkdir(parents=True, exist_ok=True)
     build(target).close()
+
+
+def prepare() -> None:
+    """Build the benchmark database if needed and print what it holds (every bench starts so)."""
+    DEFAULT.parent.mkdir(parents=True, exist_ok=True)
+    store = build(DEFAULT)
+    figures = store.conn.execute("SELECT count(*) FROM figures").fetchone()[0]
+    store.close()
+    print(f"database: {figures:,} figures, {DEFAULT.stat().st_size / 1e6:.0f} MB")
+
+
+def time_runs(work, runs: int, path: Path = DEFAULT):
+    """Milliseconds of `work(store)` in each of `runs` runs, each on a freshly opened database
+    (so the catalogue and organisation are read again, as a command-line call would); and the
+    last run's result."""
+    times, result = [], None
+    for _ in range(runs):
+        store = Store(path)
+        start = time.perf_counter()
+        result = work(store)
+        times.append((time.perf_counter() - start) * 1000)
+        store.close()
+    return times, result

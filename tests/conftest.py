@@ -102,3 +102,11 @@ def table_rows(store: Store) -> dict[str, list]:
         rows = store.conn.execute(f"SELECT * FROM [{table}]").fetchall()
         result[table] = sorted((tuple(r) for r in rows), key=repr)
     return result
+
+
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    """Run the command line in-process: (exit status, stdout, stderr)."""
+    from lcapp.cli import main
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from lcapp.cli import main
 from lcapp.models import schema
 from lcapp.models.catalogue import catalogue
 from lcapp.models.check_status import acknowledge, complete_period, completion
@@ -15,7 +14,7 @@ from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.findings import Finding
 from lcapp.models.store import Store
-from tests.conftest import file_digest, table_rows
+from tests.conftest import file_digest, table_rows, run_cli
 
 CITY = "tp_lai_chau"
 
@@ -83,10 +82,7 @@ def test_summary_text():
 
 
 # -- command line ------------------------------------------------------------------------------
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

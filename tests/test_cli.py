@@ -2,14 +2,10 @@ import json
 
 import pytest
 
-from lcapp.cli import main
-from tests.conftest import file_digest
+from tests.conftest import file_digest, run_cli
 
 
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 @pytest.fixture

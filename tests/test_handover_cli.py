@@ -2,17 +2,13 @@
 
 import json
 
-from lcapp.cli import main
 from lcapp.models.figures import enter
 from lcapp.models.store import Store
-from tests.conftest import file_digest
+from tests.conftest import file_digest, run_cli
 from tests.handover_helpers import MONTH, RETAIL, WARD, figure, office
 
 
-def run(capsys, *argv):
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def make_offices(tmp_path):
