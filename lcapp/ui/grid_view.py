@@ -99,7 +99,8 @@ class FigureGrid(QTreeView):
         for column, key in enumerate(model.columns):
             width = {NAME: 330, COMMENT: 160, STATUS: 80}.get(key, 60 if key == "dvt" else 92)
             self.setColumnWidth(column, width)
-        self.header().setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
+        header.setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
+        header.setMinimumHeight(2 * self.fontMetrics().height() + 10)
 
     def move_cursor(self, direction: str) -> None:
         current = self.currentIndex()
