@@ -134,7 +134,9 @@ class FigureGrid(QTreeView):
             if event.matches(QKeySequence.Undo) and self.undo_stack is not None:
                 self.undo_stack.undo()
                 return
-            if event.matches(QKeySequence.Redo) and self.undo_stack is not None:
+            redo = event.matches(QKeySequence.Redo) or (
+                event.key() == Qt.Key_Y and event.modifiers() == Qt.ControlModifier)
+            if redo and self.undo_stack is not None:
                 self.undo_stack.redo()
                 return
         super().keyPressEvent(event)

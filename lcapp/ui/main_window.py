@@ -204,7 +204,7 @@ class MainWindow(QMainWindow):
         undo = self.entry.undo_stack.createUndoAction(self, "Hoàn tác")
         undo.setShortcut(QKeySequence.Undo)
         redo = self.entry.undo_stack.createRedoAction(self, "Làm lại")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence.Redo])
+        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
         entry_menu.addAction(undo)
         entry_menu.addAction(redo)
         entry_menu.addSeparator()
@@ -491,6 +491,8 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------------
     def closeEvent(self, event):
+        if self.worker.closed:
+            return super().closeEvent(event)
         for tab in self.tabs_by_sector.values():
             tab.save_narrative()
         self.settings.setValue("window/geometry", self.saveGeometry())

@@ -27,6 +27,7 @@ class DbWorker(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lcapp-db")
         self._store: Store | None = None
         self.pending = 0
+        self.closed = False
         self._done.connect(self._deliver)
 
     def _worker_store(self) -> Store:
@@ -35,6 +36,8 @@ class DbWorker(QObject):
         return self._store
 
     def submit(self, fn, on_success=None, on_failure=None) -> None:
+        if self.closed:
+            raise RuntimeError("the database worker is closed")
         self.pending += 1
 
         def task():
@@ -63,7 +66,10 @@ class DbWorker(QObject):
                 self.idle.emit()
 
     def close(self) -> None:
-        """Finish every queued write, then close the worker's connection."""
+        """Finish every queued write, then close the worker's connection (once)."""
+        if self.closed:
+            return
+        self.closed = True
         def shut():
             if self._store is not None:
                 self._store.close()
