@@ -4,8 +4,15 @@ history of the value (who, when, old → new).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ..models.catalogue import catalogue
 from ..models.figure_data import FigureData
@@ -55,6 +62,7 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.NoEditTriggers)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
     table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     return table
 
 
@@ -83,7 +91,7 @@ class DetailsPanel(QWidget):
         self.title.setText(f"{ind.name} ({ind.unit})")
         months = last_months(self.store, unit, code, period)
         self.months.setRowCount(len(months))
-        for row, (label, value) in enumerate(months):
+        for row, (label, value) in enumerate(reversed(months)):  # the period's own month on top
             self.months.setItem(row, 0, QTableWidgetItem(label))
             self.months.setItem(row, 1, QTableWidgetItem(format_number(value, ind.decimals)))
         lines = history_lines(self.store, unit, period, code)

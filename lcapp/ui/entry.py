@@ -33,7 +33,7 @@ class CellEdit:
 
 
 class _EditCommand(QUndoCommand):
-    def __init__(self, entry: "FigureEntry", unit: str, period: Period, edits: list[CellEdit], text: str):
+    def __init__(self, entry: FigureEntry, unit: str, period: Period, edits: list[CellEdit], text: str):
         super().__init__(text)
         self.entry, self.unit, self.period, self.edits = entry, unit, period, edits
 

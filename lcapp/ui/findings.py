@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex
 from PySide6.QtGui import QBrush, QColor
+
+from .qt_names import DISPLAY_ROLE, FOREGROUND_ROLE, HORIZONTAL, TOOLTIP_ROLE
 
 SEVERITY_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "note": "Lưu ý"}
 SEVERITY_COLORS = {"error": QColor("#b00020"), "warning": QColor("#9a6700"), "note": QColor("#555555")}
@@ -58,20 +60,20 @@ class FindingsModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(HEADERS):
+    def headerData(self, section, orientation, role=DISPLAY_ROLE):
+        if role == DISPLAY_ROLE and orientation == HORIZONTAL and 0 <= section < len(HEADERS):
             return HEADERS[section]
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=DISPLAY_ROLE):
         if not index.isValid():
             return None
         item = self.items[index.row()]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY_ROLE:
             return SEVERITY_LABELS.get(item.severity, item.severity) if index.column() == 0 else item.message
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             return item.message
-        if role == Qt.ForegroundRole and index.column() == 0:
+        if role == FOREGROUND_ROLE and index.column() == 0:
             return QBrush(SEVERITY_COLORS.get(item.severity, QColor("#000000")))
         return None
 

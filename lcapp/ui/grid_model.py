@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..models.catalogue import catalogue
@@ -25,6 +25,22 @@ from ..models.progress import PLAN_SOURCE, IndicatorProgress, progress
 from ..models.store import Store
 from ..models.text import nfc
 from .entry import CellEdit
+from .qt_names import (
+    ALIGN_CENTER,
+    ALIGN_LEFT,
+    ALIGN_RIGHT,
+    ALIGNMENT_ROLE,
+    BACKGROUND_ROLE,
+    DISPLAY_ROLE,
+    EDIT_ROLE,
+    EDITABLE,
+    FONT_ROLE,
+    FOREGROUND_ROLE,
+    HORIZONTAL,
+    NO_FLAGS,
+    SELECTABLE,
+    TOOLTIP_ROLE,
+)
 
 NAME, DVT, VALUE, YTD, PERCENT, LAST_YEAR, VS_LAST_YEAR, STATUS, COMMENT = (
     "name", "dvt", "value", "ytd", "percent", "last_year", "vs_last_year", "status", "comment")
@@ -58,10 +74,10 @@ class SectorGridModel(QAbstractItemModel):
     inputRejected = Signal(QPersistentModelIndex, str)
     errorsChanged = Signal()
 
-    def __init__(self, store: Store, sector: str, entry=None, parent=None):
+    def __init__(self, store: Store, sector: str, entry=None, parent=None, cache=None):
         super().__init__(parent)
-        self.store, self.sector, self.entry = store, sector, entry
-        cat = catalogue(store)
+        self.store, self.sector, self.entry, self.cache = store, sector, entry, cache
+        cat = self.cat = catalogue(store)
         self.codes = [ind.code for ind in cat.in_sector(sector)]
         self.unit: str | None = None
         self.period: Period | None = None
@@ -71,11 +87,12 @@ class SectorGridModel(QAbstractItemModel):
         self.errors: dict[tuple[str, str], tuple[str, str]] = {}  # (code, column) -> (typed text, reason)
         self.columns: list[str] = [NAME, DVT, VALUE, YTD, PERCENT, LAST_YEAR, VS_LAST_YEAR, STATUS, COMMENT]
         self.sources: list[str] = []
+        self._text: dict[tuple[str, str], str] = {}  # display text, computed once per read
         self._build_tree()
 
     # -- structure ----------------------------------------------------------------------
     def _build_tree(self) -> None:
-        cat = catalogue(self.store)
+        cat = self.cat
         in_sector = set(self.codes)
         self.nodes: dict[int, _Node] = {}
         self.node_of: dict[str, int] = {}
@@ -129,8 +146,13 @@ class SectorGridModel(QAbstractItemModel):
                 self.dataChanged.emit(self.index(0, 0, parent), self.index(len(node.children) - 1, last, parent))
 
     def _read(self) -> None:
-        cat, org = catalogue(self.store), organisation(self.store)
-        rows = progress(self.store, self.unit, self.period, self.codes) if self.codes else []
+        cat, org = self.cat, organisation(self.store)
+        self._text.clear()
+        if self.cache is not None:
+            every = self.cache.rows(self.unit, self.period)
+            rows = [every[code] for code in self.codes if code in every]
+        else:
+            rows = progress(self.store, self.unit, self.period, self.codes) if self.codes else []
         self.rows = {r.indicator: r for r in rows}
         self.own = {}
         if self.period.is_month:
@@ -179,24 +201,24 @@ class SectorGridModel(QAbstractItemModel):
     def columnCount(self, parent=QModelIndex()):
         return len(self.columns)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation != Qt.Horizontal or not 0 <= section < len(self.columns):
+    def headerData(self, section, orientation, role=DISPLAY_ROLE):
+        if orientation != HORIZONTAL or not 0 <= section < len(self.columns):
             return None
         column = self.columns[section]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY_ROLE:
             if column.startswith("target:"):
                 return self._source_short(column[7:])
             return HEADERS[column]
-        if role == Qt.ToolTipRole and column.startswith("target:"):
+        if role == TOOLTIP_ROLE and column.startswith("target:"):
             source = column[7:]
-            cat = catalogue(self.store)
+            cat = self.cat
             name = cat.sources[source].name if source in cat.sources else source
-            return f"Kế hoạch năm {self.period.year if self.period else ''}: {name}"
+            return f"Kế hoạch năm {self.period.year if self.period else ''} — {name}"
         return None
 
     def _source_short(self, source: str) -> str:
-        cat = catalogue(self.store)
-        return f"KH năm ({cat.sources[source].short})" if source in cat.sources else source
+        cat = self.cat
+        return cat.sources[source].short if source in cat.sources else source
 
     def code_at(self, index) -> str:
         return self.nodes[index.internalId()].code
@@ -212,22 +234,22 @@ class SectorGridModel(QAbstractItemModel):
 
     def entry_column(self, code: str) -> str:
         """The column officials type this indicator in: the month's value or the year-to-date."""
-        ind = catalogue(self.store).indicators[code]
+        ind = self.cat.indicators[code]
         return YTD if ind.kind == "flow" and ind.entry == "ytd" else VALUE
 
     def is_editable(self, code: str, column: str) -> bool:
         if self.period is None or not self.period.is_month:
             return False
-        if catalogue(self.store).indicators[code].derived:
+        if self.cat.indicators[code].derived:
             return False
         return column in (STATUS, COMMENT) or column == self.entry_column(code)
 
     def flags(self, index):
         if not index.isValid():
-            return Qt.NoItemFlags
-        base = Qt.ItemIsEnabled | Qt.ItemIsSelectable
+            return NO_FLAGS
+        base = SELECTABLE
         if self.is_editable(self.code_at(index), self.column_key(index)):
-            base |= Qt.ItemIsEditable
+            base |= EDITABLE
         return base
 
     def own_content(self, code: str, column: str):
@@ -238,25 +260,28 @@ class SectorGridModel(QAbstractItemModel):
         if column == VALUE:
             return row[3]
         if column == YTD:
-            return row[4] if catalogue(self.store).indicators[code].kind == "flow" else row[3]
+            return row[4] if self.cat.indicators[code].kind == "flow" else row[3]
         if column == STATUS:
             return row[6]
         if column == COMMENT:
             return row[7] or ""
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=DISPLAY_ROLE):
         if not index.isValid():
             return None
         code, column = self.code_at(index), self.column_key(index)
         row = self.rows.get(code)
         error = self.errors.get((code, column))
         editable = self.is_editable(code, column)
-        if role == Qt.DisplayRole:
+        if role == DISPLAY_ROLE:
             if error:
                 return error[0]
-            return self._display(code, column, row)
-        if role == Qt.EditRole:
+            text = self._text.get((code, column))
+            if text is None:
+                text = self._text[(code, column)] = self._display(code, column, row)
+            return text
+        if role == EDIT_ROLE:
             if error:
                 return error[0]
             if not editable:
@@ -267,40 +292,45 @@ class SectorGridModel(QAbstractItemModel):
             if column == STATUS:
                 return STATUS_LABELS.get(content, "") if content else ""
             return content or ""
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             if error:
                 return error[1]
             return self._tooltip(code, column, row)
-        if role == Qt.BackgroundRole:
+        if role == BACKGROUND_ROLE:
             if error:
                 return ERROR_BRUSH
             return EDITABLE_BRUSH if editable else None
-        if role == Qt.ForegroundRole:
+        if role == FOREGROUND_ROLE:
             if row is not None and column in (VALUE, YTD) and row.value_from_children:
                 return DERIVED_BRUSH
-            if column not in (NAME, DVT) and catalogue(self.store).indicators[code].derived:
+            if column not in (NAME, DVT) and self.cat.indicators[code].derived:
                 return DERIVED_BRUSH
             return None
-        if role == Qt.FontRole:
-            if column == NAME and index.parent().isValid() is False and self.nodes[index.internalId()].children:
-                font = QFont()
-                font.setBold(True)
-                return font
+        if role == FONT_ROLE:
+            if column == NAME and not self.nodes[index.internalId()].parent and self.nodes[index.internalId()].children:
+                return self._font("bold")
             if row is not None and column in (VALUE, YTD) and row.value_from_children:
-                font = QFont()
-                font.setItalic(True)
-                return font
+                return self._font("italic")
             return None
-        if role == Qt.TextAlignmentRole:
+        if role == ALIGNMENT_ROLE:
             if column in NUMERIC or column.startswith("target:"):
-                return int(Qt.AlignRight | Qt.AlignVCenter)
+                return ALIGN_RIGHT
             if column in (DVT, STATUS):
-                return int(Qt.AlignCenter)
-            return int(Qt.AlignLeft | Qt.AlignVCenter)
+                return ALIGN_CENTER
+            return ALIGN_LEFT
         return None
 
+    def _font(self, kind: str) -> QFont:
+        fonts = self.__dict__.setdefault("_fonts", {})
+        if kind not in fonts:
+            font = QFont()
+            font.setBold(kind == "bold")
+            font.setItalic(kind == "italic")
+            fonts[kind] = font
+        return fonts[kind]
+
     def _display(self, code: str, column: str, row: IndicatorProgress | None) -> str:
-        ind = catalogue(self.store).indicators[code]
+        ind = self.cat.indicators[code]
         if column == NAME:
             return ind.name
         if column == DVT:
@@ -340,7 +370,7 @@ class SectorGridModel(QAbstractItemModel):
     def _tooltip(self, code: str, column: str, row: IndicatorProgress | None) -> str | None:
         if row is None:
             return None
-        cat = catalogue(self.store)
+        cat = self.cat
         if column == PERCENT and row.percent_of_target:
             lines = []
             for source in self.sources:
@@ -375,8 +405,8 @@ class SectorGridModel(QAbstractItemModel):
             return status
         return text
 
-    def setData(self, index, value, role=Qt.EditRole):
-        if role != Qt.EditRole or not index.isValid() or not (self.flags(index) & Qt.ItemIsEditable):
+    def setData(self, index, value, role=EDIT_ROLE):
+        if role != EDIT_ROLE or not index.isValid() or not (self.flags(index) & EDITABLE):
             return False
         code, column = self.code_at(index), self.column_key(index)
         try:
@@ -403,10 +433,11 @@ class SectorGridModel(QAbstractItemModel):
         """Show the typed content at once; the save's refresh replaces it with what was stored."""
         row = list(self.own.get(code) or (self.figure_unit, code, self.period.end_key, None, None, None, None, ""))
         slot = {VALUE: 3, YTD: 4, STATUS: 6, COMMENT: 7}[column]
-        if column == YTD and catalogue(self.store).indicators[code].kind != "flow":
+        if column == YTD and self.cat.indicators[code].kind != "flow":
             slot = 3
         row[slot] = content
         self.own[code] = tuple(row)
+        self._text.clear()
         progress_row = self.rows.get(code)
         if progress_row is not None and column in (VALUE, YTD):
             if column == VALUE:
@@ -419,7 +450,7 @@ class SectorGridModel(QAbstractItemModel):
         """Clear the editable cells among `indexes` as one undoable step (Delete key)."""
         edits = []
         for index in indexes:
-            if not (self.flags(index) & Qt.ItemIsEditable):
+            if not (self.flags(index) & EDITABLE):
                 continue
             code, column = self.code_at(index), self.column_key(index)
             self._clear_error(code, column)
@@ -451,14 +482,14 @@ class SectorGridModel(QAbstractItemModel):
             if first_row + r >= len(self.order):
                 return f"Khối dán có {len(lines)} dòng, vượt quá cuối bảng; không dán gì."
             code = self.order[first_row + r]
-            name = catalogue(self.store).indicators[code].name
+            name = self.cat.indicators[code].name
             for c, cell in enumerate(line.split("\t")):
                 if first_col + c >= len(self.columns):
                     return "Khối dán rộng hơn bảng; không dán gì."
                 column = self.columns[first_col + c]
                 if not self.is_editable(code, column):
                     if cell.strip():
-                        return (f"Ô “{HEADERS.get(column, column)}” của “{name}” không nhập được "
+                        return (f"Ô “{self.headerData(first_col + c, HORIZONTAL)}” của “{name}” không nhập được "
                                 f"(giá trị “{cell}”); không dán gì.")
                     continue
                 try:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QStyledItemDelegate,
-                               QTreeView)
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QHeaderView, QLineEdit, QStyledItemDelegate, QTreeView
 
 from ..models.figures import STATUS_LABELS
 from .grid_model import COMMENT, NAME, STATUS
@@ -20,7 +19,7 @@ _COMMIT_KEYS = {Qt.Key_Return: "down", Qt.Key_Enter: "down", Qt.Key_Tab: "right"
 class CellDelegate(QStyledItemDelegate):
     """Line editors (a list for the status); commits on Enter / Tab only when the model accepts."""
 
-    def __init__(self, view: "FigureGrid"):
+    def __init__(self, view: FigureGrid):
         super().__init__(view)
         self.view = view
         self.last_ok = True
@@ -35,7 +34,7 @@ class CellDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor, index):
-        text = index.data(Qt.EditRole) or ""
+        text = index.model().data(index, Qt.EditRole) or ""  # not index.data(): see overview.BarDelegate
         if isinstance(editor, QComboBox):
             position = editor.findText(text)
             editor.setCurrentIndex(max(position, 0))
@@ -44,7 +43,7 @@ class CellDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor, model, index):
         text = editor.currentText() if isinstance(editor, QComboBox) else editor.text()
-        if text == (index.data(Qt.EditRole) or "") and not model.errors.get((model.code_at(index),
+        if text == (model.data(index, Qt.EditRole) or "") and not model.errors.get((model.code_at(index),
                                                                               model.column_key(index))):
             self.last_ok = True
             return
@@ -97,7 +96,7 @@ class FigureGrid(QTreeView):
         header.setSectionResizeMode(QHeaderView.Interactive)
         model = self.model()
         for column, key in enumerate(model.columns):
-            width = {NAME: 330, COMMENT: 160, STATUS: 80}.get(key, 60 if key == "dvt" else 92)
+            width = {NAME: 250, COMMENT: 100, STATUS: 86}.get(key, 64 if key == "dvt" else 78)
             self.setColumnWidth(column, width)
         header.setDefaultAlignment(Qt.AlignCenter | Qt.TextWordWrap)
         header.setMinimumHeight(2 * self.fontMetrics().height() + 10)

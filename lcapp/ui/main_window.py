@@ -10,8 +10,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QMainWindow, QMessageBox,
-                               QPlainTextEdit, QSpinBox, QSplitter, QTableView, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, 
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import __version__
 from ..models.catalogue import catalogue
@@ -28,6 +42,7 @@ from .findings import FindingsModel, from_input_error
 from .grid_model import HEADERS, SectorGridModel
 from .grid_view import FigureGrid
 from .overview import KeyIndicatorModel, OverviewView
+from .progress_cache import ProgressCache
 from .worker import DbWorker
 
 NARRATIVE_SAVE_DELAY_MS = 1200
@@ -48,15 +63,25 @@ class SectorTab(QWidget):
     def __init__(self, window: "MainWindow", sector: str):
         super().__init__(window)
         self.window_, self.sector = window, sector
-        self.model = SectorGridModel(window.store, sector, window.entry, self)
+        self.model: SectorGridModel | None = None  # built when first shown: a fast start
+        self.grid: FigureGrid | None = None
+        self.narrative: QPlainTextEdit | None = None
+        self.loaded_for: tuple[str, str] | None = None
+        self._narrative_for: tuple[str, str] | None = None
+        self._narrative_saved = ""
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+
+    def ensure_built(self) -> None:
+        if self.model is not None:
+            return
+        window = self.window_
+        self.model = SectorGridModel(window.store, self.sector, window.entry, self, cache=window.progress_cache)
         self.grid = FigureGrid(self)
         self.grid.undo_stack = window.entry.undo_stack
         self.grid.setModel(self.model)
         self.narrative = QPlainTextEdit(self)
         self.narrative.setPlaceholderText("Nội dung báo cáo của lĩnh vực trong kỳ (tự lưu).")
-        self.loaded_for: tuple[str, str] | None = None
-        self._narrative_for: tuple[str, str] | None = None
-        self._narrative_saved = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(NARRATIVE_SAVE_DELAY_MS)
@@ -67,17 +92,18 @@ class SectorTab(QWidget):
         box = QWidget(splitter)
         box_layout = QVBoxLayout(box)
         box_layout.setContentsMargins(0, 2, 0, 0)
-        box_layout.addWidget(QLabel(f"Nội dung: {catalogue(window.store).sectors[sector].name}"))
+        box_layout.addWidget(QLabel(f"Nội dung: {catalogue(window.store).sectors[self.sector].name}"))
         box_layout.addWidget(self.narrative)
         splitter.addWidget(box)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([470, 80])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        self.layout().addWidget(splitter)
+        splitter.show()  # added to a tab that may already be on screen
+        window._wire_tab(self)
 
     def load(self, unit: str, period: Period) -> None:
+        self.ensure_built()
         self.save_narrative()
         self.model.load(unit, period)
         self.loaded_for = (unit, period.code)
@@ -88,6 +114,8 @@ class SectorTab(QWidget):
         self._narrative_for, self._narrative_saved = (unit, period.code), text
 
     def save_narrative(self) -> None:
+        if self.model is None:
+            return
         self._timer.stop()
         if self._narrative_for is None:
             return
@@ -112,9 +140,14 @@ class MainWindow(QMainWindow):
         self.entry.saved.connect(self._after_save)
         self.entry.failed.connect(self._after_failure)
         self.settings = QSettings()
+        self.progress_cache = ProgressCache(self.store)
         self.unit: str | None = None
         self.period: Period | None = None
         self.tabs_by_sector: dict[str, SectorTab] = {}
+        self._checks_timer = QTimer(self)
+        self._checks_timer.setSingleShot(True)
+        self._checks_timer.setInterval(150)
+        self._checks_timer.timeout.connect(self.run_checks)
         self._build()
         self._build_menus()
         self._restore()
@@ -150,7 +183,7 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.overview_model = KeyIndicatorModel(self.store, self)
+        self.overview_model = KeyIndicatorModel(self.store, self, cache=self.progress_cache)
         self.overview = OverviewView(self.overview_model, self)
         self.tabs.addTab(self.overview, "Tổng quan")
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -166,7 +199,8 @@ class MainWindow(QMainWindow):
         self.findings_view.setModel(self.findings_model)
         self.findings_view.verticalHeader().setVisible(False)
         self.findings_view.setSelectionBehavior(QTableView.SelectRows)
-        self.findings_view.setWordWrap(True)
+        self.findings_view.setWordWrap(False)
+        self.findings_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
         self.findings_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
         self.findings_view.horizontalHeader().setStretchLastSection(True)
         self.findings_view.clicked.connect(self.go_to_finding)
@@ -182,7 +216,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.tabs)
         self.splitter.addWidget(side)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1000, 340])
+        self.splitter.setSizes([1056, 300])
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
@@ -304,7 +338,7 @@ class MainWindow(QMainWindow):
         current = self.tabs.currentWidget()
         if isinstance(current, SectorTab):
             current.load(unit, self.period)
-        self.run_checks()
+        self._checks_timer.start()  # a moment later: the window first, and months spun through quickly
         self._update_inputs()
         self.statusBar().showMessage("Kỳ chỉ để xem: số liệu nhập theo tháng." if not self.period.is_month else "")
 
@@ -324,14 +358,16 @@ class MainWindow(QMainWindow):
         self.tabs_by_sector = {}
         for code in wanted:
             tab = SectorTab(self, code)
-            tab.model.errorsChanged.connect(self._update_inputs)
-            tab.grid.message.connect(self.statusBar().showMessage)
-            tab.grid.detailsRequested.connect(lambda index, t=tab: self.show_details())
-            tab.grid.selectionModel().currentChanged.connect(lambda index, _old, t=tab: self._cell_changed(t, index))
             self.tabs_by_sector[code] = tab
             self.tabs.addTab(tab, cat.sectors[code].short)
         if current is self.overview:
             self.tabs.setCurrentWidget(self.overview)
+
+    def _wire_tab(self, tab: SectorTab) -> None:
+        tab.model.errorsChanged.connect(self._update_inputs)
+        tab.grid.message.connect(self.statusBar().showMessage)
+        tab.grid.detailsRequested.connect(lambda index: self.show_details())
+        tab.grid.selectionModel().currentChanged.connect(lambda index, _old, t=tab: self._cell_changed(t, index))
 
     def _tab_changed(self, _index: int) -> None:
         tab = self.tabs.currentWidget()
@@ -349,6 +385,7 @@ class MainWindow(QMainWindow):
 
     def _after_save(self, unit: str, period_code: str, codes, count: int) -> None:
         self.say_saved("Đã lưu" if count else "Không có gì thay đổi")
+        self.progress_cache.invalidate()
         for tab in self.tabs_by_sector.values():
             if tab.loaded_for is not None and tab.loaded_for[0] == unit and self.period is not None:
                 if tab is self.tabs.currentWidget():
@@ -361,14 +398,15 @@ class MainWindow(QMainWindow):
 
     def _after_failure(self, message: str) -> None:
         self.say_failed(message)
+        self.progress_cache.invalidate()
         tab = self.tabs.currentWidget()
-        if isinstance(tab, SectorTab):
+        if isinstance(tab, SectorTab) and tab.model is not None:
             tab.model.refresh()
 
     # -- checks -----------------------------------------------------------------------------------
     def run_checks(self) -> None:
         unit, period = self.unit, self.period
-        if unit is None:
+        if unit is None or self.worker.closed:
             return
 
         def done(findings) -> None:
@@ -382,6 +420,8 @@ class MainWindow(QMainWindow):
         cat = catalogue(self.store)
         items = []
         for tab in self.tabs_by_sector.values():
+            if tab.model is None:
+                continue
             for code, column, text, reason in tab.model.input_error_list():
                 items.append(from_input_error(cat.indicators[code].name, code, column, text, reason))
         self.findings_model.set_inputs(items)
@@ -400,6 +440,7 @@ class MainWindow(QMainWindow):
             return
         tab = self.tabs_by_sector[ind.sector]
         self.tabs.setCurrentWidget(tab)
+        tab.ensure_built()
         column = finding.column or tab.model.entry_column(ind.code)
         tab.grid.select_cell(tab.model.index_of(ind.code, column))
 
@@ -423,6 +464,9 @@ class MainWindow(QMainWindow):
 
         dialog = TargetsDialog(self.store, self.worker, self.period.year if self.period else date.today().year, self)
         dialog.exec()
+        self.progress_cache.invalidate()
+        for tab in self.tabs_by_sector.values():
+            tab.loaded_for = None
         self._selection_changed()
 
     def edit_settings(self) -> None:
@@ -493,6 +537,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event):
         if self.worker.closed:
             return super().closeEvent(event)
+        self._checks_timer.stop()
+        focus = QApplication.focusWidget()
+        if focus is not None and self.isAncestorOf(focus):
+            focus.clearFocus()  # an open cell editor commits what it holds before the worker stops
         for tab in self.tabs_by_sector.values():
             tab.save_narrative()
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -506,4 +554,4 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
 
-__all__ = ["MainWindow", "summary_periods", "HEADERS"]
+__all__ = ["HEADERS", "MainWindow", "summary_periods"]

@@ -14,6 +14,7 @@ from ..models.organisation import organisation
 from ..models.periods import Period
 from ..models.progress import IndicatorProgress, progress
 from ..models.store import Store
+from .qt_names import ALIGN_RIGHT, ALIGNMENT_ROLE, DISPLAY_ROLE, HORIZONTAL, TOOLTIP_ROLE
 
 AMBER_MARGIN = 10.0  # percentage points behind the expected level still shown amber
 COLORS = {"green": QColor("#2e9d4a"), "amber": QColor("#e0a800"), "red": QColor("#d23c3c"), "none": QColor("#bbbbbb")}
@@ -44,9 +45,9 @@ def traffic_light(percent: float | None, expected: float) -> str:
 class KeyIndicatorModel(QAbstractTableModel):
     """Key indicators (catalogue `key = true`) of a unit and period, with their traffic light."""
 
-    def __init__(self, store: Store, parent=None):
+    def __init__(self, store: Store, parent=None, cache=None):
         super().__init__(parent)
-        self.store = store
+        self.store, self.cache = store, cache
         self.rows: list[IndicatorProgress] = []
         self.period: Period | None = None
 
@@ -57,7 +58,11 @@ class KeyIndicatorModel(QAbstractTableModel):
                  and (not (reporter.is_department and reporter.sectors) or ind.sector in reporter.sectors)]
         self.beginResetModel()
         self.period = period
-        self.rows = progress(self.store, unit, period, codes) if codes else []
+        if self.cache is not None:
+            every = self.cache.rows(unit, period)
+            self.rows = [every[code] for code in codes if code in every]
+        else:
+            self.rows = progress(self.store, unit, period, codes) if codes else []
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()):
@@ -66,8 +71,8 @@ class KeyIndicatorModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else len(HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(HEADERS):
+    def headerData(self, section, orientation, role=DISPLAY_ROLE):
+        if role == DISPLAY_ROLE and orientation == HORIZONTAL and 0 <= section < len(HEADERS):
             return HEADERS[section]
         return None
 
@@ -83,13 +88,13 @@ class KeyIndicatorModel(QAbstractTableModel):
     def light(self, row: IndicatorProgress) -> str:
         return traffic_light(self.percent(row)[1], expected_level(row))
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=DISPLAY_ROLE):
         if not index.isValid():
             return None
         row = self.rows[index.row()]
         column = index.column()
         source, percent = self.percent(row)
-        if role == Qt.DisplayRole:
+        if role == DISPLAY_ROLE:
             if column == NAME:
                 return row.name
             if column == TARGET:
@@ -108,12 +113,12 @@ class KeyIndicatorModel(QAbstractTableModel):
             return self.light(row)
         if role == PERCENT_ROLE and column == BAR:
             return percent
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             cat = catalogue(self.store)
             name = cat.sources[source].name if source in cat.sources else (source or "")
             return f"{LIGHT_LABELS[self.light(row)]}" + (f" — so với {name}" if name else "")
-        if role == Qt.TextAlignmentRole and column != NAME:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == ALIGNMENT_ROLE and column != NAME:
+            return ALIGN_RIGHT
         return None
 
 
@@ -122,21 +127,24 @@ class BarDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option, index):
         if index.column() != BAR:
-            return super().paint(painter, option, index)
+            super().paint(painter, option, index)
+            return
         painter.save()
         rect = option.rect.adjusted(4, 5, -4, -5)
         painter.fillRect(rect, QColor("#eeeeee"))
-        percent = index.data(PERCENT_ROLE)
-        light = index.data(LIGHT_ROLE)
+        # Ask the Python model directly: PySide6 6.12's QModelIndex.data() drops a reference
+        # to None for every empty answer, which ends in a crash on Python 3.11.
+        model = index.model()
+        percent = model.data(index, PERCENT_ROLE)
+        light = model.data(index, LIGHT_ROLE)
         if percent is not None:
             width = int(rect.width() * max(0.0, min(percent, 100.0)) / 100)
             painter.fillRect(QRect(rect.left(), rect.top(), width, rect.height()), COLORS[light])
-        model = index.model()
         row = model.rows[index.row()]
         mark = rect.left() + int(rect.width() * min(expected_level(row), 100.0) / 100)
         painter.setPen(QColor("#333333"))
         painter.drawLine(mark, rect.top() - 2, mark, rect.bottom() + 2)
-        painter.drawText(rect.adjusted(6, 0, -6, 0), Qt.AlignVCenter | Qt.AlignLeft, index.data())
+        painter.drawText(rect.adjusted(6, 0, -6, 0), Qt.AlignVCenter | Qt.AlignLeft, model.data(index, DISPLAY_ROLE))
         painter.restore()
 
 

@@ -4,10 +4,19 @@ from an Excel sheet (indicator code or name, one column per source).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import (QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QPushButton, QSpinBox,
-                               QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QTableView,
+    QVBoxLayout,
+)
 
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
@@ -15,6 +24,18 @@ from ..models.numbers import format_number
 from ..models.progress import PLAN_SOURCE
 from ..models.store import Store
 from ..models.targets import all_targets, parse_target_value, set_target
+from .qt_names import (
+    ALIGN_RIGHT,
+    ALIGNMENT_ROLE,
+    BACKGROUND_ROLE,
+    DISPLAY_ROLE,
+    EDIT_ROLE,
+    EDITABLE,
+    HORIZONTAL,
+    NO_FLAGS,
+    SELECTABLE,
+    TOOLTIP_ROLE,
+)
 
 ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
 
@@ -58,8 +79,8 @@ class TargetsModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()):
         return 0 if parent.isValid() else 2 + len(self.sources)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role != Qt.DisplayRole or orientation != Qt.Horizontal:
+    def headerData(self, section, orientation, role=DISPLAY_ROLE):
+        if role != DISPLAY_ROLE or orientation != HORIZONTAL:
             return None
         if section == 0:
             return "Chỉ tiêu"
@@ -71,9 +92,9 @@ class TargetsModel(QAbstractTableModel):
 
     def flags(self, index):
         if not index.isValid():
-            return Qt.NoItemFlags
-        flags = Qt.ItemIsEnabled | Qt.ItemIsSelectable
-        return flags | Qt.ItemIsEditable if index.column() >= 2 else flags
+            return NO_FLAGS
+        flags = SELECTABLE
+        return flags | EDITABLE if index.column() >= 2 else flags
 
     def text(self, code: str, source: str) -> str:
         target = self.values.get((code, source))
@@ -84,32 +105,32 @@ class TargetsModel(QAbstractTableModel):
             return f"{format_number(target['low'], decimals)}-{format_number(target['high'], decimals)}"
         return format_number(target["value"], decimals)
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=DISPLAY_ROLE):
         if not index.isValid():
             return None
         code = self.codes[index.row()]
         ind = catalogue(self.store).indicators[code]
         if index.column() < 2:
-            if role == Qt.DisplayRole:
+            if role == DISPLAY_ROLE:
                 return ind.name if index.column() == 0 else ind.unit
             return None
         source = self.sources[index.column() - 2]
         error = self.errors.get((code, source))
-        if role in (Qt.DisplayRole, Qt.EditRole):
+        if role in (DISPLAY_ROLE, EDIT_ROLE):
             return error[0] if error else self.text(code, source)
-        if role == Qt.ToolTipRole:
+        if role == TOOLTIP_ROLE:
             if error:
                 return error[1]
             target = self.values.get((code, source))
             return target["note"] or None if target else None
-        if role == Qt.BackgroundRole and error:
+        if role == BACKGROUND_ROLE and error:
             return ERROR_BRUSH
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == ALIGNMENT_ROLE:
+            return ALIGN_RIGHT
         return None
 
-    def setData(self, index, value, role=Qt.EditRole):
-        if role != Qt.EditRole or not index.isValid() or index.column() < 2:
+    def setData(self, index, value, role=EDIT_ROLE):
+        if role != EDIT_ROLE or not index.isValid() or index.column() < 2:
             return False
         code, source = self.codes[index.row()], self.sources[index.column() - 2]
         text = str(value).strip()

@@ -18,7 +18,9 @@ from ..models.store import Store
 class DbWorker(QObject):
     """Runs `fn(store)` on the worker thread; `on_success(result)` / `on_failure(message)` on the UI thread."""
 
-    _done = Signal(object, object, object, object)  # on_success, on_failure, result, error
+    # One tuple (on_success, on_failure, result, error): PySide6 on Python 3.11 miscounts
+    # references of a bare None sent through a queued `object` argument and may crash.
+    _done = Signal(object)
     idle = Signal()
 
     def __init__(self, path: str | Path, parent=None):
@@ -44,16 +46,17 @@ class DbWorker(QObject):
             try:
                 result = fn(self._worker_store())
             except (InputError, DatabaseError) as error:
-                self._done.emit(on_success, on_failure, None, str(error))
+                self._done.emit((on_success, on_failure, None, str(error)))
                 return
             except Exception as error:  # noqa: BLE001 - a bug must reach the user, not kill the thread
-                self._done.emit(on_success, on_failure, None, f"Lỗi chương trình: {error!r}")
+                self._done.emit((on_success, on_failure, None, f"Lỗi chương trình: {error!r}"))
                 return
-            self._done.emit(on_success, on_failure, result, None)
+            self._done.emit((on_success, on_failure, result, None))
 
         self._executor.submit(task)
 
-    def _deliver(self, on_success, on_failure, result, error) -> None:
+    def _deliver(self, payload) -> None:
+        on_success, on_failure, result, error = payload
         self.pending -= 1
         try:
             if error is None:

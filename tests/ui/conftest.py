@@ -4,11 +4,11 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QCoreApplication, QSettings  # noqa: E402
+import pytest
+from PySide6.QtCore import QCoreApplication, QSettings
 
-from lcapp.models.demo import load_demo  # noqa: E402
-from lcapp.models.setup import create_database  # noqa: E402
+from lcapp.models.demo import load_demo
+from lcapp.models.setup import create_database
 
 
 @pytest.fixture(autouse=True)

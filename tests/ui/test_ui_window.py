@@ -213,8 +213,7 @@ def test_comment_typed_in_grid_is_saved_and_shown_in_details(window, qtbot, demo
 
 def test_clicking_a_finding_selects_its_cell(window, qtbot):
     window.choose("tp_lai_chau", "202405")
-    saved(qtbot, window)
-    assert window.findings_model.rowCount() > 0
+    qtbot.waitUntil(lambda: window.findings_model.rowCount() > 0, timeout=5000)
     finding = window.findings_model.finding(0)
     window.go_to_finding(window.findings_model.index(0, 1))
     tab = window.tabs.currentWidget()
