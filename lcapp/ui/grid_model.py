@@ -149,7 +149,7 @@ class SectorGridModel(QAbstractItemModel):
         cat, org = self.cat, organisation(self.store)
         self._text.clear()
         if self.cache is not None:
-            every = self.cache.rows(self.unit, self.period)
+            every = self.cache.rows(self.unit, self.period, self.codes)
             rows = [every[code] for code in self.codes if code in every]
         else:
             rows = progress(self.store, self.unit, self.period, self.codes) if self.codes else []

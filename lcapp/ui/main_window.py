@@ -131,7 +131,7 @@ class SectorTab(QWidget):
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, path: str | Path, parent=None):
+    def __init__(self, path: str | Path, parent=None, *, defer_data: bool = False):
         super().__init__(parent)
         self.path = Path(path)
         self.store = Store(self.path)
@@ -151,6 +151,8 @@ class MainWindow(QMainWindow):
         self._build()
         self._build_menus()
         self._restore()
+        if not defer_data:
+            self.load_initial()
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -280,7 +282,11 @@ class MainWindow(QMainWindow):
         view = str(self.settings.value("last/view", "") or "")
         self.file_label.setText(f"Tệp: {self.path}")
         self.file_label.setToolTip(str(self.path))
-        self.choose(unit, month.code, view)
+        self._initial = (unit, month.code, view)
+
+    def load_initial(self) -> None:
+        """Show the last unit and period (at start: called once the empty window is on screen)."""
+        self.choose(*self._initial)
 
     def choose(self, unit: str, month_code: str, view_code: str | None = None) -> None:
         """Show `unit` for the month (and optionally a summary period containing it)."""
@@ -408,6 +414,7 @@ class MainWindow(QMainWindow):
         unit, period = self.unit, self.period
         if unit is None or self.worker.closed:
             return
+        self.progress_cache.prefetch(self.worker, unit, period)
 
         def done(findings) -> None:
             if (unit, period) == (self.unit, self.period):

@@ -59,7 +59,7 @@ class KeyIndicatorModel(QAbstractTableModel):
         self.beginResetModel()
         self.period = period
         if self.cache is not None:
-            every = self.cache.rows(unit, period)
+            every = self.cache.rows(unit, period, codes)
             self.rows = [every[code] for code in codes if code in every]
         else:
             self.rows = progress(self.store, unit, period, codes) if codes else []
