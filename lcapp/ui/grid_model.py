@@ -368,9 +368,9 @@ class SectorGridModel(QAbstractItemModel):
         return None, None
 
     def _tooltip(self, code: str, column: str, row: IndicatorProgress | None) -> str | None:
-        if row is None:
-            return None
         cat = self.cat
+        if row is None:
+            return cat.indicators[code].name if column == NAME else None
         if column == PERCENT and row.percent_of_target:
             lines = []
             for source in self.sources:
@@ -386,8 +386,9 @@ class SectorGridModel(QAbstractItemModel):
             return note or None
         if column in (VALUE, YTD) and row.value_from_children:
             return "Tổng các đơn vị cấp dưới (đơn vị chưa nhập số của mình)."
-        if column == NAME and cat.indicators[code].derived:
-            return f"Tính theo công thức: {cat.indicators[code].formula}"
+        if column == NAME:
+            ind = cat.indicators[code]
+            return f"{ind.name}\nTính theo công thức: {ind.formula}" if ind.derived else ind.name
         return None
 
     # -- editing --------------------------------------------------------------------------------
