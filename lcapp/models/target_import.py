@@ -97,7 +97,7 @@ def read_target_sheet(cat: Catalogue, path: str | Path) -> list[TargetRow]:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError(f"Không tìm thấy tệp {path}.") from None
-    except Exception as error:  # openpyxl raises many kinds for a file that is not xlsx
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not xlsx
         raise InputError(f"Không đọc được tệp Excel {Path(path).name}: {error}.") from None
     try:
         rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]

@@ -86,9 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     app = make_application()
     path = Path(args.db) if args.db else default_database()
-    if not (path.exists() and path.stat().st_size > 0):
-        if not create_with_dialog(path):
-            return 0
+    if not (path.exists() and path.stat().st_size > 0) and not create_with_dialog(path):
+        return 0
     bench = bool(os.environ.get("LCAPP_EXIT_WHEN_SHOWN"))  # bench/: times to shown and to figures on screen
 
     def ready() -> None:

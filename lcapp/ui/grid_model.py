@@ -347,7 +347,7 @@ class SectorGridModel(QAbstractItemModel):
         if column == YTD:
             return format_number(row.ytd, ind.decimals)
         if column == PERCENT:
-            source, percent = self.first_percent(row)
+            _source, percent = self.first_percent(row)
             return format_percent(percent) if percent is not None else ""
         if column == LAST_YEAR:
             return format_number(row.same_period_last_year, ind.decimals)

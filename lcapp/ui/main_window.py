@@ -10,7 +10,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QApplication, 
+from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -60,7 +61,7 @@ def summary_periods(year: int, month: int) -> list[tuple[str, str]]:
 class SectorTab(QWidget):
     """One sector: the grid and, under it, the sector's narrative for the period."""
 
-    def __init__(self, window: "MainWindow", sector: str):
+    def __init__(self, window: MainWindow, sector: str):
         super().__init__(window)
         self.window_, self.sector = window, sector
         self.model: SectorGridModel | None = None  # built when first shown: a fast start

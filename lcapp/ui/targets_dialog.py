@@ -166,6 +166,7 @@ class TargetsDialog(QDialog):
         self.view = QTableView(self)
         self.view.setModel(self.model)
         self.view.verticalHeader().setVisible(False)
+        self.view.setEditTriggers(QTableView.AnyKeyPressed | QTableView.DoubleClicked | QTableView.EditKeyPressed)
         self.view.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.year = QSpinBox(self)
         self.year.setRange(2000, 2100)
