@@ -270,3 +270,21 @@ def test_backup_copies_the_database(window, qtbot, tmp_path):
     copy = Store(target)
     assert copy.query("SELECT count(*) AS n FROM figures")[0]["n"] > 0
     copy.close()
+
+
+def test_a_department_sees_only_its_sectors_and_enters_the_citys_figures(window, qtbot, demo_path):
+    from lcapp.models.organisation import organisation
+    store = Store(demo_path)
+    sectors = organisation(store).units["tp_tckh"].sectors
+    store.close()
+    window.choose("tp_tckh", "202406")
+    assert set(window.tabs_by_sector) <= set(sectors) and window.tabs_by_sector
+    assert window.tabs.tabText(0) == "Tổng quan"
+    sector = next(iter(window.tabs_by_sector))
+    tab = open_sector(window, sector)
+    code = next(c for c in tab.model.order if tab.model.is_editable(c, tab.model.entry_column(c)))
+    tab.grid.setCurrentIndex(tab.model.index_of(code, tab.model.entry_column(code)))
+    type_in(qtbot, tab.grid, "77")
+    saved(qtbot, window)
+    row = month_value(demo_path, code)  # the city's figure, entered by its department
+    assert 77 in (row[0], row[1])
