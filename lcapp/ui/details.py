@@ -21,6 +21,7 @@ from ..models.numbers import format_number
 from ..models.organisation import organisation
 from ..models.periods import Period, add_months, period_of_month_key
 from ..models.store import Store
+from .qt_names import ALIGN_RIGHT
 
 ACTION_LABELS = {"set": "nhập", "clear": "xóa", "demo": "số liệu mẫu", "import": "nhập từ tệp"}
 
@@ -93,7 +94,9 @@ class DetailsPanel(QWidget):
         self.months.setRowCount(len(months))
         for row, (label, value) in enumerate(reversed(months)):  # the period's own month on top
             self.months.setItem(row, 0, QTableWidgetItem(label))
-            self.months.setItem(row, 1, QTableWidgetItem(format_number(value, ind.decimals)))
+            item = QTableWidgetItem(format_number(value, ind.decimals))
+            item.setTextAlignment(ALIGN_RIGHT)
+            self.months.setItem(row, 1, item)
         lines = history_lines(self.store, unit, period, code)
         self.comment.setText(f"Ghi chú: {lines[-1]['comment']}" if lines and lines[-1]["comment"] else "Ghi chú: (không)")
         self.history.setRowCount(len(lines))
