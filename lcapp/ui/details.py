@@ -21,7 +21,7 @@ from ..models.numbers import format_number
 from ..models.organisation import organisation
 from ..models.periods import Period, add_months, period_of_month_key
 from ..models.store import Store
-from .qt_names import ALIGN_RIGHT
+from .qt_names import ALIGN_RIGHT_FLAGS
 
 ACTION_LABELS = {"set": "nhập", "clear": "xóa", "demo": "số liệu mẫu", "import": "nhập từ tệp"}
 
@@ -95,7 +95,7 @@ class DetailsPanel(QWidget):
         for row, (label, value) in enumerate(reversed(months)):  # the period's own month on top
             self.months.setItem(row, 0, QTableWidgetItem(label))
             item = QTableWidgetItem(format_number(value, ind.decimals))
-            item.setTextAlignment(ALIGN_RIGHT)
+            item.setTextAlignment(ALIGN_RIGHT_FLAGS)
             self.months.setItem(row, 1, item)
         lines = history_lines(self.store, unit, period, code)
         self.comment.setText(f"Ghi chú: {lines[-1]['comment']}" if lines and lines[-1]["comment"] else "Ghi chú: (không)")

@@ -20,3 +20,4 @@ NO_FLAGS = Qt.NoItemFlags
 SELECTABLE = Qt.ItemIsEnabled | Qt.ItemIsSelectable
 EDITABLE = Qt.ItemIsEditable
 NO_INDEX = QModelIndex()
+ALIGN_RIGHT_FLAGS = Qt.AlignRight | Qt.AlignVCenter
