@@ -13,7 +13,8 @@ from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ..models.errors import DatabaseError, InputError
-from ..paths import APP_NAME, default_database
+
+APP_NAME = "LCApp"  # as lcapp.paths.APP_NAME (not imported here: platformdirs costs start-up time)
 
 # Fonts that carry every Vietnamese letter: Windows first, then common Linux ones.
 UI_FONTS = ["Segoe UI", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"]
@@ -85,7 +86,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     args = parser.parse_args(argv)
     app = make_application()
-    path = Path(args.db) if args.db else default_database()
+    if args.db:
+        path = Path(args.db)
+    else:
+        from ..paths import default_database
+
+        path = default_database()
     if not (path.exists() and path.stat().st_size > 0) and not create_with_dialog(path):
         return 0
     bench = bool(os.environ.get("LCAPP_EXIT_WHEN_SHOWN"))  # bench/: times to shown and to figures on screen

@@ -29,28 +29,40 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
-from ..models.catalogue import catalogue
-from ..models.checks import run_checks
-from ..models.errors import InputError
-from ..models.narrative import narratives, set_narrative
-from ..models.organisation import KIND_LABELS, organisation
-from ..models.periods import Period, month_period, parse_period
 from ..models.store import Store
-from ..paths import data_dir
-from .details import DetailsPanel
-from .entry import FigureEntry
-from .findings import FindingsModel, from_input_error
-from .grid_model import HEADERS, SectorGridModel
-from .grid_view import FigureGrid
-from .overview import KeyIndicatorModel, OverviewView
-from .progress_cache import ProgressCache
-from .worker import DbWorker
+from .findings import FindingsModel
+
+NARRATIVE_SAVE_DELAY_MS = 1200
+
+
+def _import_core() -> None:
+    """Import the core and the panels built on it: done once the window's frame is on screen,
+    so the program shows at once (these imports take most of its start-up time)."""
+    global InputError, KIND_LABELS, Period, catalogue, month_period, narratives, organisation
+    global parse_period, run_checks, set_narrative, DetailsPanel, FigureEntry, FigureGrid
+    global KeyIndicatorModel, OverviewView, ProgressCache, SectorGridModel, from_input_error
+    from ..models.catalogue import catalogue
+    from ..models.checks import run_checks
+    from ..models.errors import InputError
+    from ..models.narrative import narratives, set_narrative
+    from ..models.organisation import KIND_LABELS, organisation
+    from ..models.periods import Period, month_period, parse_period
+    from .details import DetailsPanel
+    from .entry import FigureEntry
+    from .findings import from_input_error
+    from .grid_model import SectorGridModel
+    from .grid_view import FigureGrid
+    from .overview import KeyIndicatorModel, OverviewView
+    from .progress_cache import ProgressCache
+
 
 NARRATIVE_SAVE_DELAY_MS = 1200
 
 
 def summary_periods(year: int, month: int) -> list[tuple[str, str]]:
     """(code, label) of the month and the summaries that contain it: quarter, 6 months, 9 months, year."""
+    from ..models.periods import parse_period
+
     codes = [f"{year}{month:02d}", f"{year}Q{(month - 1) // 3 + 1}", f"{year}S{1 if month <= 6 else 2}"]
     if month <= 9:
         codes.append(f"{year}M9")
@@ -135,13 +147,14 @@ class MainWindow(QMainWindow):
     def __init__(self, path: str | Path, parent=None, *, defer_data: bool = False):
         super().__init__(parent)
         self.path = Path(path)
-        self.store = Store(self.path)
-        self.worker = DbWorker(self.path, self)
-        self.entry = FigureEntry(self.store, self.worker, self)
-        self.entry.saved.connect(self._after_save)
-        self.entry.failed.connect(self._after_failure)
+        self.store = Store(self.path)  # a wrong file is refused before any window shows
+        self.worker = None  # the DB worker, FigureEntry and the rest are attached by load_initial(),
+        self.entry = None  # once the frame is on screen
+        self._closed = False
+        self.progress_cache = None
+        self.overview = None
+        self.details = None
         self.settings = QSettings()
-        self.progress_cache = ProgressCache(self.store)
         self.unit: str | None = None
         self.period: Period | None = None
         self.tabs_by_sector: dict[str, SectorTab] = {}
@@ -186,9 +199,6 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.overview_model = KeyIndicatorModel(self.store, self, cache=self.progress_cache)
-        self.overview = OverviewView(self.overview_model, self)
-        self.tabs.addTab(self.overview, "Tổng quan")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         side = QSplitter(Qt.Vertical, self)
@@ -210,10 +220,8 @@ class MainWindow(QMainWindow):
         self.findings_view.activated.connect(self.go_to_finding)
         checks_layout.addWidget(self.checks_title)
         checks_layout.addWidget(self.findings_view)
-        self.details = DetailsPanel(self.store, side)
         side.addWidget(checks_box)
-        side.addWidget(self.details)
-        side.setSizes([330, 300])
+        self.side = side
 
         self.splitter = QSplitter(Qt.Horizontal, self)
         self.splitter.addWidget(self.tabs)
@@ -238,12 +246,12 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Thoát", self.close, QKeySequence.Quit)
 
         entry_menu = bar.addMenu("&Nhập liệu")
-        undo = self.entry.undo_stack.createUndoAction(self, "Hoàn tác")
-        undo.setShortcut(QKeySequence.Undo)
-        redo = self.entry.undo_stack.createRedoAction(self, "Làm lại")
-        redo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
-        entry_menu.addAction(undo)
-        entry_menu.addAction(redo)
+        self.undo_action = self._action(entry_menu, "Hoàn tác", lambda: self.entry and self.entry.undo_stack.undo(),
+                                        QKeySequence.Undo)
+        self.redo_action = self._action(entry_menu, "Làm lại", lambda: self.entry and self.entry.undo_stack.redo())
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        for action in (self.undo_action, self.redo_action):
+            action.setEnabled(False)
         entry_menu.addSeparator()
         self._action(entry_menu, "Kế hoạch năm…", self.show_targets, "Ctrl+K")
         self._action(entry_menu, "Chi tiết ô", self.show_details, "Ctrl+Return")
@@ -273,6 +281,36 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1366, 740)
+        self.file_label.setText(f"Tệp: {self.path}")
+        self.file_label.setToolTip(str(self.path))
+        self.setWindowTitle("LCApp")
+
+    def _attach(self) -> None:
+        """Import the core and build what shows figures: overview, details, entry, undo."""
+        if self.entry is not None:
+            return
+        _import_core()
+        from .worker import DbWorker
+
+        self.worker = DbWorker(self.path, self)
+        self.entry = FigureEntry(self.store, self.worker, self)
+        self.entry.saved.connect(self._after_save)
+        self.entry.failed.connect(self._after_failure)
+        stack = self.entry.undo_stack
+        stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.progress_cache = ProgressCache(self.store)
+        self.overview_model = KeyIndicatorModel(self.store, self, cache=self.progress_cache)
+        self.overview = OverviewView(self.overview_model, self)
+        self.tabs.insertTab(0, self.overview, "Tổng quan")
+        self.tabs.setCurrentIndex(0)
+        self.details = DetailsPanel(self.store, self.side)
+        self.side.addWidget(self.details)
+        self.side.setSizes([330, 300])
+
+    def load_initial(self) -> None:
+        """Show the last unit and period (at start: called once the window's frame is on screen)."""
+        self._attach()
         today = date.today()
         code = str(self.settings.value("last/month", "") or "")
         try:
@@ -281,13 +319,7 @@ class MainWindow(QMainWindow):
             month = month_period(today.year, today.month)
         unit = str(self.settings.value("last/unit", "") or self.store.setting("reporting_unit", "") or "")
         view = str(self.settings.value("last/view", "") or "")
-        self.file_label.setText(f"Tệp: {self.path}")
-        self.file_label.setToolTip(str(self.path))
-        self._initial = (unit, month.code, view)
-
-    def load_initial(self) -> None:
-        """Show the last unit and period (at start: called once the empty window is on screen)."""
-        self.choose(*self._initial)
+        self.choose(unit, month.code, view)
 
     def choose(self, unit: str, month_code: str, view_code: str | None = None) -> None:
         """Show `unit` for the month (and optionally a summary period containing it)."""
@@ -378,6 +410,8 @@ class MainWindow(QMainWindow):
 
     def _tab_changed(self, _index: int) -> None:
         tab = self.tabs.currentWidget()
+        if tab is None or self.entry is None:
+            return
         if isinstance(tab, SectorTab) and self.period and tab.loaded_for != (self.unit, self.period.code):
             tab.load(self.unit, self.period)
         elif tab is self.overview and self.period:
@@ -412,6 +446,8 @@ class MainWindow(QMainWindow):
 
     # -- checks -----------------------------------------------------------------------------------
     def run_checks(self) -> None:
+        if self.entry is None:
+            return
         unit, period = self.unit, self.period
         if unit is None or self.worker.closed:
             return
@@ -454,7 +490,7 @@ class MainWindow(QMainWindow):
 
     # -- details -----------------------------------------------------------------------------------
     def _cell_changed(self, tab: SectorTab, index) -> None:
-        if index.isValid() and self.details.isVisible():
+        if index.isValid() and self.details is not None and self.details.isVisible():
             self.details.show_cell(self.unit, self.period, tab.model.code_at(index))
 
     def _refresh_details(self) -> None:
@@ -463,11 +499,15 @@ class MainWindow(QMainWindow):
             self._cell_changed(tab, tab.grid.currentIndex())
 
     def show_details(self) -> None:
+        if self.details is None:
+            return
         self.details.show()
         self._refresh_details()
 
     # -- menus ------------------------------------------------------------------------------------
     def show_targets(self) -> None:
+        if self.entry is None:
+            return
         from .targets_dialog import TargetsDialog
 
         dialog = TargetsDialog(self.store, self.worker, self.period.year if self.period else date.today().year, self)
@@ -478,6 +518,8 @@ class MainWindow(QMainWindow):
         self._selection_changed()
 
     def edit_settings(self) -> None:
+        if self.entry is None:
+            return
         from .settings_dialog import SettingsDialog, save_settings
 
         dialog = SettingsDialog(organisation(self.store), self.store.settings(), parent=self)
@@ -494,6 +536,8 @@ class MainWindow(QMainWindow):
             self.backup_to(Path(target))
 
     def backup_to(self, target: Path) -> None:
+        if self.worker is None:
+            return
         """Copy the database with SQLite's backup API, on the worker after every queued write."""
         if target.resolve() == self.path.resolve():
             self.say_failed("Không sao lưu đè lên chính tệp đang dùng.")
@@ -521,6 +565,8 @@ class MainWindow(QMainWindow):
                 self.close()
 
     def export_csv(self) -> None:
+        if self.entry is None:
+            return
         from ..export.figures_file import write_figures_csv
         from .jobs import BackgroundJob, run_with_progress
 
@@ -531,6 +577,8 @@ class MainWindow(QMainWindow):
             self._job_dialog = run_with_progress(self, "Xuất số liệu trao đổi (CSV)", job)
 
     def show_data_location(self) -> None:
+        from ..paths import data_dir
+
         QMessageBox.information(self, "Nơi lưu dữ liệu",
                                 f"Tệp dữ liệu đang dùng:\n{self.path}\n\nThư mục dữ liệu của chương trình:\n"
                                 f"{data_dir()}\n\nHãy sao lưu tệp dữ liệu thường xuyên (Tệp → Sao lưu).")
@@ -543,8 +591,9 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------------
     def closeEvent(self, event):
-        if self.worker.closed:
+        if self._closed:
             return super().closeEvent(event)
+        self._closed = True
         self._checks_timer.stop()
         focus = QApplication.focusWidget()
         if focus is not None and self.isAncestorOf(focus):
@@ -557,9 +606,10 @@ class MainWindow(QMainWindow):
             self.settings.setValue("last/month", f"{self.year_box.value()}{self.month_box.value():02d}")
             self.settings.setValue("last/view", self.period.code)
         self.settings.sync()
-        self.worker.close()  # waits for every queued write
+        if self.worker is not None:
+            self.worker.close()  # waits for every queued write
         self.store.close()
-        super().closeEvent(event)
+        return super().closeEvent(event)
 
 
-__all__ = ["HEADERS", "MainWindow", "summary_periods"]
+__all__ = ["MainWindow", "summary_periods"]

@@ -288,3 +288,26 @@ def test_a_department_sees_only_its_sectors_and_enters_the_citys_figures(window,
     saved(qtbot, window)
     row = month_value(demo_path, code)  # the city's figure, entered by its department
     assert 77 in (row[0], row[1])
+
+
+def test_the_frame_shows_first_and_the_figures_follow(demo_path, qtbot):
+    from lcapp.ui.app import open_main_window
+    ready = []
+    window = open_main_window(demo_path, on_ready=lambda: ready.append(True))
+    qtbot.addWidget(window)
+    assert window.isVisible() and window.entry is None and window.tabs.count() == 0
+    qtbot.waitUntil(lambda: ready == [True], timeout=5000)
+    assert window.entry is not None and window.tabs.tabText(0) == "Tổng quan"
+    assert window.overview_model.rowCount() > 0
+    window.close()
+
+
+def test_closing_before_the_figures_are_attached(demo_path, qtbot):
+    window = MainWindow(demo_path, defer_data=True)
+    qtbot.addWidget(window)
+    window.show()
+    window.close()
+    assert window.worker is None
+    store = Store(demo_path)  # the file was closed cleanly and opens again
+    assert store.query("SELECT count(*) AS n FROM figures")[0]["n"] > 0
+    store.close()
