@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from .. import __version__
 from ..models.store import Store
-from .findings import FindingsModel
 
 NARRATIVE_SAVE_DELAY_MS = 1200
 
@@ -41,6 +40,9 @@ def _import_core() -> None:
     global InputError, KIND_LABELS, Period, catalogue, month_period, narratives, organisation
     global parse_period, run_checks, set_narrative, DetailsPanel, FigureEntry, FigureGrid
     global KeyIndicatorModel, OverviewView, ProgressCache, SectorGridModel, from_input_error
+    global Qt, FindingsModel
+    from PySide6.QtCore import Qt
+
     from ..models.catalogue import catalogue
     from ..models.checks import run_checks
     from ..models.errors import InputError
@@ -49,14 +51,11 @@ def _import_core() -> None:
     from ..models.periods import Period, month_period, parse_period
     from .details import DetailsPanel
     from .entry import FigureEntry
-    from .findings import from_input_error
+    from .findings import FindingsModel, from_input_error
     from .grid_model import SectorGridModel
     from .grid_view import FigureGrid
     from .overview import KeyIndicatorModel, OverviewView
     from .progress_cache import ProgressCache
-
-
-NARRATIVE_SAVE_DELAY_MS = 1200
 
 
 def summary_periods(year: int, month: int) -> list[tuple[str, str]]:
@@ -151,6 +150,7 @@ class MainWindow(QMainWindow):
         self.worker = None  # the DB worker, FigureEntry and the rest are attached by load_initial(),
         self.entry = None  # once the frame is on screen
         self._closed = False
+        self._shortcuts: list = []
         self.progress_cache = None
         self.overview = None
         self.details = None
@@ -186,7 +186,6 @@ class MainWindow(QMainWindow):
         self.view_box.setMinimumWidth(170)
         self.view_box.setToolTip("Quý, 6 tháng, 9 tháng và năm chỉ để xem (tính từ số liệu tháng).")
         self.file_label = QLabel(self)
-        self.file_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.file_label.setStyleSheet("color: #555")
         for label, widget in (("Đơn vị:", self.unit_box), ("Kỳ:", self.month_box), (None, self.year_box),
                               ("Xem:", self.view_box)):
@@ -201,34 +200,20 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        side = QSplitter(Qt.Vertical, self)
-        checks_box = QWidget(side)
-        checks_layout = QVBoxLayout(checks_box)
+        # Plain layouts until the panels are attached: a QSplitter needs Qt's namespace enums,
+        # 0,03-0,04 s to create, which the frame can show without.
+        self.checks_box = QWidget(self)
+        self.checks_box.setFixedWidth(300)
+        checks_layout = QVBoxLayout(self.checks_box)
         checks_layout.setContentsMargins(0, 0, 0, 0)
-        self.checks_title = QLabel("Kiểm tra", checks_box)
+        self.checks_title = QLabel("Kiểm tra", self.checks_box)
         self.checks_title.setStyleSheet("font-weight: bold")
-        self.findings_model = FindingsModel(self)
-        self.findings_view = QTableView(checks_box)
-        self.findings_view.setModel(self.findings_model)
-        self.findings_view.verticalHeader().setVisible(False)
-        self.findings_view.setSelectionBehavior(QTableView.SelectRows)
-        self.findings_view.setWordWrap(False)
-        self.findings_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
-        self.findings_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
-        self.findings_view.horizontalHeader().setStretchLastSection(True)
-        self.findings_view.clicked.connect(self.go_to_finding)
-        self.findings_view.activated.connect(self.go_to_finding)
         checks_layout.addWidget(self.checks_title)
-        checks_layout.addWidget(self.findings_view)
-        side.addWidget(checks_box)
-        self.side = side
-
-        self.splitter = QSplitter(Qt.Horizontal, self)
-        self.splitter.addWidget(self.tabs)
-        self.splitter.addWidget(side)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([1056, 300])
-        layout.addWidget(self.splitter, 1)
+        checks_layout.addStretch()
+        self.body = QHBoxLayout()
+        self.body.addWidget(self.tabs, 1)
+        self.body.addWidget(self.checks_box)
+        layout.addLayout(self.body, 1)
         self.setCentralWidget(central)
 
         self.unit_box.currentIndexChanged.connect(self._selection_changed)
@@ -249,7 +234,7 @@ class MainWindow(QMainWindow):
         self.undo_action = self._action(entry_menu, "Hoàn tác", lambda: self.entry and self.entry.undo_stack.undo(),
                                         QKeySequence.Undo)
         self.redo_action = self._action(entry_menu, "Làm lại", lambda: self.entry and self.entry.undo_stack.redo())
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self._shortcuts.append((self.redo_action, [QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")]))
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
         entry_menu.addSeparator()
@@ -269,7 +254,8 @@ class MainWindow(QMainWindow):
     def _action(self, menu, text, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
+            # Set when the panels are attached: a shortcut needs Qt's namespace enums (slow to create).
+            self._shortcuts.append((action, [QKeySequence(shortcut)]))
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
@@ -296,6 +282,8 @@ class MainWindow(QMainWindow):
         self.entry = FigureEntry(self.store, self.worker, self)
         self.entry.saved.connect(self._after_save)
         self.entry.failed.connect(self._after_failure)
+        for action, keys in self._shortcuts:
+            action.setShortcuts(keys)
         stack = self.entry.undo_stack
         stack.canUndoChanged.connect(self.undo_action.setEnabled)
         stack.canRedoChanged.connect(self.redo_action.setEnabled)
@@ -304,9 +292,34 @@ class MainWindow(QMainWindow):
         self.overview = OverviewView(self.overview_model, self)
         self.tabs.insertTab(0, self.overview, "Tổng quan")
         self.tabs.setCurrentIndex(0)
+        self.file_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.findings_model = FindingsModel(self)
+        self.findings_view = QTableView(self.checks_box)
+        self.findings_view.setModel(self.findings_model)
+        self.findings_view.verticalHeader().setVisible(False)
+        self.findings_view.setSelectionBehavior(QTableView.SelectRows)
+        self.findings_view.setWordWrap(False)
+        self.findings_view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
+        self.findings_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeToContents)
+        self.findings_view.horizontalHeader().setStretchLastSection(True)
+        self.findings_view.clicked.connect(self.go_to_finding)
+        self.findings_view.activated.connect(self.go_to_finding)
+        layout = self.checks_box.layout()
+        layout.takeAt(layout.count() - 1)  # the placeholder stretch
+        layout.addWidget(self.findings_view)
+        self.side = QSplitter(Qt.Vertical, self)
+        self.checks_box.setMinimumWidth(0)
+        self.checks_box.setMaximumWidth(16777215)
+        self.side.addWidget(self.checks_box)
         self.details = DetailsPanel(self.store, self.side)
         self.side.addWidget(self.details)
         self.side.setSizes([330, 300])
+        self.splitter = QSplitter(Qt.Horizontal, self)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.addWidget(self.side)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setSizes([1056, 300])
+        self.body.addWidget(self.splitter, 1)
 
     def load_initial(self) -> None:
         """Show the last unit and period (at start: called once the window's frame is on screen)."""
