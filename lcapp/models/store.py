@@ -1,8 +1,8 @@
 """The database file: opening, migrations, backups, and the one place where writes happen.
 
 Every change to the database goes through `Store.write()`, one `BEGIN IMMEDIATE`
-transaction each, so a crash or a refused input leaves the file as it was. Reads use
-sqlite-utils' query helpers.
+transaction each, so a crash or a refused input leaves the file as it was. Reads return
+plain dicts; sqlite-utils (`Store.db`) is imported only when used, to keep start-up fast.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Iterator
-
-import sqlite_utils
 
 from .. import __version__
 from .errors import DatabaseError
@@ -62,7 +60,7 @@ class Store:
         self.conn.execute("PRAGMA foreign_keys = ON")
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             self.conn.execute("PRAGMA journal_mode = WAL")
-        self.db = sqlite_utils.Database(self.conn)
+        self._db = None
         self._cache: dict[str, object] = {}
         if version < SCHEMA_VERSION:
             if version > 0:
@@ -89,8 +87,17 @@ class Store:
             raise DatabaseError(f"Không ghi được vào tệp dữ liệu: {error}. Số liệu chưa được lưu.") from None
         self._cache.clear()
 
+    @property
+    def db(self):
+        """sqlite-utils over the same connection, imported on first use (keeps the program's start fast)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
+
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
-        return list(self.db.query(sql, params))
+        return [dict(row) for row in self.conn.execute(sql, params)]
 
     def close(self) -> None:
         self.conn.close()

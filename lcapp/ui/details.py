@@ -1,0 +1,105 @@
+"""The cell details panel: the figure's comment, the indicator's last 12 months and the full
+history of the value (who, when, old → new).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..models.catalogue import catalogue
+from ..models.figure_data import FigureData
+from ..models.figures import STATUS_LABELS, history
+from ..models.numbers import format_number
+from ..models.organisation import organisation
+from ..models.periods import Period, add_months, period_of_month_key
+from ..models.store import Store
+from .qt_names import ALIGN_RIGHT_FLAGS
+
+ACTION_LABELS = {"set": "nhập", "clear": "xóa", "demo": "số liệu mẫu", "import": "nhập từ tệp"}
+
+
+def last_months(store: Store, unit: str, code: str, period: Period, count: int = 12) -> list[tuple[str, float | None]]:
+    """(label, value) of the indicator for the `count` months up to the period's last month."""
+    cat, org = catalogue(store), organisation(store)
+    reporter = org.unit(unit)
+    figure_unit = reporter.reports_for if reporter.is_department else reporter.code
+    data = FigureData(store, cat, org, [figure_unit] + [u.code for u in org.descendants(figure_unit)])
+    ind = cat.indicators[code]
+    result = []
+    for back in range(count - 1, -1, -1):
+        month = period_of_month_key(add_months(period.end_key, -back))
+        result.append((f"{month.first:02d}/{month.year}", data.period_value(figure_unit, ind, month)))
+    return result
+
+
+def history_lines(store: Store, unit: str, period: Period, code: str) -> list[dict]:
+    """Every version of the figure with the value before and after, oldest first."""
+    ind = catalogue(store).indicators[code]
+    column = "ytd_value" if ind.kind == "flow" and ind.entry == "ytd" else "month_value"
+    lines, previous = [], None
+    for version in history(store, unit, period_of_month_key(period.end_key), code):
+        value = version[column]
+        lines.append({
+            "when": version["entered_at"].replace("T", " "), "who": version["entered_by"],
+            "action": ACTION_LABELS.get(version["action"], version["action"]),
+            "change": f"{format_number(previous, 6) or '(trống)'} → {format_number(value, 6) or '(trống)'}",
+            "status": STATUS_LABELS.get(version["status"], ""), "comment": version["comment"] or ""})
+        previous = value
+    return lines
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.verticalHeader().setVisible(False)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+    return table
+
+
+class DetailsPanel(QWidget):
+    def __init__(self, store: Store, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self.title = QLabel("Chọn một ô để xem chi tiết.")
+        self.title.setWordWrap(True)
+        self.title.setStyleSheet("font-weight: bold")
+        self.comment = QLabel("")
+        self.comment.setWordWrap(True)
+        self.months = _table(["Tháng", "Giá trị"])
+        self.history = _table(["Lúc", "Người nhập", "Thao tác", "Cũ → mới", "Trạng thái", "Ghi chú"])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.title)
+        layout.addWidget(self.comment)
+        layout.addWidget(QLabel("12 tháng gần nhất"))
+        layout.addWidget(self.months, 2)
+        layout.addWidget(QLabel("Lịch sử giá trị"))
+        layout.addWidget(self.history, 3)
+
+    def show_cell(self, unit: str, period: Period, code: str) -> None:
+        ind = catalogue(self.store).indicators[code]
+        self.title.setText(f"{ind.name} ({ind.unit})")
+        months = last_months(self.store, unit, code, period)
+        self.months.setRowCount(len(months))
+        for row, (label, value) in enumerate(reversed(months)):  # the period's own month on top
+            self.months.setItem(row, 0, QTableWidgetItem(label))
+            item = QTableWidgetItem(format_number(value, ind.decimals))
+            item.setTextAlignment(ALIGN_RIGHT_FLAGS)
+            self.months.setItem(row, 1, item)
+        lines = history_lines(self.store, unit, period, code)
+        self.comment.setText(f"Ghi chú: {lines[-1]['comment']}" if lines and lines[-1]["comment"] else "Ghi chú: (không)")
+        self.history.setRowCount(len(lines))
+        for row, line in enumerate(reversed(lines)):
+            for column, key in enumerate(("when", "who", "action", "change", "status", "comment")):
+                self.history.setItem(row, column, QTableWidgetItem(line[key]))

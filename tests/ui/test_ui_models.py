@@ -1,0 +1,181 @@
+"""The other models and the pieces around the window, without widgets where possible."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from lcapp.export.figures_file import write_figures_csv
+from lcapp.export.interchange import export_csv
+from lcapp.models.catalogue import catalogue
+from lcapp.models.checks import run_checks
+from lcapp.models.errors import InputError
+from lcapp.models.figures import enter
+from lcapp.models.periods import parse_period
+from lcapp.models.store import Store
+from lcapp.models.target_import import parse_target_rows, read_target_sheet
+from lcapp.models.targets import all_targets
+from lcapp.ui.details import history_lines, last_months
+from lcapp.ui.findings import FindingsModel, from_input_error
+from lcapp.ui.jobs import BackgroundJob
+from lcapp.ui.overview import KeyIndicatorModel, expected_level, traffic_light
+from lcapp.ui.settings_dialog import configure_new_database, discard_new_database
+from lcapp.ui.targets_dialog import TargetsModel, save_targets
+from lcapp.ui.worker import DbWorker
+from tests.conftest import table_rows
+
+
+@pytest.fixture
+def demo(demo_path):
+    store = Store(demo_path)
+    yield store
+    store.close()
+
+
+def test_overview_lists_key_indicators_with_traffic_lights(demo, qtmodeltester):
+    model = KeyIndicatorModel(demo)
+    model.load("tp_lai_chau", parse_period("202405"))
+    qtmodeltester.check(model)
+    cat = catalogue(demo)
+    assert [r.indicator for r in model.rows] == [c for c, i in cat.indicators.items() if i.key]
+    by_code = {r.indicator: r for r in model.rows}
+    retail = by_code["tm_ban_le"]
+    _source, percent = model.percent(retail)
+    assert model.light(retail) == traffic_light(percent, expected_level(retail))
+    assert model.data(model.index(model.rows.index(retail), 3)) == "43%"
+
+
+@pytest.mark.parametrize("percent, expected, light", [
+    (50.0, 41.7, "green"), (41.7, 41.7, "green"), (35.0, 41.7, "amber"), (31.0, 41.7, "red"),
+    (None, 41.7, "none"), (95.0, 100.0, "amber"), (100.0, 100.0, "green")])
+def test_traffic_light(percent, expected, light):
+    assert traffic_light(percent, expected) == light
+
+
+def test_findings_model_joins_checks_and_refused_entries(demo, qtmodeltester):
+    model = FindingsModel()
+    findings = run_checks(demo, "tp_lai_chau", "202405")
+    model.set_checks(findings)
+    model.set_inputs([from_input_error("Tổng mức bán lẻ", "tm_ban_le", "value", "12.5", "sai")])
+    qtmodeltester.check(model)
+    assert model.rowCount() == len(findings) + 1
+    assert model.finding(0).rule == "unparseable_input" and model.finding(0).column == "value"
+    assert model.data(model.index(0, 0)) == "Lỗi"
+    assert model.finding(1).message == findings[0].message
+
+
+def test_targets_model_edits_and_refuses(demo, qtmodeltester, qtbot):
+    model = TargetsModel(demo)
+    model.load(2024)
+    qtmodeltester.check(model)
+    row = model.codes.index("tm_ban_le")
+    column = 2 + model.sources.index("tinh")
+    assert model.data(model.index(row, column)) == "4.490"
+    with qtbot.waitSignal(model.editRequested) as blocker:
+        assert model.setData(model.index(row, column), "4.600")
+    assert blocker.args == ["tm_ban_le", "tinh", (4600.0, None, None)]
+    with qtbot.waitSignal(model.inputRejected):
+        assert model.setData(model.index(row, column), "4.6.00") is False
+    assert model.data(model.index(row, column)) == "4.6.00"
+
+
+def _sheet(path, rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+
+
+def test_target_sheet_import_by_code_or_name(demo, tmp_path):
+    path = tmp_path / "kh.xlsx"
+    _sheet(path, [["Chỉ tiêu", "KH tỉnh", "hdnd"], ["tm_ban_le", 5000, "5.100"],
+                  ["Tổng lượt khách du lịch", None, "230.000"], ["yt_tang_dan_so", "", "9,5-10"]])
+    rows = read_target_sheet(catalogue(demo), path)
+    assert [(r.indicator, r.source, r.value, r.low, r.high) for r in rows] == [
+        ("tm_ban_le", "tinh", 5000.0, None, None), ("tm_ban_le", "hdnd", 5100.0, None, None),
+        ("tm_khach_du_lich", "hdnd", 230000.0, None, None), ("yt_tang_dan_so", "hdnd", None, 9.5, 10.0)]
+    assert save_targets(demo, 2026, rows) == 4
+    saved = {(t["indicator"], t["source"]): t for t in all_targets(demo) if t["period"] == "2026"}
+    assert saved[("tm_ban_le", "hdnd")]["value"] == 5100
+
+
+def test_a_bad_target_sheet_is_refused_whole_naming_the_cells(demo, tmp_path):
+    path = tmp_path / "kh.xlsx"
+    _sheet(path, [["Mã", "KH tỉnh"], ["tm_ban_le", "5.000"], ["khong_co", "1"], ["tm_khach_du_lich", "12.5"]])
+    before = table_rows(demo)
+    with pytest.raises(InputError) as error:
+        read_target_sheet(catalogue(demo), path)
+    assert "dòng 3" in str(error.value) and "khong_co" in str(error.value)
+    assert "dòng 4" in str(error.value) and "12.5" in str(error.value)
+    assert table_rows(demo) == before
+    with pytest.raises(InputError):
+        parse_target_rows(catalogue(demo), [["Mã", "không là nguồn"], ["tm_ban_le", 1]])
+    not_excel = tmp_path / "x.xlsx"
+    not_excel.write_text("không phải Excel")
+    with pytest.raises(InputError):
+        read_target_sheet(catalogue(demo), not_excel)
+
+
+def test_background_job_writes_the_csv_with_progress(demo_path, demo, qtbot, tmp_path):
+    target = tmp_path / "so-lieu.csv"
+    job = BackgroundJob(demo_path, write_figures_csv, "tp_lai_chau", "202405", target)
+    steps = []
+    job.progressed.connect(lambda done, total: steps.append((done, total)))
+    with qtbot.waitSignal(job.succeeded, timeout=10000) as blocker:
+        job.start()
+    assert blocker.args == [target]
+    assert target.read_text(encoding="utf-8") == export_csv(demo)
+    total = len(list(csv.reader(io.StringIO(export_csv(demo))))) - 1
+    assert steps and steps[-1] == (total, total)
+    assert [d for d, _ in steps] == sorted(d for d, _ in steps)
+
+
+def test_a_cancelled_job_leaves_no_file(demo_path, qtbot, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "so-lieu.csv"
+    job = BackgroundJob(demo_path, write_figures_csv, None, None, target)
+    job.cancel()
+    with qtbot.waitSignal(job.failed, timeout=10000) as blocker:
+        job.start()
+    assert "hủy" in blocker.args[0]
+    assert list(out.iterdir()) == []
+
+
+def test_first_start_stores_settings_and_optionally_demo(store, db_path):
+    values = {"reporting_unit": "p_doan_ket", "issuing_body_parent": "ỦY BAN NHÂN DÂN",
+              "issuing_body": "PHƯỜNG ĐOÀN KẾT", "place": "Đoàn Kết", "signer_authority": "TM. ỦY BAN NHÂN DÂN",
+              "signer_title": "CHỦ TỊCH", "signer_name": "Nguyễn Văn A"}
+    configure_new_database(store, values, demo=True)
+    settings = store.settings()
+    assert {k: settings[k] for k in values} == values
+    assert store.query("SELECT count(*) AS n FROM figures")[0]["n"] > 0
+    before = table_rows(store)
+    with pytest.raises(InputError):
+        configure_new_database(store, dict(values, signer_name="A\x00B"), demo=False)
+    assert table_rows(store) == before
+    discard_new_database(store)
+    assert not db_path.exists()
+
+
+def test_details_history_and_last_months(demo):
+    enter(demo, "tp_lai_chau", "202406", "tm_ban_le", 400, user="a")
+    enter(demo, "tp_lai_chau", "202406", "tm_ban_le", 410, user="b")
+    enter(demo, "tp_lai_chau", "202406", "tm_ban_le", clear=True, user="c")
+    lines = history_lines(demo, "tp_lai_chau", parse_period("202406"), "tm_ban_le")
+    assert [(l["who"], l["action"], l["change"]) for l in lines] == [
+        ("a", "nhập", "(trống) → 400"), ("b", "nhập", "400 → 410"), ("c", "xóa", "410 → (trống)")]
+    months = last_months(demo, "tp_lai_chau", "tm_ban_le", parse_period("202405"))
+    assert len(months) == 12 and months[0][0] == "06/2023" and months[-1] == ("05/2024", 339.0)
+
+
+def test_worker_reports_core_refusals_on_the_ui_thread(demo_path, qtbot):
+    worker = DbWorker(demo_path)
+    messages = []
+    worker.submit(lambda s: enter(s, "tp_lai_chau", "202406", "khong_co", 1), None, messages.append)
+    qtbot.waitUntil(lambda: worker.pending == 0)
+    worker.close()
+    assert messages and "khong_co" in messages[0]
+    with pytest.raises(RuntimeError):
+        worker.submit(lambda s: None)
