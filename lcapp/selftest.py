@@ -22,8 +22,9 @@ Step = tuple[str, Callable[[dict], str]]
 
 def _database(ctx: dict) -> str:
     from .models.setup import create_database
-    ctx["store"] = create_database(ctx["dir"] / "self-test.sqlite")
-    return str(ctx["dir"] / "self-test.sqlite")
+    ctx["path"] = ctx["dir"] / "self-test.sqlite"
+    ctx["store"] = create_database(ctx["path"])
+    return str(ctx["path"])
 
 
 def _demo(ctx: dict) -> str:
@@ -87,6 +88,35 @@ def _report(ctx: dict) -> str:
     return f"{path.name}: {len(reader.pages)} trang"
 
 
+def _window(ctx: dict) -> str:
+    """The main window, offscreen, on the demo data: its tabs and the May 2024 figures."""
+    import os
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from .ui.app import make_application
+    from .ui.main_window import MainWindow
+    make_application()
+    # the window remembers its size and last unit: keep that in the temporary folder
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(ctx["dir"]))
+    window = MainWindow(ctx["path"])
+    try:
+        window.choose("tp_lai_chau", "202405")
+        window.show()
+        QApplication.processEvents()
+        tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+        if len(tabs) < 10 or tabs[0] != "Tổng quan":
+            raise AssertionError(f"cửa sổ chỉ có {len(tabs)} thẻ: {', '.join(tabs)}")
+        if "Lai Châu" not in window.windowTitle():
+            raise AssertionError(f"tiêu đề cửa sổ là “{window.windowTitle()}”")
+        return f"“{window.windowTitle()}”, {len(tabs)} thẻ"
+    finally:
+        window.close()
+        QApplication.processEvents()
+
+
 STEPS: list[Step] = [
     ("Tạo cơ sở dữ liệu tạm", _database),
     ("Nạp dữ liệu mẫu", _demo),
@@ -95,7 +125,23 @@ STEPS: list[Step] = [
     ("Xuất dữ liệu DHIS2", _interchange),
     ("Xuất biểu phụ lục Excel", _annex),
     ("Xuất báo cáo PDF", _report),
+    ("Mở cửa sổ chính", _window),
 ]
+
+
+def _attach_console() -> None:
+    """A windowed Windows program has no console; use the one it was started from, if any."""
+    if sys.platform != "win32" or sys.stdout is not None:
+        return
+    import ctypes
+    if ctypes.windll.kernel32.AttachConsole(-1):  # ATTACH_PARENT_PROCESS
+        sys.stdout = open("CONOUT$", "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+
+
+def main() -> int:
+    """Entry point of `--self-test`."""
+    _attach_console()
+    return run_self_test()
 
 
 def run_self_test(steps: list[Step] | None = None, log_path: Path | None = None) -> int:
