@@ -27,6 +27,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         # Qt namespace's enums (0,04 s to create) are not needed before the window shows.
         os.environ.setdefault("QT_SCALE_FACTOR_ROUNDING_POLICY", "PassThrough")
         app = QApplication(argv or sys.argv[:1])
+    if getattr(app, "lcapp_translator", None) is None:
+        from .qt_vietnamese import install
+        app.lcapp_translator = install(app)  # Qt's own buttons and edit menus in Vietnamese
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
     font = QFont()
