@@ -274,3 +274,27 @@ def test_grid_shows_the_same_findings_as_the_panel(window, qtbot):
     assert all(m in tab.model.data(cell, Qt.ToolTipRole) for m in messages)
     assert tab.model.data(cell, Qt.BackgroundRole) in FINDING_BRUSHES.values()
     assert VALUE in tab.model.columns and YTD in tab.model.columns
+
+
+def test_a_failed_check_is_shown_and_nothing_is_exported(window, qtbot, monkeypatch, tmp_path, opened):
+    from lcapp.models import checks
+    from lcapp.models.errors import InputError
+
+    def refuse(*_args, **_kwargs):
+        raise InputError("Không đọc được số liệu.")
+    monkeypatch.setattr(checks, "run_checks", refuse)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, title, message, *a: shown.append((title, message)))
+    offered = save_as(monkeypatch, tmp_path / "x.xlsx")
+    action(window, "Xuất biểu phụ lục (Excel)…").trigger()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert shown == [("Xuất biểu phụ lục (Excel)", "Không đọc được số liệu.")]
+    assert offered == [] and opened == []
+
+
+def test_an_empty_outline_says_there_is_nothing_yet(qtbot):
+    dialog = ReportPreviewDialog("Báo cáo", [])
+    qtbot.addWidget(dialog)
+    texts = [w.text() for w in dialog.scroll.widget().findChildren(report_export.QLabel)]
+    assert any(t.startswith("Chưa có nội dung nào") for t in texts)
+    assert dialog.insert_buttons == {}
