@@ -1,4 +1,4 @@
-"""Render the main window on the demo data at 1366x768 to PNG files in docs/.
+"""Render the main window on the demo data at 1366x768, and the PDF report's preview, to PNG files in docs/.
 
 Usage: python scripts/screenshot_ui.py [OUT_DIR]   (runs offscreen; needs no display)
 """
@@ -55,7 +55,36 @@ def main() -> None:
         wait(app, window)
         window.grab().save(str(out / "ui-thuong-mai.png"))
         window.close()
-        print(f"wrote {out / 'ui-tong-quan.png'} and {out / 'ui-thuong-mai.png'}")
+        preview(app, path, out / "ui-xem-truoc-bao-cao.png")
+        print(f"wrote {out / 'ui-tong-quan.png'}, {out / 'ui-thuong-mai.png'} and {out / 'ui-xem-truoc-bao-cao.png'}")
+
+
+def preview(app, path: Path, png: Path) -> None:
+    """The report preview for 06/2024 after an official rewrote the trade part: the drafted
+    sentences are offered beside it."""
+    from lcapp.models.drafting import report_outline
+    from lcapp.models.narrative import set_narrative
+    from lcapp.models.store import Store
+    from lcapp.ui.report_export import ReportPreviewDialog
+
+    store = Store(path)
+    set_narrative(store, "tp_lai_chau", "202406", "thuong_mai",
+                  "Hoạt động thương mại, dịch vụ trên địa bàn ổn định; hàng hóa phong phú, giá cả không biến động lớn.")
+    items = report_outline(store, "tp_lai_chau", "202406")
+    store.close()
+    dialog = ReportPreviewDialog("Báo cáo tháng 6/2024 — Thành phố Lai Châu", items)
+    dialog.show()
+    bar = dialog.scroll.verticalScrollBar()
+    for _ in range(20):
+        app.processEvents()
+    start = next(i for i, item in enumerate(items) if item.part == "thuong_mai" and item.kind == "heading")
+    heading = [w for w in dialog.scroll.widget().children() if getattr(w, "text", None)
+               and callable(w.text) and w.text() == items[start].label]
+    if heading:
+        bar.setValue(heading[0].y() - 2)
+    app.processEvents()
+    dialog.grab().save(str(png))
+    dialog.close()
 
 
 if __name__ == "__main__":

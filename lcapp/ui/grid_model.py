@@ -54,6 +54,12 @@ FIELD_OF_COLUMN = {VALUE: "value", YTD: "ytd", STATUS: "status", COMMENT: "comme
 EDITABLE_BRUSH = QBrush(QColor("#fffbe6"))
 ERROR_BRUSH = QBrush(QColor("#f8d0d0"))
 DERIVED_BRUSH = QBrush(QColor("#6b6b6b"))
+# The checks' findings on the indicator's entry cell: open ones by severity, explained ones grey.
+FINDING_BRUSHES = {"error": QBrush(QColor("#f4b6b0")), "warning": QBrush(QColor("#fbd98a")),
+                   "note": QBrush(QColor("#cfe3f7")), "explained": QBrush(QColor("#dcdcdc"))}
+FINDING_ORDER = ("error", "warning", "note", "explained")
+FINDING_LABELS = {"error": "Lỗi", "warning": "Cảnh báo", "note": "Lưu ý"}
+FINDING_ROLES = [BACKGROUND_ROLE, TOOLTIP_ROLE]
 
 
 @dataclass
@@ -85,6 +91,7 @@ class SectorGridModel(QAbstractItemModel):
         self.rows: dict[str, IndicatorProgress] = {}
         self.own: dict[str, tuple] = {}
         self.errors: dict[tuple[str, str], tuple[str, str]] = {}  # (code, column) -> (typed text, reason)
+        self.findings: dict[str, tuple[str, str]] = {}  # indicator -> (colour key, tooltip lines)
         self.columns: list[str] = [NAME, DVT, VALUE, YTD, PERCENT, LAST_YEAR, VS_LAST_YEAR, STATUS, COMMENT]
         self.sources: list[str] = []
         self._text: dict[tuple[str, str], str] = {}  # display text, computed once per read
@@ -120,6 +127,7 @@ class SectorGridModel(QAbstractItemModel):
         reporter = org.unit(unit)
         self.figure_unit = reporter.reports_for if reporter.is_department else reporter.code
         self.errors.clear()
+        self.findings = {}  # they were about the previous unit or period
         self._read()
         self.endResetModel()
         self.errorsChanged.emit()
@@ -295,10 +303,17 @@ class SectorGridModel(QAbstractItemModel):
         if role == TOOLTIP_ROLE:
             if error:
                 return error[1]
-            return self._tooltip(code, column, row)
+            tooltip = self._tooltip(code, column, row)
+            finding = self.findings.get(code)
+            if finding is not None and column == self.entry_column(code):
+                return f"{tooltip}\n{finding[1]}" if tooltip else finding[1]
+            return tooltip
         if role == BACKGROUND_ROLE:
             if error:
                 return ERROR_BRUSH
+            finding = self.findings.get(code)
+            if finding is not None and column == self.entry_column(code):
+                return FINDING_BRUSHES[finding[0]]
             return EDITABLE_BRUSH if editable else None
         if role == FOREGROUND_ROLE:
             if row is not None and column in (VALUE, YTD) and row.value_from_children:
@@ -319,6 +334,26 @@ class SectorGridModel(QAbstractItemModel):
                 return ALIGN_CENTER
             return ALIGN_LEFT
         return None
+
+    def set_findings(self, findings) -> None:
+        """Show the checks' findings (core `Finding`s, as the "Kiểm tra" panel lists them) on the
+        entry cells of their indicators: colour by the most severe open one, messages as tooltip."""
+        grouped: dict[str, list] = {}
+        for finding in findings:
+            if finding.indicator in self.node_of:
+                grouped.setdefault(finding.indicator, []).append(finding)
+        new: dict[str, tuple[str, str]] = {}
+        for code, items in grouped.items():
+            keys = [f.severity if f.status == "open" else "explained" for f in items]
+            lines = [f"{FINDING_LABELS.get(f.severity, f.severity)}: {f.message}"
+                     + ("" if f.status == "open" else " (đã giải trình)") for f in items]
+            new[code] = (min(keys, key=FINDING_ORDER.index), "\n".join(lines))
+        changed = [code for code in set(new) | set(self.findings) if new.get(code) != self.findings.get(code)]
+        self.findings = new
+        for code in changed:
+            index = self.index_of(code, self.entry_column(code))
+            if index.isValid():
+                self.dataChanged.emit(index, index, FINDING_ROLES)
 
     def _font(self, kind: str) -> QFont:
         fonts = self.__dict__.setdefault("_fonts", {})

@@ -4,7 +4,7 @@ open the file or its folder.
 A job is `fn(store, unit, period, path, progress_callback)` -- the signature the exports share
 (`write_annex_workbook`, `write_report_pdf`, `write_figures_csv`). It runs on its own thread
 with its own read connection, so entering figures goes on meanwhile; `progress_callback(done,
-total)` raises to cancel when the user presses "Hủy".
+total[, label])` raises to cancel when the user presses "Hủy"; a label is shown in the dialog.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ class BackgroundJob(QObject):
     """Runs one job on a thread; signals come back on the UI thread."""
 
     progressed = Signal(int, int)
+    said = Signal(str)
     succeeded = Signal(object)
     failed = Signal(str)
 
@@ -37,9 +38,11 @@ class BackgroundJob(QObject):
         self.cancelled = threading.Event()
         self.thread: threading.Thread | None = None
 
-    def _callback(self, done: int, total: int) -> None:
+    def _callback(self, done: int, total: int, label: str | None = None) -> None:
         if self.cancelled.is_set():
             raise JobCancelled()
+        if label:
+            self.said.emit(str(label))
         self.progressed.emit(int(done), int(total))
 
     def _run(self) -> None:
@@ -106,6 +109,7 @@ def run_with_progress(parent, title: str, job: BackgroundJob, *, ask_open: bool 
             QMessageBox.warning(parent, title, message)
 
     job.progressed.connect(progressed)
+    job.said.connect(dialog.setLabelText)
     job.succeeded.connect(finished_ok)
     job.failed.connect(finished_bad)
     dialog.canceled.connect(job.cancel)

@@ -118,6 +118,7 @@ class SectorTab(QWidget):
         self.ensure_built()
         self.save_narrative()
         self.model.load(unit, period)
+        self.model.set_findings(self.window_.findings_for(unit, period))
         self.loaded_for = (unit, period.code)
         text = narratives(self.window_.store, unit, period).get(self.sector, "")
         self.narrative.blockSignals(True)
@@ -158,6 +159,8 @@ class MainWindow(QMainWindow):
         self.unit: str | None = None
         self.period: Period | None = None
         self.tabs_by_sector: dict[str, SectorTab] = {}
+        self._findings: tuple = (None, None, [])  # unit, period and the checks' last findings
+        self._report_exports = None
         self._checks_timer = QTimer(self)
         self._checks_timer.setSingleShot(True)
         self._checks_timer.setInterval(150)
@@ -246,6 +249,9 @@ class MainWindow(QMainWindow):
 
         self.report_menu = bar.addMenu("&Báo cáo")
         self._action(self.report_menu, "Xuất số liệu trao đổi (CSV)…", self.export_csv)
+        self.report_menu.addSeparator()
+        self._action(self.report_menu, "Xuất biểu phụ lục (Excel)…", lambda: self.report_exports().export_annex())
+        self._action(self.report_menu, "Xuất báo cáo PDF…", lambda: self.report_exports().export_report())
 
         help_menu = bar.addMenu("Trợ &giúp")
         self._action(help_menu, "Nơi lưu dữ liệu", self.show_data_location)
@@ -470,8 +476,16 @@ class MainWindow(QMainWindow):
             if (unit, period) == (self.unit, self.period):
                 self.findings_model.set_checks(findings)
                 self._title_checks()
+                self._findings = (unit, period, findings)
+                for tab in self.tabs_by_sector.values():
+                    if tab.model is not None and tab.loaded_for == (unit, period.code):
+                        tab.model.set_findings(findings)
 
         self.worker.submit(lambda s: run_checks(s, unit, period), done, self.say_failed)
+
+    def findings_for(self, unit: str, period: Period) -> list:
+        """The checks' last findings when they are about `unit` in `period` (the grid colours them)."""
+        return self._findings[2] if self._findings[:2] == (unit, period) else []
 
     def _update_inputs(self) -> None:
         cat = catalogue(self.store)
@@ -588,6 +602,14 @@ class MainWindow(QMainWindow):
         if target:
             job = BackgroundJob(self.path, write_figures_csv, self.unit, self.period, target, self)
             self._job_dialog = run_with_progress(self, "Xuất số liệu trao đổi (CSV)", job)
+
+    def report_exports(self):
+        """Báo cáo → Excel annex and PDF report (lcapp/ui/report_export.py)."""
+        if self._report_exports is None:
+            from .report_export import ReportExports
+
+            self._report_exports = ReportExports(self)
+        return self._report_exports
 
     def show_data_location(self) -> None:
         from ..paths import data_dir

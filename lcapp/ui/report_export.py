@@ -1,0 +1,295 @@
+"""Báo cáo → the annex workbook and the PDF report for the window's unit and period: the checks'
+question first, for the PDF a preview of the drafted text, then the save dialog and the export
+in the background (jobs.py) with the "open file / open folder" choice.
+
+Everything that reads or writes the database goes through the window's DB worker, so the
+question, the preview and the export all see every figure typed before the menu was chosen.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..models.drafting import split_footnotes
+from ..models.findings import summary_text
+
+ANNEX_TITLE = "Xuất biểu phụ lục (Excel)"
+REPORT_TITLE = "Xuất báo cáo PDF"
+ORIGIN_LABELS = {"official": "Nội dung cán bộ đã sửa", "draft": "Bản nháp từ số liệu (chưa sửa)"}
+ORIGIN_COLORS = {"official": "#1b5e20", "draft": "#8a5a00"}
+
+
+def default_file_name(kind: str, unit: str, period_code: str) -> str:
+    """`Bieu-phu-luc-tp_lai_chau-202405.xlsx`, `Bao-cao-tp_lai_chau-202405.pdf`."""
+    if kind == "annex":
+        return f"Bieu-phu-luc-{unit}-{period_code}.xlsx"
+    return f"Bao-cao-{unit}-{period_code}.pdf"
+
+
+def with_suffix(path: str | Path, suffix: str) -> Path:
+    """The chosen path with `suffix` added when the save dialog returned a name without it."""
+    path = Path(path)
+    return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
+
+
+def findings_question(findings, what: str) -> str | None:
+    """"3 lỗi, 5 cảnh báo: vẫn xuất báo cáo?" over the open errors and warnings; None when there are none."""
+    serious = [f for f in findings if f.status == "open" and f.severity in ("error", "warning")]
+    if not serious:
+        return None
+    return f"{summary_text(serious)}: vẫn xuất {what}?"
+
+
+def confirm_despite_findings(parent, title: str, findings, what: str) -> bool:
+    """Ask before exporting when the checks left open errors or warnings; No cancels."""
+    question = findings_question(findings, what)
+    if question is None:
+        return True
+    answer = QMessageBox.question(parent, title, f"{question}\n\nDanh sách ở khung “Kiểm tra”.",
+                                  QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+    return answer == QMessageBox.Yes
+
+
+def text_html(text: str, first_footnote: int | None) -> tuple[str, list[str]]:
+    """Rich text for a part: lines as lines, footnote markup as superscript numbers counted from
+    `first_footnote` (as the PDF numbers them through the report) with the notes returned; with
+    None, notes stay inline in grey brackets (sentences not in the report yet)."""
+    notes: list[str] = []
+    pieces = []
+    for piece, kind in split_footnotes(text):
+        if kind is None:
+            pieces.append(escape(piece).replace("\n", "<br>"))
+        elif first_footnote is None:
+            pieces.append(f' <span style="color:#666">[chú thích: {escape(piece)}]</span>')
+        else:
+            notes.append(piece)
+            pieces.append(f"<sup>{first_footnote + len(notes) - 1}</sup>")
+    return "".join(pieces), notes
+
+
+class ReportPreviewDialog(QDialog):
+    """The drafted report's headings and texts; per part whether it is the official's text or the
+    untouched draft, and beside an edited part the sentences newly drafted from the figures with
+    a button to add them to it. Accepting goes on to the PDF."""
+
+    insertRequested = Signal(str, str)  # part, the part's text with the new sentences added
+
+    def __init__(self, heading: str, items, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(f"{REPORT_TITLE} — xem trước nội dung")
+        self.resize(980, 700)
+        layout = QVBoxLayout(self)
+        title = QLabel(heading, self)
+        title.setStyleSheet("font-weight: bold; font-size: 12pt")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        hint = QLabel("Nội dung dưới đây sẽ in trong báo cáo. Sửa nội dung ở ô “Nội dung” dưới bảng của "
+                      "từng lĩnh vực; câu mới soạn từ số liệu không tự ghi đè phần cán bộ đã sửa.", self)
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #555")
+        layout.addWidget(hint)
+        self.scroll = QScrollArea(self)
+        self.scroll.setWidgetResizable(True)
+        layout.addWidget(self.scroll, 1)
+        buttons = QDialogButtonBox(self)
+        self.export_button = buttons.addButton("Xuất PDF…", QDialogButtonBox.AcceptRole)
+        buttons.addButton("Hủy", QDialogButtonBox.RejectRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.insert_buttons: dict[str, QPushButton] = {}
+        self.set_outline(items)
+
+    def set_outline(self, items) -> None:
+        """Show `items` (`report_outline`'s), replacing what was shown."""
+        self.items = list(items)
+        self.insert_buttons = {}
+        self._footnote = 1
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(8, 8, 8, 8)
+        if not self.items:
+            empty = QLabel("Chưa có nội dung nào: hãy nhập số liệu hoặc nội dung của các lĩnh vực.", body)
+            empty.setWordWrap(True)
+            column.addWidget(empty)
+        for item in self.items:
+            if item.kind == "heading":
+                label = QLabel(item.label, body)
+                label.setWordWrap(True)
+                size = {1: "11pt", 2: "10pt"}.get(item.level, "9pt")
+                style = "font-style: italic; " if item.level == 3 else ""
+                label.setStyleSheet(f"font-weight: bold; {style}font-size: {size}; margin-top: 6px")
+                column.addWidget(label)
+            else:
+                column.addWidget(self._part(body, item))
+        column.addStretch()
+        self.scroll.setWidget(body)
+
+    def _part(self, parent: QWidget, item) -> QWidget:
+        box = QFrame(parent)
+        box.setFrameShape(QFrame.StyledPanel)
+        row = QHBoxLayout(box)
+        left = QVBoxLayout()
+        origin = QLabel(ORIGIN_LABELS.get(item.origin, ""), box)
+        origin.setStyleSheet(f"color: {ORIGIN_COLORS.get(item.origin, '#555')}; font-size: 8pt")
+        left.addWidget(origin)
+        html, notes = text_html(item.text, self._footnote)
+        text = QLabel(html, box)
+        text.setTextFormat(Qt.RichText)
+        text.setWordWrap(True)
+        text.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        left.addWidget(text)
+        if notes:
+            lines = "<br>".join(f"{self._footnote + n}. {escape(note)}" for n, note in enumerate(notes))
+            footnotes = QLabel(f'<span style="color:#555; font-size:8pt">{lines}</span>', box)
+            footnotes.setWordWrap(True)
+            left.addWidget(footnotes)
+            self._footnote += len(notes)
+        left.addStretch()
+        row.addLayout(left, 3)
+        if item.new:
+            side = QFrame(box)
+            side.setStyleSheet("QFrame { background: #eef5ff; border-radius: 3px }")
+            side_layout = QVBoxLayout(side)
+            side_layout.addWidget(QLabel("<b>Câu mới soạn từ số liệu</b> (chưa có trong nội dung đã sửa):", side))
+            for sentence in item.new:
+                line = QLabel(f"• {text_html(sentence, None)[0]}", side)
+                line.setTextFormat(Qt.RichText)
+                line.setWordWrap(True)
+                side_layout.addWidget(line)
+            button = QPushButton("Chèn vào nội dung", side)
+            button.clicked.connect(lambda _checked=False, it=item: self._insert(it))
+            side_layout.addWidget(button, 0, Qt.AlignRight)
+            self.insert_buttons[item.part] = button
+            row.addWidget(side, 2)
+        return box
+
+    def _insert(self, item) -> None:
+        self.insert_buttons[item.part].setEnabled(False)  # until the refreshed outline comes back
+        self.insertRequested.emit(item.part, "\n".join([item.text.rstrip(), *item.new]))
+
+
+class ReportExports:
+    """The two Báo cáo actions for a main window (its worker, unit, period and database path)."""
+
+    def __init__(self, window):
+        self.window = window
+        self.preview: ReportPreviewDialog | None = None
+        self.job_dialog = None
+
+    def _prepared(self) -> tuple[str, object] | None:
+        window = self.window
+        if window.entry is None or window.unit is None or window.period is None or window.worker.closed:
+            return None
+        for tab in window.tabs_by_sector.values():
+            tab.save_narrative()  # what is being typed goes into the report
+        return window.unit, window.period
+
+    def export_annex(self) -> None:
+        chosen = self._prepared()
+        if chosen is None:
+            return
+        unit, period = chosen
+        self._after_checks(unit, period, ANNEX_TITLE, "biểu phụ lục", lambda: self._save_annex(unit, period))
+
+    def export_report(self) -> None:
+        chosen = self._prepared()
+        if chosen is None:
+            return
+        unit, period = chosen
+        self._after_checks(unit, period, REPORT_TITLE, "báo cáo", lambda: self._load_preview(unit, period))
+
+    def _after_checks(self, unit, period, title: str, what: str, go_on) -> None:
+        from ..models.checks import run_checks
+
+        def checked(findings) -> None:
+            if confirm_despite_findings(self.window, title, findings, what):
+                go_on()
+
+        self.window.worker.submit(lambda s: run_checks(s, unit, period), checked, self._failed(title))
+
+    def _failed(self, title: str):
+        return lambda message: QMessageBox.warning(self.window, title, message)
+
+    # -- the annex workbook ------------------------------------------------------------------------
+    def _save_annex(self, unit: str, period) -> None:
+        from ..export.annex_xlsx import write_annex_workbook
+
+        target = self._ask_path(ANNEX_TITLE, default_file_name("annex", unit, period.code), "Excel (*.xlsx)", ".xlsx")
+        if target is not None:
+            self._run(ANNEX_TITLE, write_annex_workbook, unit, period, target)
+
+    # -- the PDF report ----------------------------------------------------------------------------
+    def _load_preview(self, unit: str, period) -> None:
+        from ..models.drafting import report_outline
+
+        self.window.worker.submit(lambda s: report_outline(s, unit, period),
+                                  lambda items: self._show_preview(unit, period, items), self._failed(REPORT_TITLE))
+
+    def _show_preview(self, unit: str, period, items) -> None:
+        from ..models.organisation import organisation
+
+        name = organisation(self.window.store).unit(unit).name
+        dialog = self.preview = ReportPreviewDialog(f"Báo cáo {period.label} — {name}", items, self.window)
+        dialog.insertRequested.connect(lambda part, text: self._insert(unit, period, part, text))
+        accepted = dialog.exec() == QDialog.Accepted
+        self.preview = None
+        dialog.deleteLater()
+        if accepted:
+            target = self._ask_path(REPORT_TITLE, default_file_name("report", unit, period.code), "PDF (*.pdf)",
+                                    ".pdf")
+            if target is not None:
+                from ..export.report_pdf import write_report_pdf
+
+                # Past every write queued meanwhile (an insert from the preview), then the export.
+                self.window.worker.submit(lambda _s: None,
+                                          lambda _r: self._run(REPORT_TITLE, write_report_pdf, unit, period, target),
+                                          self._failed(REPORT_TITLE))
+
+    def _insert(self, unit: str, period, part: str, text: str) -> None:
+        from ..models.drafting import report_outline, save_part
+
+        def saved(items) -> None:
+            self.window.say_saved("Đã chèn câu mới vào nội dung")
+            tab = self.window.tabs_by_sector.get(part)
+            if tab is not None and tab.loaded_for == (unit, period.code):
+                tab.load(unit, period)  # its narrative box shows the inserted sentences
+            if self.preview is not None:
+                self.preview.set_outline(items)
+
+        def write_and_reread(store):
+            save_part(store, unit, period, part, text)
+            return report_outline(store, unit, period)
+
+        self.window.worker.submit(write_and_reread, saved, self._failed(REPORT_TITLE))
+
+    # -- both --------------------------------------------------------------------------------------
+    def _ask_path(self, title: str, name: str, filter_: str, suffix: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self.window, title, str(Path.home() / name), filter_)
+        return with_suffix(chosen, suffix) if chosen else None
+
+    def _run(self, title: str, fn, unit: str, period, target: Path) -> None:
+        from .jobs import BackgroundJob, run_with_progress
+
+        job = BackgroundJob(self.window.path, fn, unit, period, target, self.window)
+        self.job_dialog = run_with_progress(self.window, title, job)
+
+
+__all__ = ["ReportExports", "ReportPreviewDialog", "confirm_despite_findings", "default_file_name",
+           "findings_question", "with_suffix"]
