@@ -61,12 +61,17 @@ class IndicatorProgress:
     children_ytd: float | None = None
     difference_vs_children: float | None = None
 
+    def in_report_scope(self, source: str, period: Period) -> bool:
+        """Whether a report of `period` states this target: the year's own targets (and the
+        capital plan) always; a term target only in a year's report, where the term is at stake."""
+        return period.kind == "year" or self.target_periods.get(source) == str(period.year)
+
+    def reported_targets(self, period: Period) -> dict:
+        return {source: value for source, value in self.targets.items() if self.in_report_scope(source, period)}
+
     def reported_percents(self, period: Period) -> dict:
-        """The percents a report of `period` states: the year's own targets (and the capital
-        plan); a term target only in a year's report, where the term is at stake."""
         return {source: percent for source, percent in self.percent_of_target.items()
-                if percent is not None and (period.kind == "year"
-                                            or self.target_periods.get(source) == str(period.year))}
+                if percent is not None and self.in_report_scope(source, period)}
 
     def as_json(self) -> dict:
         data = asdict(self)

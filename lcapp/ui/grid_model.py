@@ -170,7 +170,8 @@ class SectorGridModel(QAbstractItemModel):
                 row = data.rows.get((self.figure_unit, code, self.period.end_key))
                 if row is not None:
                     self.own[code] = row
-        in_use = {s for r in rows for s in r.targets}
+        # "Kế hoạch năm": the year's own targets; term targets only in a year's view
+        in_use = {s for r in rows for s in r.reported_targets(self.period)}
         self.sources = [s for s in list(cat.sources) if s in in_use]
         if PLAN_SOURCE in in_use and PLAN_SOURCE not in self.sources:
             self.sources.append(PLAN_SOURCE)

@@ -133,3 +133,19 @@ def test_paste_block_saves_all_or_nothing(setup, qtbot):
     assert model.paste_block(start, "10\r\n20,5\r\n") is None
     saved(qtbot, worker)
     assert history(store, "p_doan_ket", "202406", model.order[1])[-1]["month_value"] == 20.5
+
+
+def test_a_months_grid_shows_the_years_plans_not_the_terms(demo_path):
+    """4.832 tỷ đồng by 2025 (NQ 01-NQ/ThU) is no plan of the year; it shows in the year's view."""
+    from lcapp.models.periods import parse_period
+    from lcapp.models.store import Store
+    from lcapp.ui.grid_model import SectorGridModel
+    store = Store(demo_path)
+    try:
+        model = SectorGridModel(store, "thuong_mai")
+        model.load("tp_lai_chau", parse_period("202405"))
+        assert model.sources == ["tinh"]
+        model.load("tp_lai_chau", parse_period("2024"))
+        assert "nq_thu" in model.sources
+    finally:
+        store.close()
