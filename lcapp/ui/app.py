@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -62,7 +63,7 @@ def create_with_dialog(path: Path, parent=None) -> bool:
 _windows = []
 
 
-def open_main_window(path: Path, parent=None, *, on_ready=None):
+def open_main_window(path: Path, parent=None, *, on_ready=None, _checked: bool = False):
     """Open the window on `path`; its figures are loaded right after it is on screen."""
     from .main_window import MainWindow
 
@@ -71,6 +72,17 @@ def open_main_window(path: Path, parent=None, *, on_ready=None):
     except (InputError, DatabaseError) as error:
         QMessageBox.critical(parent, APP_NAME, str(error))
         return None
+    except sqlite3.DatabaseError as error:
+        if _checked:  # it passed the check and still does not open: say so, once
+            QMessageBox.critical(parent, APP_NAME, f"Không mở được tệp dữ liệu {path}: {error}.")
+            return None
+        # A damaged file: offer its backups or another file instead of a crash.
+        from .backup_dialogs import check_database_on_start
+
+        checked = check_database_on_start(path, parent)
+        if checked is None:
+            return None
+        return open_main_window(checked, parent, on_ready=on_ready, _checked=True)
     _windows.append(window)
     window.show()
 
@@ -88,6 +100,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     args = parser.parse_args(argv)
     app = make_application()
+    from .crash import install_excepthook
+
+    install_excepthook()
     if args.db:
         path = Path(args.db)
     else:
@@ -99,6 +114,9 @@ def main(argv: list[str] | None = None) -> int:
     bench = bool(os.environ.get("LCAPP_EXIT_WHEN_SHOWN"))  # bench/: times to shown and to figures on screen
 
     def ready() -> None:
+        from .crash import start_log
+
+        start_log()
         if bench:
             QApplication.processEvents()
             print(f"ready {time.time():.6f}", flush=True)
@@ -109,4 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     window = open_main_window(path, on_ready=ready)
     if window is None:
         return 2
+    from .backup_dialogs import check_after_start
+
+    QTimer.singleShot(0, lambda: check_after_start(window, open_main_window))  # once the figures show
     return app.exec()
