@@ -95,6 +95,16 @@ def open_main_window(path: Path, parent=None, *, on_ready=None, _checked: bool =
     return window
 
 
+def after_start(window) -> None:
+    """Once the figures show: the log file (platformdirs costs 0,05 s to import) and the integrity
+    check on a thread (its dialogs' module as much)."""
+    from .backup_dialogs import check_after_start
+    from .crash import start_log
+
+    start_log()
+    check_after_start(window, open_main_window)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="main.py", description="LCApp — nhập số liệu và báo cáo")
     parser.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
@@ -114,9 +124,6 @@ def main(argv: list[str] | None = None) -> int:
     bench = bool(os.environ.get("LCAPP_EXIT_WHEN_SHOWN"))  # bench/: times to shown and to figures on screen
 
     def ready() -> None:
-        from .crash import start_log
-
-        start_log()
         if bench:
             QApplication.processEvents()
             print(f"ready {time.time():.6f}", flush=True)
@@ -127,7 +134,5 @@ def main(argv: list[str] | None = None) -> int:
     window = open_main_window(path, on_ready=ready)
     if window is None:
         return 2
-    from .backup_dialogs import check_after_start
-
-    QTimer.singleShot(0, lambda: check_after_start(window, open_main_window))  # once the figures show
+    QTimer.singleShot(0, lambda: after_start(window))
     return app.exec()

@@ -422,3 +422,60 @@ def test_a_csv_file_goes_through_the_same_preview(offices, tmp_path, qtbot, qtmo
     assert dialog.import_button.isEnabled() and not dialog.take_all.isEnabled()
     result = dialog.incoming.apply(city)
     assert result.written["written"] == 2 and figure(city, WARD, 202405, RETAIL)["month_value"] == 100
+
+
+def test_main_installs_the_hook_starts_the_log_and_checks_the_file(demo_path, tmp_path, qtbot, monkeypatch):
+    from lcapp.ui import app as app_module
+    monkeypatch.setattr(app_log, "data_dir", lambda: tmp_path / "data")
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    started = []
+    real_after_start = app_module.after_start
+
+    def after_start(window):
+        real_after_start(window)
+        started.append(window)
+        window.start_check.thread.join(10)
+        QTimer.singleShot(100, window.close)
+        QTimer.singleShot(150, QApplication.instance().quit)
+
+    monkeypatch.setattr(app_module, "after_start", after_start)
+    logger = logging.getLogger("lcapp")
+    old_handlers = list(logger.handlers)
+    try:
+        assert app_module.main(["--db", str(demo_path)]) == 0
+        assert sys.excepthook is crash.report_unexpected
+        assert (tmp_path / "data" / "logs" / "lcapp.log").exists()
+        assert started and not started[0].damaged
+    finally:
+        for handler in list(logger.handlers):
+            if handler not in old_handlers:
+                handler.close()
+                logger.removeHandler(handler)
+        app_module._windows.clear()
+
+
+def test_the_decision_cell_is_a_list_of_the_two_choices(demo_path, qtbot):
+    from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem
+
+    from lcapp.models.merge import Preview, PreviewRow
+    from lcapp.ui.handover_dialogs import DecisionDelegate
+    values = {"month_value": 1.5, "ytd_value": None, "term_value": None, "status": "uoc", "comment": ""}
+    rows = [PreviewRow("figure", [WARD, 202405, RETAIL], CONFLICT, dict(values, month_value=2), values, "Mai",
+                       "2024-06-03T08:15:00", "cả hai nơi đều sửa"),
+            PreviewRow("figure", [WARD, 202405, GOODS], NEW, None, values, "Mai", "2024-06-03T08:15:00")]
+    store = Store(demo_path)
+    model = PreviewModel(store, Preview("package", "abc", WARD, [202405], "known", "abc", rows))
+    store.close()
+    index = model.index(0, DECISION)
+    assert model.index(0, 4).data() == "tháng 2" and model.index(0, 5).data() == "tháng 1,5"
+    assert model.index(0, 7).data() == "03/06/2024 08:15" and model.index(0, 1).data() == "Tháng 05/2024"
+    assert not model.flags(model.index(1, DECISION)) & Qt.ItemIsEditable
+    delegate = DecisionDelegate()
+    editor = delegate.createEditor(None, QStyleOptionViewItem(), index)
+    assert isinstance(editor, QComboBox) and [editor.itemText(i) for i in range(2)] == \
+        ["giữ số đã có", "lấy số trong gói"]
+    delegate.setEditorData(editor, index)
+    editor.setCurrentIndex(1)
+    delegate.setModelData(editor, model, index)
+    assert model.decisions == {f"figure:{WARD}|202405|{RETAIL}": "theirs"} and model.undecided() == 0
+    editor.deleteLater()
