@@ -4,7 +4,7 @@ import logging
 import sys
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QPersistentModelIndex, QSettings, Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QFileDialog, QMessageBox
 
 from lcapp import app_log
@@ -479,3 +479,13 @@ def test_the_decision_cell_is_a_list_of_the_two_choices(demo_path, qtbot):
     delegate.setModelData(editor, model, index)
     assert model.decisions == {f"figure:{WARD}|202405|{RETAIL}": "theirs"} and model.undecided() == 0
     editor.deleteLater()
+    # Sorting moves the rows, their decisions and the indexes kept on them.
+    kept = QPersistentModelIndex(model.index(0, DECISION))
+    names = [model.index(i, 2).data() for i in range(2)]
+    model.sort(2, Qt.AscendingOrder)
+    assert [model.index(i, 2).data() for i in range(2)] == sorted(names, key=str.casefold)
+    model.sort(2, Qt.DescendingOrder)
+    assert [model.index(i, 2).data() for i in range(2)] == sorted(names, key=str.casefold, reverse=True)
+    assert model.index(kept.row(), DECISION).data() == "lấy số trong gói"
+    model.sort(KIND, Qt.AscendingOrder)
+    assert model.index(0, KIND).data() == "xung đột" and kept.row() == 0
