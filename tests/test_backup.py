@@ -4,7 +4,15 @@ import shutil
 
 import pytest
 
-from lcapp.models.backup import auto_backup, backup, check_on_start, integrity_problems, restore, restore_preview
+from lcapp.models.backup import (
+    auto_backup,
+    backup,
+    check_on_start,
+    integrity_problems,
+    replace_damaged,
+    restore,
+    restore_preview,
+)
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.store import Store
@@ -46,6 +54,15 @@ def test_automatic_backups_keep_the_last_n(store, tmp_path):
     assert beside.parent == store.path.parent / "sao-luu" and integrity_problems(beside) == []
 
 
+def spoil(path) -> None:
+    """Spoil every b-tree page header but the first: the file opens, integrity_check fails."""
+    data = bytearray(path.read_bytes())
+    page_size = int.from_bytes(data[16:18], "big")
+    for at in range(page_size * 2, len(data), page_size):
+        data[at] = 0x55
+    path.write_bytes(bytes(data))
+
+
 def test_the_start_check_finds_a_damaged_file_and_offers_backups(store, tmp_path):
     enter(store, WARD, MONTH, RETAIL, 100)
     folder = tmp_path / "backups"
@@ -54,11 +71,7 @@ def test_the_start_check_finds_a_damaged_file_and_offers_backups(store, tmp_path
     store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     damaged = tmp_path / "damaged.sqlite"
     shutil.copyfile(store.path, damaged)
-    data = bytearray(damaged.read_bytes())
-    page_size = int.from_bytes(data[16:18], "big")
-    for at in range(page_size * 2, len(data), page_size):  # spoil every b-tree page header but the first
-        data[at] = 0x55
-    damaged.write_bytes(bytes(data))
+    spoil(damaged)
     result = check_on_start(damaged, folder)
     assert not result.ok and result.problems and len(result.backups) == 1
     assert "bị hỏng" in result.message and "phục hồi" in result.message
@@ -75,3 +88,29 @@ def test_a_handover_package_is_not_restored_as_a_backup(store, tmp_path):
     with pytest.raises(InputError, match="gói dữ liệu"):
         restore(store, package, safety_folder=tmp_path / "safety")
     assert table_rows(store) == rows and file_digest(store.path) == digest
+
+
+def test_a_damaged_file_is_replaced_by_a_backup_and_kept_aside(store, tmp_path):
+    enter(store, WARD, MONTH, RETAIL, 100)
+    saved = backup(store, tmp_path / "backups")
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    damaged = tmp_path / "damaged.sqlite"
+    shutil.copyfile(store.path, damaged)
+    spoil(damaged)
+    spoilt = damaged.read_bytes()
+    aside = replace_damaged(damaged, saved)
+    assert aside.read_bytes() == spoilt and integrity_problems(damaged) == []
+    again = Store(damaged)
+    assert figure(again)["month_value"] == 100
+    again.close()
+
+
+def test_a_bad_backup_does_not_replace_a_damaged_file(tmp_path):
+    damaged = tmp_path / "damaged.sqlite"
+    damaged.write_bytes(b"SQLite format 3\x00" + b"\x01" * 5000)
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"not a database")
+    with pytest.raises(InputError):
+        replace_damaged(damaged, bad)
+    assert damaged.read_bytes() == b"SQLite format 3\x00" + b"\x01" * 5000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.sqlite", "damaged.sqlite"]

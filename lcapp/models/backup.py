@@ -12,9 +12,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .errors import DatabaseError, InputError
-from .package_check import _check_header, _check_structure, _open_copy, fsync_path
 from .schema import SCHEMA_VERSION
 from .store import Store
+
+# package_check (and the catalogue it imports) is imported where used: the start check
+# (`check_on_start`) runs before the window shows and needs none of it.
 
 AUTO_PREFIX = "tu-dong"
 DEFAULT_KEEP = 10
@@ -23,6 +25,8 @@ COUNTED_TABLES = ("figures", "figure_history", "narratives", "targets", "period_
 
 def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path:
     """Copy the whole database into `folder` (a new file named by date and time); return its path."""
+    from .package_check import fsync_path
+
     folder = Path(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -55,7 +59,12 @@ def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path
 
 def backup_folder(store: Store) -> Path:
     """Where backups go unless the user chooses: a "sao-luu" folder beside the database."""
-    return store.path.parent / "sao-luu"
+    return backup_folder_for(store.path)
+
+
+def backup_folder_for(path: str | Path) -> Path:
+    """The default backup folder of a database file, known without opening it (it may be damaged)."""
+    return Path(path).parent / "sao-luu"
 
 
 def auto_backup(store: Store, folder: str | Path | None = None, *, keep: int = DEFAULT_KEEP) -> Path:
@@ -95,6 +104,8 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
 
 
 def _open_backup(path: Path) -> tuple[sqlite3.Connection, int]:
+    from .package_check import _check_header, _check_structure, _open_copy
+
     _check_header(path)
     try:
         conn = _open_copy(path)
@@ -193,3 +204,45 @@ def check_on_start(path: str | Path, backup_folder: str | Path) -> StartCheck:
                if found else "Không có bản sao lưu nào; hãy chép tệp này gửi cán bộ kỹ thuật và không nhập thêm.")
     return StartCheck(False, problems, found,
                       f"Tệp dữ liệu {Path(path).name} bị hỏng ({problems[0]}). {way_out}")
+
+
+def replace_damaged(path: str | Path, backup_path: str | Path) -> Path:
+    """Put a checked backup in place of a damaged database file that cannot be opened to restore into.
+
+    The damaged file (and its WAL) is kept beside it under a new name, returned, never deleted;
+    the backup is copied with SQLite's backup API under a temporary name, checked, then renamed.
+    """
+    from .package_check import fsync_path
+
+    path, backup_path = Path(path), Path(backup_path)
+    conn, _version = _open_backup(backup_path)
+    conn.close()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.stem}.hong-{stamp}{path.suffix}")
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        source = sqlite3.connect(f"file:{quote(str(backup_path))}?mode=ro", uri=True)
+        destination = sqlite3.connect(str(temporary))
+        try:
+            source.backup(destination)
+            destination.execute("PRAGMA journal_mode = DELETE")
+            problems = [row[0] for row in destination.execute("PRAGMA quick_check")]
+        finally:
+            destination.close()
+            source.close()
+        if problems != ["ok"]:
+            raise InputError(f"Bản sao lưu {backup_path.name} chép ra không toàn vẹn; hãy chọn bản khác.")
+        fsync_path(temporary)
+        if path.exists():
+            os.replace(path, aside)
+        for suffix in ("-wal", "-shm"):  # a damaged file's journal must not be replayed into the backup
+            part = Path(f"{path}{suffix}")
+            if part.exists():
+                os.replace(part, Path(f"{aside}{suffix}"))
+        os.replace(temporary, path)
+        fsync_path(path.parent)
+    except (OSError, sqlite3.Error) as error:
+        temporary.unlink(missing_ok=True)
+        raise InputError(f"Không phục hồi được từ {backup_path.name}: {getattr(error, 'strerror', None) or error}.") \
+            from None
+    return aside

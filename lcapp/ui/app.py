@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -65,7 +66,7 @@ def create_with_dialog(path: Path, parent=None) -> bool:
 _windows = []
 
 
-def open_main_window(path: Path, parent=None, *, on_ready=None):
+def open_main_window(path: Path, parent=None, *, on_ready=None, _checked: bool = False):
     """Open the window on `path`; its figures are loaded right after it is on screen."""
     from .main_window import MainWindow
 
@@ -74,6 +75,17 @@ def open_main_window(path: Path, parent=None, *, on_ready=None):
     except (InputError, DatabaseError) as error:
         QMessageBox.critical(parent, APP_NAME, str(error))
         return None
+    except sqlite3.DatabaseError as error:
+        if _checked:  # it passed the check and still does not open: say so, once
+            QMessageBox.critical(parent, APP_NAME, f"Không mở được tệp dữ liệu {path}: {error}.")
+            return None
+        # A damaged file: offer its backups or another file instead of a crash.
+        from .backup_dialogs import check_database_on_start
+
+        checked = check_database_on_start(path, parent)
+        if checked is None:
+            return None
+        return open_main_window(checked, parent, on_ready=on_ready, _checked=True)
     _windows.append(window)
     window.show()
 
@@ -86,11 +98,24 @@ def open_main_window(path: Path, parent=None, *, on_ready=None):
     return window
 
 
+def after_start(window) -> None:
+    """Once the figures show: the log file (platformdirs costs 0,05 s to import) and the integrity
+    check on a thread (its dialogs' module as much)."""
+    from .backup_dialogs import check_after_start
+    from .crash import start_log
+
+    start_log()
+    check_after_start(window, open_main_window)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="main.py", description="LCApp — nhập số liệu và báo cáo")
     parser.add_argument("--db", help="tệp dữ liệu (mặc định: thư mục dữ liệu của người dùng)")
     args = parser.parse_args(argv)
     app = make_application()
+    from .crash import install_excepthook
+
+    install_excepthook()
     if args.db:
         path = Path(args.db)
     else:
@@ -112,4 +137,5 @@ def main(argv: list[str] | None = None) -> int:
     window = open_main_window(path, on_ready=ready)
     if window is None:
         return 2
+    QTimer.singleShot(0, lambda: after_start(window))
     return app.exec()

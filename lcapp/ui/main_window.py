@@ -40,7 +40,7 @@ def _import_core() -> None:
     global InputError, KIND_LABELS, Period, catalogue, month_period, narratives, organisation
     global parse_period, run_checks, set_narrative, DetailsPanel, FigureEntry, FigureGrid
     global KeyIndicatorModel, OverviewView, ProgressCache, SectorGridModel, from_input_error
-    global Qt, FindingsModel
+    global Qt, FindingsModel, LockGuard, month_lock_message
     from PySide6.QtCore import Qt
 
     from ..models.catalogue import catalogue
@@ -54,6 +54,7 @@ def _import_core() -> None:
     from .findings import FindingsModel, from_input_error
     from .grid_model import SectorGridModel
     from .grid_view import FigureGrid
+    from .lock_guard import LockGuard, month_lock_message
     from .overview import KeyIndicatorModel, OverviewView
     from .progress_cache import ProgressCache
 
@@ -151,6 +152,7 @@ class MainWindow(QMainWindow):
         self.worker = None  # the DB worker, FigureEntry and the rest are attached by load_initial(),
         self.entry = None  # once the frame is on screen
         self._closed = False
+        self.damaged = False  # set when the file fails its integrity check: no automatic backup on exit
         self._shortcuts: list = []
         self.progress_cache = None
         self.overview = None
@@ -190,11 +192,16 @@ class MainWindow(QMainWindow):
         self.view_box.setToolTip("Quý, 6 tháng, 9 tháng và năm chỉ để xem (tính từ số liệu tháng).")
         self.file_label = QLabel(self)
         self.file_label.setStyleSheet("color: #555")
+        self.lock_label = QLabel("Đã khóa số liệu", self)  # shown for a locked unit-month
+        self.lock_label.setStyleSheet("background: #b71c1c; color: white; font-weight: bold; padding: 2px 8px;"
+                                      " border-radius: 3px")
+        self.lock_label.hide()
         for label, widget in (("Đơn vị:", self.unit_box), ("Kỳ:", self.month_box), (None, self.year_box),
                               ("Xem:", self.view_box)):
             if label:
                 top.addWidget(QLabel(label, self))
             top.addWidget(widget)
+        top.addWidget(self.lock_label)
         top.addStretch()
         top.addWidget(self.file_label)
         layout.addLayout(top)
@@ -230,6 +237,10 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "Mở tệp dữ liệu…", self.open_database, QKeySequence.Open)
         self._action(file_menu, "Tạo tệp dữ liệu mới…", self.new_database, QKeySequence.New)
         self._action(file_menu, "Sao lưu tệp dữ liệu…", self.backup_database, "Ctrl+B")
+        self._action(file_menu, "Phục hồi từ bản sao lưu…", self.restore_backup)
+        file_menu.addSeparator()
+        self._action(file_menu, "Xuất gói dữ liệu…", self.export_package)
+        self._action(file_menu, "Nhập gói dữ liệu…", self.import_package)
         file_menu.addSeparator()
         self._action(file_menu, "Thoát", self.close, QKeySequence.Quit)
 
@@ -244,6 +255,10 @@ class MainWindow(QMainWindow):
         self._action(entry_menu, "Kế hoạch năm…", self.show_targets, "Ctrl+K")
         self._action(entry_menu, "Chi tiết ô", self.show_details, "Ctrl+Return")
         self._action(entry_menu, "Kiểm tra lại", self.run_checks, "F9")
+        entry_menu.addSeparator()
+        self.lock_action = self._action(entry_menu, "Khóa số liệu kỳ này", self.lock_month)
+        self.unlock_action = self._action(entry_menu, "Mở khóa…", self.unlock_month)
+        self.unlock_action.setEnabled(False)
         entry_menu.addSeparator()
         self._action(entry_menu, "Cài đặt…", self.edit_settings)
 
@@ -285,6 +300,7 @@ class MainWindow(QMainWindow):
         from .worker import DbWorker
 
         self.worker = DbWorker(self.path, self)
+        self.lock_guard = LockGuard(self)
         self.entry = FigureEntry(self.store, self.worker, self)
         self.entry.saved.connect(self._after_save)
         self.entry.failed.connect(self._after_failure)
@@ -399,6 +415,7 @@ class MainWindow(QMainWindow):
         self._checks_timer.start()  # a moment later: the window first, and months spun through quickly
         self._update_inputs()
         self.statusBar().showMessage("Kỳ chỉ để xem: số liệu nhập theo tháng." if not self.period.is_month else "")
+        self.update_lock()
 
     def _sync_tabs(self) -> None:
         """One tab per sector that has indicators (a department: only its own sectors)."""
@@ -422,6 +439,8 @@ class MainWindow(QMainWindow):
             self.tabs.setCurrentWidget(self.overview)
 
     def _wire_tab(self, tab: SectorTab) -> None:
+        self.lock_guard.watch(tab.grid)
+        tab.narrative.setReadOnly(bool(self.lock_guard.message))
         tab.model.errorsChanged.connect(self._update_inputs)
         tab.grid.message.connect(self.statusBar().showMessage)
         tab.grid.detailsRequested.connect(lambda index: self.show_details())
@@ -624,6 +643,99 @@ class MainWindow(QMainWindow):
                           "của chính quyền địa phương tỉnh Lai Châu.<br><br>"
                           f"Tệp dữ liệu: {self.path}")
 
+    # -- handover, locks and backups (dialogs in handover_dialogs.py, lock_guard.py, backup_dialogs.py) --
+    def _month_code(self) -> str:
+        return f"{self.year_box.value()}{self.month_box.value():02d}"
+
+    def update_lock(self) -> None:
+        """Show whether the unit-month is locked; a locked one takes no typing and says why."""
+        if self.entry is None or not self.unit:
+            return
+        message = month_lock_message(self.store, self.unit, self.year_box.value(), self.month_box.value())
+        self.lock_label.setVisible(bool(message))
+        self.lock_label.setToolTip(message or "")
+        self.lock_guard.set_message(message)
+        for tab in self.tabs_by_sector.values():
+            if tab.narrative is not None:  # the core refuses a locked month's narrative too
+                tab.narrative.setReadOnly(bool(message))
+        self.lock_action.setEnabled(not message)
+        self.unlock_action.setEnabled(bool(message))
+        if message:
+            self.statusBar().showMessage(message)
+
+    def lock_month(self) -> None:
+        if self.entry is None or not self.unit:
+            return
+        from ..models.locks import lock, month_label
+
+        unit, month = self.unit, self._month_code()
+        label = month_label(int(month))
+
+        def locked(_count) -> None:
+            self.update_lock()
+            self.say_saved(f"Đã khóa số liệu {label}")
+
+        self.worker.submit(lambda s: lock(s, unit, month), locked, self.say_failed)
+
+    def unlock_month(self) -> None:
+        if self.entry is None or not self.unit:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        from ..models.locks import month_label, unlock
+
+        unit, month = self.unit, self._month_code()
+        label = month_label(int(month))
+        name = organisation(self.store).units[unit].name
+        reason, ok = QInputDialog.getText(self, "Mở khóa số liệu",
+                                          f"Mở khóa số liệu {name} {label}.\nLý do mở khóa (ghi vào lịch sử):")
+        if not ok:
+            return
+
+        def unlocked(_count) -> None:
+            self.update_lock()
+            self.say_saved(f"Đã mở khóa số liệu {label}")
+
+        def refused(message: str) -> None:
+            self.say_failed(message)
+            QMessageBox.warning(self, "Mở khóa số liệu", message)
+
+        self.worker.submit(lambda s: unlock(s, unit, month, reason), unlocked, refused)
+
+    def export_package(self) -> None:
+        if self.entry is None:
+            return
+        from .handover_dialogs import export_package_dialog
+
+        export_package_dialog(self)
+
+    def import_package(self) -> None:
+        if self.entry is None:
+            return
+        from .handover_dialogs import import_package_dialog
+
+        import_package_dialog(self)
+
+    def restore_backup(self) -> None:
+        if self.entry is None:
+            return
+        from .backup_dialogs import restore_dialog
+
+        restore_dialog(self)
+
+    def after_import(self) -> None:
+        """Figures changed behind the grids: reload what is shown, and the checks."""
+        self.progress_cache.invalidate()
+        for tab in self.tabs_by_sector.values():
+            tab.loaded_for = None
+        self._selection_changed()
+
+    def after_restore(self) -> None:
+        """The whole content was replaced: drop what this connection derived from it, and the undo steps."""
+        self.store._cache.clear()  # as backup.restore does for the worker's connection
+        self.entry.undo_stack.clear()
+        self.after_import()
+
     # -- closing ------------------------------------------------------------------------------------
     def closeEvent(self, event):
         if self._closed:
@@ -643,6 +755,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         if self.worker is not None:
             self.worker.close()  # waits for every queued write
+        from .backup_dialogs import backup_on_exit
+
+        if not self.damaged:
+            backup_on_exit(self.store, self.settings)
         self.store.close()
         return super().closeEvent(event)
 
