@@ -14,14 +14,6 @@ fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
-# Qt (PySide6) needs a few system libraries even offscreen; a fresh Debian machine may lack them.
-qt_loads() { QT_QPA_PLATFORM=offscreen .venv/bin/python -c \
-  "from PySide6.QtWidgets import QApplication; QApplication([])" >/dev/null 2>&1; }
-if ! qt_loads && command -v apt-get >/dev/null; then
-  apt-get update -qq
-  glib=libglib2.0-0; apt-cache show libglib2.0-0t64 >/dev/null 2>&1 && glib=libglib2.0-0t64
-  apt-get install -y -qq libegl1 libgl1 libopengl0 libxkbcommon0 libfontconfig1 libfreetype6 libdbus-1-3 \
-    libx11-6 "$glib" fonts-dejavu-core >/dev/null
-fi
+source scripts/qt_libs.sh
 export QT_QPA_PLATFORM="${QT_QPA_PLATFORM:-offscreen}"
 .venv/bin/python -m pytest "$@"
