@@ -128,7 +128,7 @@ def test_sections_without_figures_keep_the_official_text_in_the_outline(store):
     labels = [i.label for i in items if i.kind == "heading"]
     assert labels == ["I. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG 5/2024", "1. Về phát triển kinh tế",
                       "a) Phát triển thương mại, dịch vụ và du lịch", "2. Về Văn hóa - xã hội",
-                      "đ) Công tác dân tộc và tôn giáo"]
+                      "đ) Công tác dân tộc và tôn giáo", "II. ĐÁNH GIÁ CHUNG", "1. Kết quả đạt được"]
     texts = {i.part: i for i in items if i.kind == "text"}
     assert texts["dan_toc_ton_giao"].text == "Tình hình tôn giáo ổn định."
     assert texts["dan_toc_ton_giao"].origin == "official"
@@ -155,3 +155,15 @@ def test_a_monthly_report_states_only_the_years_targets(store):
     text = "\n".join(item.text for item in report_outline(store, "tp_lai_chau", "202405") if item.text)
     assert "đạt 43% kế hoạch tỉnh giao" in text
     assert "01-NQ/ThU" not in text
+
+
+def test_results_sum_up_the_key_indicators_as_seed_001_does(store):
+    from lcapp.models.demo import load_demo
+    from lcapp.models.drafting import drafts
+    load_demo(store)
+    line = drafts(store, "tp_lai_chau", "202210")["ket_qua"]
+    assert line.startswith("Một số kết quả chủ yếu: ")
+    assert ("Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng lũy kế 10 tháng ước đạt 2.850 tỷ đồng, "
+            "đạt 83% kế hoạch tỉnh giao;") in line
+    assert "lũy kế 10 tháng ước đạt 435 tỷ đồng, đạt 79,5% kế hoạch tỉnh giao" in line
+    assert "diện tích lúa" not in line.lower()  # only the catalogue's key indicators

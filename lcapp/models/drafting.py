@@ -234,10 +234,35 @@ def shortfall_lines(cat: Catalogue, period: Period, rows: list[IndicatorProgress
     return lines
 
 
+def result_line(cat: Catalogue, period: Period, rows: list[IndicatorProgress]) -> str:
+    """Drafted "Kết quả đạt được" (III.1): the key indicators' figures and percents in one
+    paragraph, as seeds 001 and 004 open it ("Một số kết quả đã đạt được: Tổng mức bán lẻ
+    hàng hóa đạt 2.850 tỷ đồng, đạt 83% kế hoạch; ..."). Pure."""
+    clauses = []
+    for row in rows:
+        if not cat.indicators[row.indicator].key:
+            continue
+        # the percent of a flow is the year-to-date's, so the year-to-date is what is said
+        if row.kind == "flow" and row.ytd is not None and period.last > 1:
+            amount, when = row.ytd, f" {_ytd_words(row, period)}"
+        elif row.kind == "flow" and row.value is not None:
+            amount, when = row.value, f" {in_period_words(period)}"
+        else:
+            amount, when = (row.value if row.value is not None else row.ytd), ""
+        if amount is None:
+            continue
+        clauses.append(f"{row.name}{when} {_verb(row, bool(row.reported_percents(period)))} "
+                       f"{_amount(row, amount)}{target_words(cat, row, period)}")
+    if not clauses:
+        return ""
+    return "Một số kết quả chủ yếu: " + "; ".join(clauses) + "."
+
+
 def drafts(store: Store, unit: str, period: Period | str) -> dict[str, str]:
     """The drafted text of every part with figures: part code -> one sentence per line.
 
-    Sector parts get one sentence per indicator; "han_che" lists the targets behind pace.
+    Sector parts get one sentence per indicator; "ket_qua" sums up the key indicators and
+    "han_che" lists the targets behind pace.
     """
     if isinstance(period, str):
         period = parse_period(period)
@@ -246,6 +271,9 @@ def drafts(store: Store, unit: str, period: Period | str) -> dict[str, str]:
     result: dict[str, list[str]] = {}
     for sentence in draft_sentences(cat, period, rows):
         result.setdefault(sentence.sector, []).append(sentence.text)
+    results = result_line(cat, period, rows)
+    if results:
+        result["ket_qua"] = [results]
     shortfalls = shortfall_lines(cat, period, rows)
     if shortfalls:
         result["han_che"] = shortfalls
