@@ -128,7 +128,13 @@ def load_demo_narratives(store: Store) -> int:
         notes = "".join(footnote(text) for text in entry.get("footnotes", []))
         if paragraphs and notes:
             paragraphs[0] = paragraphs[0] + notes
-        text = "\n".join(draft_lines + paragraphs)
+        # the results part opens with the officials' sentence and then lists the figures
+        at = 1 if entry["part"] == "ket_qua" and paragraphs else 0
+        lead = "Một số kết quả chủ yếu: "
+        if at and paragraphs[0].endswith(":") and draft_lines and draft_lines[0].startswith(lead):
+            rest = draft_lines[0][len(lead):]  # the officials' sentence already leads in
+            draft_lines = [rest[:1].upper() + rest[1:]] + draft_lines[1:]
+        text = "\n".join(paragraphs[:at] + draft_lines + paragraphs[at:])
         changed += set_narrative(store, entry["unit"], entry["period"], entry["part"], text, user=DEMO_USER,
                                  draft=draft)
     return changed
