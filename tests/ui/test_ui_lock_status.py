@@ -55,6 +55,7 @@ def test_the_rows_are_the_unit_and_its_children_of_the_month(demo_path, qtbot):
     assert [r.code for r in lock_rows(store, "lai_chau", 2025, 8)] == ["lai_chau", "p_tan_phong_2025",
                                                                        "p_doan_ket_2025"]
     assert [r.code for r in lock_rows(store, "lai_chau", 2025, 6)] == ["lai_chau", "tp_lai_chau"]
+    assert [r.name for r in lock_rows(store, "tp_tckh", 2024, 5)] == CITY_UNITS
     store.close()
 
 
