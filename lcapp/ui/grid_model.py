@@ -95,6 +95,7 @@ class SectorGridModel(QAbstractItemModel):
         self.columns: list[str] = [NAME, DVT, VALUE, YTD, PERCENT, LAST_YEAR, VS_LAST_YEAR, STATUS, COMMENT]
         self.sources: list[str] = []
         self._text: dict[tuple[str, str], str] = {}  # display text, computed once per read
+        self.locked = False  # a locked month: editable cells lose their colour (the LockGuard stops typing)
         self._build_tree()
 
     # -- structure ----------------------------------------------------------------------
@@ -145,13 +146,23 @@ class SectorGridModel(QAbstractItemModel):
         if self.order:
             self._changed_everywhere()
 
-    def _changed_everywhere(self) -> None:
+    def set_locked(self, locked: bool) -> None:
+        """Paint a locked month's editable cells like read-only ones; the window calls this with its LockGuard."""
+        if locked == self.locked:
+            return
+        self.locked = locked
+        if self.order:
+            self._changed_everywhere([BACKGROUND_ROLE])
+
+    def _changed_everywhere(self, roles=()) -> None:
         last = len(self.columns) - 1
-        self.dataChanged.emit(self.index(0, 0), self.index(len(self.top) - 1, last))
+        roles = list(roles)
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self.top) - 1, last), roles)
         for node_id, node in self.nodes.items():
             if node.children:
                 parent = self.createIndex(node.row, 0, node_id)
-                self.dataChanged.emit(self.index(0, 0, parent), self.index(len(node.children) - 1, last, parent))
+                self.dataChanged.emit(self.index(0, 0, parent), self.index(len(node.children) - 1, last, parent),
+                                      roles)
 
     def _read(self) -> None:
         cat, org = self.cat, organisation(self.store)
@@ -315,7 +326,7 @@ class SectorGridModel(QAbstractItemModel):
             finding = self.findings.get(code)
             if finding is not None and column == self.entry_column(code):
                 return FINDING_BRUSHES[finding[0]]
-            return EDITABLE_BRUSH if editable else None
+            return EDITABLE_BRUSH if editable and not self.locked else None
         if role == FOREGROUND_ROLE:
             if row is not None and column in (VALUE, YTD) and row.value_from_children:
                 return DERIVED_BRUSH

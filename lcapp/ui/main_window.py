@@ -259,6 +259,7 @@ class MainWindow(QMainWindow):
         self.lock_action = self._action(entry_menu, "Khóa số liệu kỳ này", self.lock_month)
         self.unlock_action = self._action(entry_menu, "Mở khóa…", self.unlock_month)
         self.unlock_action.setEnabled(False)
+        self._action(entry_menu, "Tình trạng khóa số liệu các đơn vị…", self.show_lock_status)
         entry_menu.addSeparator()
         self._action(entry_menu, "Cài đặt…", self.edit_settings)
 
@@ -440,6 +441,7 @@ class MainWindow(QMainWindow):
 
     def _wire_tab(self, tab: SectorTab) -> None:
         self.lock_guard.watch(tab.grid)
+        tab.model.set_locked(bool(self.lock_guard.message))
         tab.narrative.setReadOnly(bool(self.lock_guard.message))
         tab.model.errorsChanged.connect(self._update_inputs)
         tab.grid.message.connect(self.statusBar().showMessage)
@@ -656,6 +658,8 @@ class MainWindow(QMainWindow):
         self.lock_label.setToolTip(message or "")
         self.lock_guard.set_message(message)
         for tab in self.tabs_by_sector.values():
+            if tab.model is not None:
+                tab.model.set_locked(bool(message))
             if tab.narrative is not None:  # the core refuses a locked month's narrative too
                 tab.narrative.setReadOnly(bool(message))
         self.lock_action.setEnabled(not message)
@@ -701,6 +705,26 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Mở khóa số liệu", message)
 
         self.worker.submit(lambda s: unlock(s, unit, month, reason), unlocked, refused)
+
+    def show_lock_status(self):
+        """The lock column of the unit and its child units in the window's month; returns the dialog."""
+        if self.entry is None or not self.unit:
+            return None
+        from .lock_status import LockStatusDialog
+
+        dialog = LockStatusDialog(self.store, self.worker, self.unit, self.year_box.value(),
+                                  self.month_box.value(), self, on_changed=self._locks_changed)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _locks_changed(self, codes, done_text) -> None:
+        """After the lock status dialog wrote: the top bar follows when the window's unit-month was among them."""
+        found = organisation(self.store).units[self.unit]
+        if (found.reports_for if found.is_department else found.code) in codes:
+            self.update_lock()
+        if done_text:
+            self.say_saved(done_text)
 
     def export_package(self) -> None:
         if self.entry is None:
