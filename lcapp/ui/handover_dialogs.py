@@ -36,13 +36,13 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.catalogue import catalogue
-from ..models.errors import DatabaseError, InputError
 from ..models.locks import month_label
 from ..models.merge import CHANGED, CONFLICT, IDENTICAL, NEW, OLDER, REFUSED, SENDER_LABELS, STATUS_LABELS
 from ..models.numbers import format_number
 from ..models.organisation import KIND_LABELS, organisation
 from ..models.periods import parse_period
 from ..models.store import Store
+from .jobs import call_with_own_store
 from .qt_names import (
     BACKGROUND_ROLE,
     DISPLAY_ROLE,
@@ -86,19 +86,13 @@ class CoreJob(QObject):
         self.thread: threading.Thread | None = None
 
     def _run(self) -> None:
-        store = None
-        try:
-            store = Store(self.db_path)
-            result = self.fn(store, lambda done, total, text="": self.progressed.emit(int(done), int(total), text))
-        except (InputError, DatabaseError, OSError) as error:
-            self.failed.emit(str(error))
+        def progress(done, total, text=""):
+            self.progressed.emit(int(done), int(total), text)
+
+        result, error = call_with_own_store(self.db_path, lambda store: self.fn(store, progress))
+        if error is not None:
+            self.failed.emit(error)
             return
-        except Exception as error:  # noqa: BLE001 - shown to the user instead of a silent thread death
-            self.failed.emit(f"Lỗi chương trình: {error!r}")
-            return
-        finally:
-            if store is not None:
-                store.close()
         self.succeeded.emit((result,))
 
     def start(self) -> None:

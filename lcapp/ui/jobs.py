@@ -24,6 +24,27 @@ class JobCancelled(Exception):
     pass
 
 
+def call_with_own_store(db_path: str | Path, call):
+    """Run `call(store)` on this thread with its own connection, closed afterwards.
+
+    Returns (result, None), or (None, a Vietnamese message) when it failed; JobCancelled passes
+    through for the caller to report.
+    """
+    store = None
+    try:
+        store = Store(db_path)
+        return call(store), None
+    except JobCancelled:
+        raise
+    except (InputError, DatabaseError, OSError) as error:
+        return None, str(error)
+    except Exception as error:  # noqa: BLE001 - shown to the user instead of a silent thread death
+        return None, f"Lỗi chương trình: {error!r}"
+    finally:
+        if store is not None:
+            store.close()
+
+
 class BackgroundJob(QObject):
     """Runs one job on a thread; signals come back on the UI thread."""
 
@@ -46,22 +67,15 @@ class BackgroundJob(QObject):
         self.progressed.emit(int(done), int(total))
 
     def _run(self) -> None:
-        store = None
         try:
-            store = Store(self.db_path)
-            result = self.fn(store, self.unit, self.period, self.path, self._callback)
+            result, error = call_with_own_store(
+                self.db_path, lambda store: self.fn(store, self.unit, self.period, self.path, self._callback))
         except JobCancelled:
             self.failed.emit("Đã hủy; không có tệp nào được ghi.")
             return
-        except (InputError, DatabaseError, OSError) as error:
-            self.failed.emit(str(error))
+        if error is not None:
+            self.failed.emit(error)
             return
-        except Exception as error:  # noqa: BLE001 - shown to the user instead of a silent thread death
-            self.failed.emit(f"Lỗi chương trình: {error!r}")
-            return
-        finally:
-            if store is not None:
-                store.close()
         self.succeeded.emit(Path(result) if result else self.path)
 
     def start(self) -> None:
