@@ -3,8 +3,8 @@
 from datetime import date
 
 import openpyxl
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox, QPushButton
 
 from lcapp.export.figures_file import write_figures_csv
 from lcapp.models.store import Store
@@ -17,17 +17,7 @@ from lcapp.ui.settings_dialog import SettingsDialog
 from lcapp.ui.targets_dialog import TargetsDialog
 from lcapp.ui.worker import DbWorker
 from tests.conftest import table_rows
-
-
-def when_modal(qtbot, act):
-    """Run `act(dialog)` on the next modal dialog once it is open."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, poll)
-        else:
-            act(dialog)
-    QTimer.singleShot(20, poll)
+from tests.ui_helpers import when_modal
 
 
 def test_first_start_asks_the_office_and_loads_demo(tmp_path, qtbot):
@@ -41,7 +31,7 @@ def test_first_start_asks_the_office_and_loads_demo(tmp_path, qtbot):
         dialog.demo.setChecked(True)
         dialog.accept()
 
-    when_modal(qtbot, fill)
+    when_modal(fill)
     assert create_with_dialog(path)
     store = Store(path)
     assert store.setting("reporting_unit") == "p_doan_ket"
@@ -52,7 +42,7 @@ def test_first_start_asks_the_office_and_loads_demo(tmp_path, qtbot):
 
 def test_cancelled_first_start_leaves_no_file(tmp_path, qtbot):
     path = tmp_path / "lcapp.sqlite"
-    when_modal(qtbot, lambda dialog: dialog.reject())
+    when_modal(lambda dialog: dialog.reject())
     assert not create_with_dialog(path)
     assert not path.exists()
 
@@ -111,7 +101,7 @@ def test_long_job_ends_with_open_file_or_folder(demo_path, qtbot, tmp_path, monk
         button.click()
 
     job = BackgroundJob(demo_path, write_figures_csv, "tp_lai_chau", "202405", target)
-    when_modal_box = lambda: when_modal(qtbot, lambda w: choose_folder(w) if isinstance(w, QMessageBox) else None)
+    when_modal_box = lambda: when_modal(lambda w: choose_folder(w) if isinstance(w, QMessageBox) else None)
     job.succeeded.connect(lambda _path: when_modal_box())
     dialog = run_with_progress(window, "Xuất số liệu", job)
     qtbot.waitUntil(lambda: opened == [target.parent], timeout=10000)

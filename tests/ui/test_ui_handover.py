@@ -19,32 +19,14 @@ from lcapp.ui.backup_dialogs import StartProblemDialog, check_database_on_start
 from lcapp.ui.grid_model import VALUE
 from lcapp.ui.handover_dialogs import DECISION, KIND, ExportDialog, PreviewModel, package_name
 from lcapp.ui.main_window import MainWindow
+from tests import ui_helpers
 from tests.conftest import file_digest, table_rows
 from tests.handover_helpers import GOODS, MONTH, RETAIL, TOURISTS, WARD, figure, office
-
-
-def when_modal(act):
-    """Run `act(dialog)` on the next modal dialog once it is open."""
-    def poll():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, poll)
-        else:
-            act(dialog)
-    QTimer.singleShot(20, poll)
+from tests.ui_helpers import idle, when_modal
 
 
 def open_window(qtbot, path, unit, month=MONTH) -> MainWindow:
-    window = MainWindow(path)
-    qtbot.addWidget(window)
-    window.choose(unit, month)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def idle(qtbot, window):
-    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10000)
+    return ui_helpers.open_window(qtbot, path, unit, month)
 
 
 def figure_at(path, indicator, unit=WARD, month=202405):

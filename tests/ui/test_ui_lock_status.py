@@ -6,24 +6,11 @@ from lcapp.models.locks import is_locked, lock, lock_history
 from lcapp.models.store import Store
 from lcapp.ui.grid_model import EDITABLE_BRUSH, VALUE
 from lcapp.ui.lock_status import LOCKED_TEXT, OPEN_TEXT, STATE, LockStatusModel, lock_rows, time_text
-from lcapp.ui.main_window import MainWindow
 from lcapp.ui.qt_names import BACKGROUND_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE
+from tests.ui_helpers import idle, open_window
 
 CITY_UNITS = ["Thành phố Lai Châu", "Phường Đoàn Kết", "Phường Quyết Thắng", "Phường Tân Phong",
               "Phường Đông Phong", "Phường Quyết Tiến", "Xã San Thàng", "Xã Sùng Phài"]
-
-
-def open_window(qtbot, path, unit, month) -> MainWindow:
-    window = MainWindow(path)
-    qtbot.addWidget(window)
-    window.choose(unit, month)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
-
-
-def idle(qtbot, window):
-    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10000)
 
 
 def states(dialog) -> dict[str, str]:

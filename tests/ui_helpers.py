@@ -1,0 +1,32 @@
+"""Helpers for the window tests (tests/ui): opening a window, waiting, answering dialogs."""
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+
+from lcapp.ui.main_window import MainWindow
+
+
+def when_modal(act):
+    """Run `act(dialog)` on the next modal dialog once it is open."""
+    def poll():
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            QTimer.singleShot(20, poll)
+        else:
+            act(dialog)
+    QTimer.singleShot(20, poll)
+
+
+def open_window(qtbot, path, unit, month) -> MainWindow:
+    """The main window on `path`, showing `unit` in `month`, on screen."""
+    window = MainWindow(path)
+    qtbot.addWidget(window)
+    window.choose(unit, month)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def idle(qtbot, window):
+    """Wait until the window's database worker has written everything queued."""
+    qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10000)
