@@ -58,10 +58,10 @@ def _plan_source(cat: Catalogue) -> Source:
     return Source(PLAN_SOURCE, "Kế hoạch vốn giao", "KH vốn giao", "kế hoạch vốn giao", 999)
 
 
-def _has_content(row: IndicatorProgress, year: int) -> bool:
+def _has_content(row: IndicatorProgress) -> bool:
     """A figure, or a target of the year (a term target alone does not fill a monthly annex)."""
     return (row.value is not None or row.ytd is not None
-            or any(code == str(year) for code in row.target_periods.values()))
+            or any(row.is_annual(source) for source in row.target_periods))
 
 
 def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bool = False,
@@ -85,8 +85,8 @@ def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bo
         rows_by_code = {code: row for code, row in rows_by_code.items()
                         if _in_sectors(cat, cat.indicators[code].sector, sectors)}
     if annual_only:
-        rows_by_code = {code: _without_term_targets(row, period.year) for code, row in rows_by_code.items()}
-    keep = {code for code, row in rows_by_code.items() if include_empty or _has_content(row, period.year)}
+        rows_by_code = {code: _without_term_targets(row) for code, row in rows_by_code.items()}
+    keep = {code for code, row in rows_by_code.items() if include_empty or _has_content(row)}
     if with_parts:
         for code in list(rows_by_code):  # in catalogue order, so a part follows its parent
             if cat.indicators[code].parent in keep:
@@ -142,9 +142,9 @@ def _in_sectors(cat: Catalogue, sector: str, chosen: set[str]) -> bool:
     return False
 
 
-def _without_term_targets(row: IndicatorProgress, year: int) -> IndicatorProgress:
+def _without_term_targets(row: IndicatorProgress) -> IndicatorProgress:
     """A copy of a progress row with only the year's own targets."""
-    term = {source for source, target_period in row.target_periods.items() if target_period != str(year)}
+    term = {source for source in row.target_periods if not row.is_annual(source)}
     if not term:
         return row
     names = ("targets", "target_notes", "target_periods", "percent_of_target", "range_position", "behind_pace",

@@ -61,10 +61,14 @@ class IndicatorProgress:
     children_ytd: float | None = None
     difference_vs_children: float | None = None
 
+    def is_annual(self, source: str) -> bool:
+        """A target of the year itself (or the capital plan), not of a term such as 2021-2025."""
+        return "-" not in self.target_periods.get(source, "")
+
     def in_report_scope(self, source: str, period: Period) -> bool:
         """Whether a report of `period` states this target: the year's own targets (and the
         capital plan) always; a term target only in a year's report, where the term is at stake."""
-        return period.kind == "year" or self.target_periods.get(source) == str(period.year)
+        return period.kind == "year" or self.is_annual(source)
 
     def reported_targets(self, period: Period) -> dict:
         return {source: value for source, value in self.targets.items() if self.in_report_scope(source, period)}
@@ -177,9 +181,8 @@ def _one(data: FigureData, cat: Catalogue, unit: str, children: list[str], ind: 
             result.percent_of_target[PLAN_SOURCE] = ratio_percent(ytd, plan)
     if ind.kind == "flow" and ind.direction == "up" and not ind.derived:
         result.expected_pace = period.last / 12 * 100
-        annual = {t.source for t in targets.get(ind.code, []) if not t.period.is_term} | {PLAN_SOURCE}
         for source, percent in result.percent_of_target.items():
-            if source in annual and percent is not None:
+            if result.is_annual(source) and percent is not None:
                 result.behind_pace[source] = percent < result.expected_pace
     result.same_period_last_year = data.period_value(unit, ind, last_year)
     result.percent_vs_last_year = ratio_percent(value, result.same_period_last_year)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from ..findings import Finding
 from ..numbers import format_number, format_percent
-from ..progress import PLAN_SOURCE
 from .context import CheckInput, shown
 
 
@@ -41,10 +40,6 @@ def _month_from_ytd(inp: CheckInput, ind) -> bool:
     return stored is not None and stored[3] is None and stored[4] is not None
 
 
-def _annual(row, source: str) -> bool:
-    return source == PLAN_SOURCE or "-" not in row.target_periods.get(source, "")
-
-
 def above_ceiling(inp: CheckInput) -> Iterator[Finding]:
     """More than the plausible ceiling (150% by default) of an annual more-is-better target."""
     ceiling = inp.setting("check_ceiling_percent")
@@ -53,7 +48,7 @@ def above_ceiling(inp: CheckInput) -> Iterator[Finding]:
         if ind.direction != "up":
             continue
         for source, percent in row.percent_of_target.items():
-            if _annual(row, source) and not row.range_position.get(source) and percent is not None and percent > ceiling:
+            if row.is_annual(source) and not row.range_position.get(source) and percent is not None and percent > ceiling:
                 yield inp.finding(
                     "warning", "above_ceiling", ind,
                     f"{ind.name}: đạt {format_percent(percent)}% {_label(inp, source)}, vượt "
