@@ -28,10 +28,6 @@ from .targets import targets_for_year
 __all__ = ["SEVERITIES", "SEVERITY_LABELS", "Finding", "check_input", "check_progress", "gather", "run_checks",
            "summary_text"]
 
-# Defaults, kept under their old names; a database's settings override them.
-CEILING_PERCENT = DEFAULT_SETTINGS["check_ceiling_percent"]
-PACE_TOLERANCE = DEFAULT_SETTINGS["check_pace_tolerance"]
-
 RULES = targets.RULES + arithmetic.RULES + history.RULES + completeness.RULES + [evaluate_rules]
 
 
