@@ -54,7 +54,17 @@ def _json(data) -> None:
 
 
 def _open(args) -> Store:
+    from .models.backup import COMMAND_LINE_BACKUP_INTERVAL, session_backup
+
     store = Store(args.db)
+
+    def backup_first(opened: Store) -> None:
+        try:
+            session_backup(opened, unless_newer_than=COMMAND_LINE_BACKUP_INTERVAL)
+        except InputError as error:  # the work goes on; the user is told there is no fresh backup
+            print(f"cảnh báo: chưa sao lưu được trước khi ghi: {error}", file=sys.stderr)
+
+    store.before_first_write = backup_first
     args.opened.append(store)
     return store
 

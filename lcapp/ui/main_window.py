@@ -301,6 +301,10 @@ class MainWindow(QMainWindow):
         from .worker import DbWorker
 
         self.worker = DbWorker(self.path, self)
+        # The session's backup comes first in the worker's queue, so it is taken before any write.
+        from .backup_dialogs import backup_on_start
+
+        backup_on_start(self.worker, self.settings, self.say_failed)
         self.lock_guard = LockGuard(self)
         self.entry = FigureEntry(self.store, self.worker, self)
         self.entry.saved.connect(self._after_save)
@@ -353,8 +357,11 @@ class MainWindow(QMainWindow):
             month = parse_period(code) if code else month_period(today.year, today.month)
         except InputError:
             month = month_period(today.year, today.month)
-        unit = str(self.settings.value("last/unit", "") or self.store.setting("reporting_unit", "") or "")
-        view = str(self.settings.value("last/view", "") or "")
+        # The last unit and period are those of the last file: another file opens on its own unit.
+        same_file = str(self.settings.value("last/file", "") or "") == str(self.path.resolve())
+        own_unit = str(self.store.setting("reporting_unit", "") or "")
+        unit = str(self.settings.value("last/unit", "") or own_unit) if same_file else own_unit
+        view = str(self.settings.value("last/view", "") or "") if same_file else ""
         self.choose(unit, month.code, view)
 
     def choose(self, unit: str, month_code: str, view_code: str | None = None) -> None:
@@ -773,6 +780,7 @@ class MainWindow(QMainWindow):
             tab.save_narrative()
         self.settings.setValue("window/geometry", self.saveGeometry())
         if self.unit and self.period:
+            self.settings.setValue("last/file", str(self.path.resolve()))
             self.settings.setValue("last/unit", self.unit)
             self.settings.setValue("last/month", f"{self.year_box.value()}{self.month_box.value():02d}")
             self.settings.setValue("last/view", self.period.code)
