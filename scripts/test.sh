@@ -3,12 +3,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # LibreOffice recalculates and renders the Excel annexes in the tests (they skip without it);
-# poppler's pdftoppm renders pages; Liberation fonts stand in for Times New Roman.
-if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
+# poppler's pdftoppm renders pages; Liberation fonts stand in for Times New Roman; Xvfb is the
+# X screen on which the window must start with Qt's xcb platform, as on a desktop.
+if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null || ! command -v xvfb-run >/dev/null; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      libreoffice-calc-nogui poppler-utils fonts-liberation >/dev/null) \
-      || echo "LibreOffice could not be installed; the tests that need it are skipped." >&2
+      libreoffice-calc-nogui poppler-utils fonts-liberation xvfb xauth >/dev/null) \
+      || echo "LibreOffice or Xvfb could not be installed; the tests that need them are skipped." >&2
   fi
 fi
 python3 -m venv .venv
