@@ -197,8 +197,7 @@ class ReportExports:
         window = self.window
         if window.entry is None or window.unit is None or window.period is None or window.worker.closed:
             return None
-        for tab in window.tabs_by_sector.values():
-            tab.save_narrative()  # what is being typed goes into the report
+        window.save_narratives()  # what is being typed goes into the report
         return window.unit, window.period
 
     def export_annex(self) -> None:
@@ -267,8 +266,8 @@ class ReportExports:
 
         def saved(items) -> None:
             self.window.say_saved("Đã chèn câu mới vào nội dung")
-            tab = self.window.tabs_by_sector.get(part)
-            if tab is not None and tab.loaded_for == (unit, period.code):
+            tab = self.window.tabs_by_sector.get(part, self.window.text_tab)
+            if tab.loaded_for == (unit, period.code):
                 tab.load(unit, period)  # its narrative box shows the inserted sentences
             if self.preview is not None:
                 self.preview.set_outline(items)
