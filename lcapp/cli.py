@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_words import install as install_argparse_words
 from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
 from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
@@ -29,24 +30,11 @@ from .paths import default_database
 
 EXIT_OK, EXIT_OPEN_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
 
-_ARGPARSE_WORDS = [
-    ("the following arguments are required", "thiếu tham số"),
-    ("unrecognized arguments", "tham số không nhận ra"),
-    ("invalid choice", "lựa chọn không hợp lệ"),
-    ("expected one argument", "cần một giá trị"),
-    ("not allowed with argument", "không dùng cùng với"),
-    ("argument", "tham số"),
-    ("choose from", "chọn một trong"),
-]
-
-
 class Parser(argparse.ArgumentParser):
     """argparse with its complaints as one Vietnamese line and exit status 2."""
 
     def error(self, message: str):
-        for english, vietnamese in _ARGPARSE_WORDS:
-            message = message.replace(english, vietnamese)
-        self.exit(EXIT_BAD_INPUT, f"lỗi: {message} (xem “lcapp {self.prog.split()[-1]} --help”)\n")
+        self.exit(EXIT_BAD_INPUT, f"lỗi: {message} (xem “{self.prog} --help”)\n")
 
 
 def _json(data) -> None:
@@ -427,9 +415,11 @@ def cmd_restore(args) -> None:
 
 # -- parser -----------------------------------------------------------------------------
 def build_parser() -> Parser:
+    install_argparse_words()
     parser = Parser(prog="lcapp", description="LCApp: số liệu và báo cáo kinh tế - xã hội (dòng lệnh).")
     parser.add_argument("--db", type=Path, default=None, help="tệp dữ liệu (mặc định: thư mục dữ liệu người dùng)")
-    parser.add_argument("--version", action="version", version=f"LCApp {__version__}")
+    parser.add_argument("--version", action="version", version=f"LCApp {__version__}",
+                        help="hiện số phiên bản của chương trình rồi thoát")
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="LỆNH")
 
     def command(name, handler, help_text):

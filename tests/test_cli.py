@@ -79,7 +79,7 @@ def test_quarter_progress_uses_the_periods_own_figure(db, capsys):
     (["progress", "tp_lai_chau", "2024Q7"], "Kỳ báo cáo"),
     (["history", "tp_lai_chau", "202405", "khong_co"], "Không có chỉ tiêu"),
     (["settings", "reporting_unit", "khong_co"], "Không có đơn vị"),
-    (["nonsense"], "lựa chọn không hợp lệ"),
+    (["nonsense"], "lựa chọn 'nonsense' không hợp lệ"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(db, capsys, argv, message):
     before = file_digest(db)
