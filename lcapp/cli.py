@@ -17,7 +17,7 @@ from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catal
 from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
 from .models.drafting import save_part
-from .models.narrative import narratives, part_label
+from .models.narrative import narratives, part_label, report_parts
 from .models.numbers import format_number, format_percent, parse_number
 from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .models.organisation import organisation
@@ -242,10 +242,12 @@ def cmd_narrative(args) -> None:
     if args.text is None:
         texts = narratives(store, args.unit, args.period)
         if args.part:
+            part_label(store, args.part)  # an unknown part is refused, naming the known ones
             print(texts.get(args.part, ""))
-        else:
-            for part, text in texts.items():
-                print(f"== {part_label(store, part)}\n{text}\n")
+        else:  # every part, with its code for "narrative UNIT PERIOD PART --set ..."
+            for part, label in report_parts(store):
+                text = texts.get(part, "")
+                print(f"== {part}: {label}\n{text if text else '(chưa viết)'}\n")
         return
     changed = save_part(store, args.unit, args.period, args.part, args.text)
     print("Đã lưu nội dung." if changed else "Không thay đổi.")

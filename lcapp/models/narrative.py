@@ -78,6 +78,12 @@ def narratives(store: Store, unit: str, period: Period | str) -> dict[str, str]:
     return {row["part"]: row["text"] for row in rows}
 
 
+def report_parts(store: Store) -> list[tuple[str, str]]:
+    """(part, label) of every part of the report, in its order: the sectors, then its own parts."""
+    cat = catalogue(store)
+    return [(code, sector.name) for code, sector in cat.sectors.items()] + list(REPORT_PARTS.items())
+
+
 def text_only_parts(store: Store, unit: str) -> list[tuple[str, str]]:
     """(part, label) of the parts written as text alone, in the report's order: the sectors without
     indicators (a department: among its own sectors), then the report's own parts (assessment,
