@@ -443,6 +443,7 @@ class MainWindow(QMainWindow):
             tab.load(self.unit, self.period)
         elif tab is self.overview and self.period:
             self.overview_model.load(self.unit, self.period)
+        self._refresh_details()
 
     def text_tabs(self) -> list:
         """The tabs with a part of the report to write: the sectors', then "Nội dung báo cáo"."""
@@ -539,9 +540,14 @@ class MainWindow(QMainWindow):
             self.details.show_cell(self.unit, self.period, tab.model.code_at(index))
 
     def _refresh_details(self) -> None:
+        """The details follow the current tab: its grid's current cell, or nothing."""
+        if self.details is None:
+            return
         tab = self.tabs.currentWidget()
-        if isinstance(tab, SectorTab) and tab.grid.currentIndex().isValid():
+        if isinstance(tab, SectorTab) and tab.grid is not None and tab.grid.currentIndex().isValid():
             self._cell_changed(tab, tab.grid.currentIndex())
+        else:
+            self.details.clear()
 
     def show_details(self) -> None:
         if self.details is None:
