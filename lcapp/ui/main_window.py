@@ -580,8 +580,9 @@ class MainWindow(QMainWindow):
                                self.say_failed)
 
     def backup_database(self) -> None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        suggested = str(self.path.with_name(f"{self.path.stem}-sao-luu-{stamp}.sqlite"))
+        from ..models.file_names import dated_file_name
+
+        suggested = str(self.path.with_name(dated_file_name(f"Sao lưu {self.path.stem}", ".sqlite", with_time=True)))
         target, _ = QFileDialog.getSaveFileName(self, "Sao lưu tệp dữ liệu", suggested, "Tệp dữ liệu (*.sqlite)")
         if target:
             self.backup_to(Path(target))
@@ -605,7 +606,7 @@ class MainWindow(QMainWindow):
                 self.close()
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Tạo tệp dữ liệu mới", str(self.path.parent / "lcapp-moi.sqlite"),
+        path, _ = QFileDialog.getSaveFileName(self, "Tạo tệp dữ liệu mới", str(self.path.parent / "Tệp dữ liệu mới.sqlite"),
                                               "Tệp dữ liệu (*.sqlite)")
         if path:
             from .app import create_with_dialog, open_main_window
@@ -621,7 +622,9 @@ class MainWindow(QMainWindow):
         from ..export.figures_file import write_figures_csv
         from .jobs import BackgroundJob, run_with_progress
 
-        suggested = str(Path.home() / f"lcapp-so-lieu-{date.today():%Y%m%d}.csv")
+        from ..models.file_names import dated_file_name
+
+        suggested = str(Path.home() / dated_file_name("Số liệu trao đổi", ".csv"))
         target, _ = QFileDialog.getSaveFileName(self, "Xuất số liệu trao đổi", suggested, "CSV (*.csv)")
         if target:
             job = BackgroundJob(self.path, write_figures_csv, self.unit, self.period, target, self)

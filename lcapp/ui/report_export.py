@@ -35,11 +35,13 @@ ORIGIN_LABELS = {"official": "Nội dung cán bộ đã sửa", "draft": "Bản 
 ORIGIN_COLORS = {"official": "#1b5e20", "draft": "#8a5a00"}
 
 
-def default_file_name(kind: str, unit: str, period_code: str) -> str:
-    """`Bieu-phu-luc-tp_lai_chau-202405.xlsx`, `Bao-cao-tp_lai_chau-202405.pdf`."""
-    if kind == "annex":
-        return f"Bieu-phu-luc-{unit}-{period_code}.xlsx"
-    return f"Bao-cao-{unit}-{period_code}.pdf"
+def default_file_name(store, kind: str, unit: str, period_code: str) -> str:
+    """ "Biểu phụ lục tháng 5-2024 - Thành phố Lai Châu.xlsx", "Báo cáo tháng 5-2024 - ....pdf"."""
+    from ..models.file_names import annex_file_name, report_file_name
+    from ..models.organisation import organisation
+
+    name = organisation(store).unit(unit).name
+    return annex_file_name(name, period_code) if kind == "annex" else report_file_name(name, period_code)
 
 
 def with_suffix(path: str | Path, suffix: str) -> Path:
@@ -230,7 +232,7 @@ class ReportExports:
     def _save_annex(self, unit: str, period) -> None:
         from ..export.annex_xlsx import write_annex_workbook
 
-        target = self._ask_path(ANNEX_TITLE, default_file_name("annex", unit, period.code), "Excel (*.xlsx)", ".xlsx")
+        target = self._ask_path(ANNEX_TITLE, default_file_name(self.window.store, "annex", unit, period.code), "Excel (*.xlsx)", ".xlsx")
         if target is not None:
             self._run(ANNEX_TITLE, write_annex_workbook, unit, period, target)
 
@@ -251,7 +253,7 @@ class ReportExports:
         self.preview = None
         dialog.deleteLater()
         if accepted:
-            target = self._ask_path(REPORT_TITLE, default_file_name("report", unit, period.code), "PDF (*.pdf)",
+            target = self._ask_path(REPORT_TITLE, default_file_name(self.window.store, "report", unit, period.code), "PDF (*.pdf)",
                                     ".pdf")
             if target is not None:
                 from ..export.report_pdf import write_report_pdf

@@ -96,7 +96,7 @@ def test_annex_export_asks_about_the_checks_then_writes_a_real_workbook(window, 
     qtbot.waitUntil(lambda: opened == [target], timeout=20000)
     assert asked and asked[0][0] == "Xuất biểu phụ lục (Excel)"
     assert "cảnh báo" in asked[0][1] and "vẫn xuất biểu phụ lục?" in asked[0][1]
-    assert offered[0][1].endswith("Bieu-phu-luc-tp_lai_chau-202405.xlsx")
+    assert offered[0][1].endswith("Biểu phụ lục tháng 5-2024 - Thành phố Lai Châu.xlsx")
     workbook = openpyxl.load_workbook(target)
     assert len(workbook.sheetnames) >= 4
     texts = [str(c.value) for row in workbook.worksheets[0].iter_rows(max_row=8) for c in row if c.value]
@@ -219,9 +219,13 @@ def test_checks_question_counts_open_errors_and_warnings_only():
     assert findings_question(many, "báo cáo") == "3 lỗi, 5 cảnh báo: vẫn xuất báo cáo?"
 
 
-def test_default_names_and_suffix():
-    assert default_file_name("annex", "p_doan_ket", "2024Q2") == "Bieu-phu-luc-p_doan_ket-2024Q2.xlsx"
-    assert default_file_name("report", "tp_lai_chau", "202405") == "Bao-cao-tp_lai_chau-202405.pdf"
+def test_default_names_and_suffix(demo_path):
+    store = Store(demo_path)
+    assert default_file_name(store, "annex", "p_doan_ket", "2024Q2") == \
+        "Biểu phụ lục quý II-2024 - Phường Đoàn Kết.xlsx"
+    assert default_file_name(store, "report", "tp_lai_chau", "202405") == \
+        "Báo cáo tháng 5-2024 - Thành phố Lai Châu.pdf"
+    store.close()
     assert with_suffix("/tmp/a", ".pdf").name == "a.pdf"
     assert with_suffix("/tmp/a.PDF", ".pdf").name == "a.PDF"
 
