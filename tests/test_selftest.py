@@ -6,7 +6,7 @@ def test_self_test_passes_and_writes_its_log(tmp_path, capsys):
     assert run_self_test(log_path=log) == 0
     out = capsys.readouterr().out
     assert "[LỖI]" not in out and out.count("[OK]") == 8 and "Kết quả: đạt" in out
-    assert "[OK] Mở cửa sổ chính" in out and "[OK] Xuất báo cáo PDF" in out
+    assert "[OK] Mở cửa sổ chính" in out and "[OK] Xuất báo cáo PDF" in out and "[OK] Xuất báo cáo Word" in out
     assert log.read_text(encoding="utf-8").splitlines()[-1] == "Kết quả: đạt"
 
 
