@@ -283,8 +283,9 @@ def test_libreoffice_converts_it_without_complaint_as_the_pdf_lays_it_out(demo):
     assert sizes[0] == (595, 842) and sizes[-1] == (842, 595)
     first_annex = sizes.index((842, 595))
     assert all(s == (595, 842) for s in sizes[:first_annex]) and all(s == (842, 595) for s in sizes[first_annex:])
-    first = converted.pages[0].extract_text()
-    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in first and "Kế hoạch số 548/KH-UBND ngày 29/02/2024" in first
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in converted.pages[0].extract_text()
+    # footnote 1 at the foot of page 1, in the footnotes' 10 pt
+    assert "Kế hoạch số 548/KH-UBND ngày 29/02/2024" in sized_text(converted.pages[0], L.NOTE_SIZE)
     assert top_text(converted.pages[0]) == "" and top_text(converted.pages[1]) == "2"
     assert top_text(converted.pages[first_annex]) == str(first_annex + 1)
     assert "Phụ lục" in converted.pages[first_annex].extract_text()
@@ -304,6 +305,17 @@ def top_text(page) -> str:
 
     page.extract_text(visitor_text=visit)
     return " ".join(found)
+
+
+def sized_text(page, size: float) -> str:
+    found = []
+
+    def visit(text, _cm, _tm, _font, font_size):
+        if text.strip() and round(font_size, 1) == size:
+            found.append(text)
+
+    page.extract_text(visitor_text=visit)
+    return "".join(found)
 
 
 def left_edge(page) -> float:
