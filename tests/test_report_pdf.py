@@ -6,7 +6,8 @@ from pypdf import PdfReader
 
 from lcapp.cli import main
 from lcapp.export.pdf_fonts import STYLES, find_family
-from lcapp.export.report_pdf import MARGIN_TOP, write_report_pdf
+from lcapp.export.report_layout import MARGIN_TOP
+from lcapp.export.report_pdf import write_report_pdf
 from lcapp.models.demo import load_demo
 from lcapp.models.drafting import FOOTNOTE, report_outline
 from lcapp.models.errors import InputError

@@ -11,13 +11,14 @@ elements are out of order.
 
 from __future__ import annotations
 
+from xml.sax.saxutils import escape
+
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NAMESPACES = {"w": W_NS, "m": "http://schemas.openxmlformats.org/officeDocument/2006/math",
@@ -67,7 +68,8 @@ def _insert_before(parent, child, successors: tuple[str, ...]) -> None:
 
 # -- fonts and styles ---------------------------------------------------------------------
 def set_document_defaults(styles_element, font: str, size: float, language: str) -> None:
-    """The document's default run properties: `font` for every script (not the theme's), `size`, `language`."""
+    """The document's defaults: runs in `font` for every script (not the theme's), `size` and
+    `language`; paragraphs single-spaced with no space after (the styles say the rest)."""
     r_pr = styles_element.find(f"{{{W_NS}}}docDefaults/{{{W_NS}}}rPrDefault/{{{W_NS}}}rPr")
     fonts = r_pr.find(qn("w:rFonts"))
     explicit_fonts(fonts, font)
@@ -100,11 +102,11 @@ def plain_style(style_element, font: str) -> None:
 
 
 FOOTNOTE_STYLES = (
-    f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/>'
-    '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr/><w:rPr/></w:style>',
-    f'<w:style {nsdecls("w")} w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/>'
-    '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
-    '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>',
+    (f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/>'
+     '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/><w:pPr/><w:rPr/></w:style>'),
+    (f'<w:style {nsdecls("w")} w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/>'
+     '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+     '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>'),
 )
 
 
@@ -142,7 +144,7 @@ def add_footnotes(document, notes: dict[int, str]) -> None:
     for number, note in notes.items():
         body.append(f'<w:footnote w:id="{number}"><w:p><w:pPr><w:pStyle w:val="FootnoteText"/></w:pPr>'
                     '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
-                    f'<w:r><w:t xml:space="preserve"> {_escape(note)}</w:t></w:r></w:p></w:footnote>')
+                    f'<w:r><w:t xml:space="preserve"> {escape(note)}</w:t></w:r></w:p></w:footnote>')
     xml = f'<w:footnotes {nsdecls("w", "r")}>{"".join(body)}</w:footnotes>'
     blob = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml.encode("utf-8")
     part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, blob, document.part.package)
@@ -150,10 +152,6 @@ def add_footnotes(document, notes: dict[int, str]) -> None:
     settings = document.settings.element
     pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>')
     _insert_before(settings, pr, _SETTINGS_AFTER_FOOTNOTE_PR)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def drop_thumbnail(document) -> None:
@@ -220,8 +218,3 @@ def rule_border(paragraph, width: float, side: str = "top") -> None:
     line.set(qn("w:color"), "000000")
     border.append(line)
     _insert_before(p_pr, border, _PPR_AFTER_BORDER)
-
-
-def xml_of(element) -> str:
-    """An element's XML (for tests and debugging)."""
-    return etree.tostring(element, encoding="unicode")

@@ -10,8 +10,8 @@ The issuing body, place, number, signer and recipients are read in one place,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from ..models.drafting import OutlineItem, report_outline, split_footnotes, subject_line
 from ..models.numbers import format_number, format_percent

@@ -11,10 +11,9 @@ header row repeated on each page. What python-docx cannot say is in `docx_ooxml`
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from io import BytesIO
 from pathlib import Path
-from typing import Callable
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -27,10 +26,9 @@ from ..models.periods import Period
 from ..models.store import Store
 from . import docx_ooxml as ox
 from . import report_layout as L
-from .report_content import AnnexContent, Block, ReportContent, report_content
+from .report_content import AnnexContent, Block, ProgressCallback, ReportContent, report_content
 from .report_file import write_atomically
 
-ProgressCallback = Callable[[int, int, str], None]
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
          "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 # Custom paragraph styles, named for the officials who will see them in Word's style list.
@@ -171,7 +169,7 @@ def header_blocks(document, content: ReportContent) -> None:
     for line, bold in content.issuer_lines:
         style = "bold" if bold else "regular"
         _block(cell, line, size=L.fitted_size(line, style, L.ISSUER_SIZE, left - 4), style=style, leading=step)
-    _rule(cell, L.issuer_rule(content.issuer_lines[-1][0] if content.issuer_lines else ""), left, before=3)
+    _rule(cell, L.issuer_rule(content.issuer_lines), left, before=3)
     cell = _fill(top_right, right)
     _block(cell, content.quoc_hieu, size=L.fitted_size(content.quoc_hieu, "bold", L.QUOC_HIEU_SIZE, right),
            style="bold", leading=step)
@@ -239,8 +237,6 @@ def page_setup(section, *, landscape: bool) -> None:
     section.top_margin, section.bottom_margin = length(top), length(bottom)
     section.left_margin, section.right_margin = length(left), length(right)
     section.header_distance = length(L.PAGE_NUMBER_BASELINE - FONT_ASCENT * L.PAGE_NUMBER_SIZE)
-    section.footer_distance = length(L.MARGIN_BOTTOM / 2)
-    section.gutter = Emu(0)
 
 
 def page_numbers(section) -> None:
@@ -253,9 +249,9 @@ def page_numbers(section) -> None:
 
 def annex_section(document, annex: AnnexContent) -> None:
     """Biểu 01 in a landscape section of its own; page numbers go on from the report's."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
     # the paragraph python-docx ends the portrait section with stays one point high: it must not
     # push the signature onto a page of its own
-    section = document.add_section(WD_SECTION.NEW_PAGE)
     end_of_portrait = document.paragraphs[-1]
     styled(end_of_portrait, STYLE_IDS[BLOCK_STYLE])
     end_of_portrait.paragraph_format.line_spacing = length(1)
@@ -309,9 +305,6 @@ def report_document(content: ReportContent):
     section = document.sections[0]
     page_setup(section, landscape=False)
     page_numbers(section)
-    body_start = document.element.body
-    for paragraph in list(document.paragraphs):  # python-docx's template starts with none; be sure
-        body_start.remove(paragraph._p)
     header_blocks(document, content)
     title_blocks(document, content)
     last = body(document, content.blocks)
@@ -323,7 +316,7 @@ def report_document(content: ReportContent):
     if content.footnotes:
         ox.add_footnotes(document, content.footnotes)
     properties = document.core_properties
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    now = datetime.now(UTC).replace(microsecond=0)
     properties.title, properties.author, properties.last_modified_by = content.document_title, content.author, "LCApp"
     properties.subject, properties.comments, properties.keywords = content.subject, "", ""
     properties.language, properties.created, properties.modified, properties.revision = L.LANGUAGE, now, now, 1

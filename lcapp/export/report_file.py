@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..models.errors import InputError
 from ..models.periods import Period
 from ..models.store import Store
+from .report_content import ProgressCallback
 
-ProgressCallback = Callable[[int, int, str], None]
 FORMATS = (".pdf", ".docx")
 
 

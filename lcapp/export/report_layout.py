@@ -88,9 +88,9 @@ def fitted_size(text: str, style: str, size: float, room: float) -> float:
     return size
 
 
-def issuer_rule(body_line: str) -> float:
-    """The short rule under the issuing body: a third of its name, at least 2 cm."""
-    width = text_width(body_line, "bold", ISSUER_SIZE) if body_line else 0
+def issuer_rule(issuer_lines: list[tuple[str, bool]]) -> float:
+    """The short rule under the issuing body: a third of its last line, at least 2 cm."""
+    width = text_width(issuer_lines[-1][0], "bold", ISSUER_SIZE) if issuer_lines else 0
     return max(min(width, HEADER_LEFT_WIDTH) / 3, ISSUER_RULE_MIN)
 
 

@@ -9,28 +9,35 @@ Every string is XML-escaped before reportlab sees it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
-                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from ..models.periods import Period
 from ..models.store import Store
 from . import report_layout as L
 from .pdf_fonts import FontFamily, register_family
 from .pdf_footnotes import FootnotedDocTemplate, build_until_stable, marker
-from .report_content import AnnexContent, Block, ReportContent, report_content
+from .report_content import AnnexContent, Block, ProgressCallback, ReportContent, report_content
 from .report_file import write_atomically
 
-MARGIN_TOP = L.MARGIN_TOP
 PAGE = (L.PAGE_WIDTH, L.PAGE_HEIGHT)
 ANNEX_PAGE = (L.PAGE_HEIGHT, L.PAGE_WIDTH)
 ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
-
-ProgressCallback = Callable[[int, int, str], None]
 
 
 def text(value) -> str:
@@ -105,7 +112,7 @@ class DocumentHeader(Flowable):
         for line, bold in content.issuer_lines:
             self._centred("bold" if bold else "regular", L.ISSUER_SIZE, line, left_centre, y, left_room - 4)
             y -= step
-        rule = L.issuer_rule(content.issuer_lines[-1][0] if content.issuer_lines else "")
+        rule = L.issuer_rule(content.issuer_lines)
         canvas.setLineWidth(L.RULE_WIDTH)
         canvas.line(left_centre - rule / 2, y + 9, left_centre + rule / 2, y + 9)
         self._centred("regular", L.ISSUER_SIZE, content.number, left_centre, y - 12, left_room - 4)
