@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_ALIGN_VERTICAL
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Emu, Pt
@@ -87,7 +88,7 @@ def set_up_styles(document) -> None:
     note = styles["footnote text"]
     _paragraph_format(note, size=L.NOTE_SIZE, leading=L.NOTE_LEADING, align="justify", after=L.NOTE_SPACE_AFTER)
     for name, size in ((BLOCK_STYLE, L.BODY_SIZE), (CELL_STYLE, L.CELL_SIZE)):
-        style = styles.add_style(name, 1)  # WD_STYLE_TYPE.PARAGRAPH
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.style_id = STYLE_IDS[name]
         style.base_style = normal
         _paragraph_format(style, size=size, leading=L.CELL_LEADING if name == CELL_STYLE else None, align="left")
@@ -127,7 +128,7 @@ def _run(paragraph, text: str, style: str, size: float | None = None):
 
 def _rule(container, rule: float, room: float, *, before: float = 0, after: float = 0):
     """A short centred rule of `rule` points in a column `room` points wide (a bordered empty paragraph)."""
-    paragraph = _block(container, size=1, before=before, after=after)
+    paragraph = _block(container, before=before, after=after)
     paragraph.paragraph_format.line_spacing = length(1)
     paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     side = length(max(room - rule, 0) / 2)
