@@ -304,9 +304,9 @@ def cmd_draft(args) -> None:
 
 
 def cmd_report(args) -> None:
-    from .export.report_pdf import write_report_pdf
+    from .export.report_file import write_report
     store = _open(args)
-    path = write_report_pdf(store, args.unit, args.period, args.out)
+    path = write_report(store, args.unit, args.period, args.out)
     print(f"Đã ghi báo cáo {path}.")
 
 
@@ -497,10 +497,10 @@ def build_parser() -> Parser:
     p.add_argument("unit")
     p.add_argument("period")
     p.add_argument("--json", action="store_true")
-    p = command("report", cmd_report, "xuất báo cáo PDF theo Nghị định 30/2020 (kèm Biểu 01)")
+    p = command("report", cmd_report, "xuất báo cáo PDF hoặc Word theo Nghị định 30/2020 (kèm Biểu 01)")
     p.add_argument("unit")
     p.add_argument("period")
-    p.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    p.add_argument("--out", required=True, help="tệp sẽ ghi: .pdf hoặc .docx (theo đuôi tệp)")
     p = command("annex", cmd_annex, "xuất biểu phụ lục (Biểu 01-04) ra tệp Excel")
     p.add_argument("unit")
     p.add_argument("period")

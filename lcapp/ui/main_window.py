@@ -245,6 +245,7 @@ class MainWindow(QMainWindow):
         self.report_menu.addSeparator()
         self._action(self.report_menu, "Xuất biểu phụ lục (Excel)…", lambda: self.report_exports().export_annex())
         self._action(self.report_menu, "Xuất báo cáo PDF…", lambda: self.report_exports().export_report())
+        self._action(self.report_menu, "Xuất báo cáo Word…", lambda: self.report_exports().export_report("docx"))
 
         help_menu = bar.addMenu("Trợ &giúp")
         self._action(help_menu, "Nơi lưu dữ liệu", self.show_data_location)
@@ -631,7 +632,7 @@ class MainWindow(QMainWindow):
             self._job_dialog = run_with_progress(self, "Xuất số liệu trao đổi (CSV)", job)
 
     def report_exports(self):
-        """Báo cáo → Excel annex and PDF report (lcapp/ui/report_export.py)."""
+        """Báo cáo → Excel annex and the report as PDF or Word (lcapp/ui/report_export.py)."""
         if self._report_exports is None:
             from .report_export import ReportExports
 
