@@ -162,6 +162,7 @@ def test_closing_the_dialog_while_the_worker_writes_still_updates_the_window(dem
     real_lock = locks.lock
     monkeypatch.setattr(locks, "lock", lambda *a, **kw: (time.sleep(0.4), real_lock(*a, **kw))[1])
     window = open_window(qtbot, demo_path, "tp_lai_chau", "202405")
+    idle(qtbot, window)  # the session's backup and the first checks are done: the lock is all that is queued
     dialog = window.show_lock_status()
     dialog.select_units(["tp_lai_chau"])
     dialog.lock_button.click()
