@@ -533,6 +533,8 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--take", choices=("theirs", "ours"), help="giải quyết mọi xung đột: lấy số trong gói / giữ số đã có")
     p.add_argument("--accept-sender", action="store_true", help="xác nhận nhận gói từ máy gửi chưa biết hoặc khác")
+    p.add_argument("--accept-new-key", action="store_true",
+                   help="xác nhận máy gửi đã đổi khóa ký (đã cài lại, đơn vị xác nhận); khóa mới thay khóa cũ")
     p = command("lock", cmd_lock, "khóa số liệu của một đơn vị trong một kỳ (đã nhận và duyệt)")
     p.add_argument("unit")
     p.add_argument("period")

@@ -78,7 +78,7 @@ BAD_FILES = {
                                  "không phải số"),
     "two manifests": (lambda p: edit_package(
         p, "INSERT INTO handover_manifest SELECT 'x', unit, periods, sender, app_version, schema_version,"
-           " row_counts, created_at, sha256 FROM handover_manifest", resign=False), "bản kê"),
+           " row_counts, created_at, sha256, public_key, signature FROM handover_manifest", resign=False), "bản kê"),
 }
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import __version__
+from . import signing
 from .errors import DatabaseError
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
@@ -122,6 +123,7 @@ class Store:
             if current == 0:
                 conn.execute("INSERT INTO meta VALUES ('installation_id', ?)", (str(uuid.uuid4()),))
                 conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now_iso(),))
+            signing.ensure_key(conn)  # new databases and those of older versions alike
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def backup_before_migration(self, version: int) -> Path:
