@@ -271,7 +271,7 @@ def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: fl
             + [Paragraph(percents, styles.cell_right),
                Paragraph(text(format_number(row.last_year, decimals)), styles.cell_right),
                Paragraph(text(format_percent(row.percent_vs_last_year)), styles.cell_right),
-               Paragraph(text(row.note), styles.cell)])
+               Paragraph(text(_note_cell(row.note)), styles.cell)])
     widths = [10 * mm, None, 18 * mm, 40 * mm, 20 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm, 42 * mm]
     fixed = sum(w for w in widths if w)
     widths[1] = width - fixed
@@ -285,6 +285,17 @@ def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: fl
 
 
 # -- the document -------------------------------------------------------------------------
+PDF_NOTE_CHARS = 600  # a table row cannot break across pages: a longer note would not fit on one
+
+
+def _note_cell(note: str) -> str:
+    """The Ghi chú of a row of Biểu 01 in the PDF: whole up to PDF_NOTE_CHARS, else its beginning and
+    where the rest is (the Excel annex holds every note whole)."""
+    if len(note) <= PDF_NOTE_CHARS:
+        return note
+    return note[:PDF_NOTE_CHARS].rsplit(" ", 1)[0] + " … (còn tiếp, xem toàn văn ở biểu phụ lục Excel)"
+
+
 class ReportDocument(FootnotedDocTemplate):
     """Portrait report pages ("body") and landscape annex pages ("annex"), numbered from page 2."""
 

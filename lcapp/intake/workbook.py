@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from xml.parsers import expat
 from pathlib import Path
 
 from ..models.errors import InputError
@@ -37,6 +38,15 @@ def _part_bytes(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path) -> 
                 raise _refuse(path, f"phần {info.filename} giải nén ra quá lớn")
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _well_formed(part: bytes, name: str, path: Path) -> None:
+    """Broken XML is refused here: openpyxl would read a cut sheet up to the cut and say nothing."""
+    parser = expat.ParserCreate()
+    try:
+        parser.Parse(part, True)
+    except expat.ExpatError:
+        raise _refuse(path, f"phần {name} hỏng (XML không hợp lệ)") from None
 
 
 def checked_xlsx_bytes(path: str | Path) -> bytes:
@@ -68,6 +78,7 @@ def checked_xlsx_bytes(path: str | Path) -> bytes:
                 raise _refuse(path, "giải nén ra quá lớn")
             if _DECLARATION.search(part):
                 raise _refuse(path, f"phần {info.filename} có khai báo DTD hoặc thực thể XML")
+            _well_formed(part, info.filename, path)
             if info in sheets:
                 rows = len(_ROW.findall(part))
                 if rows > MAX_XLSX_ROWS:

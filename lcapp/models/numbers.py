@@ -76,7 +76,8 @@ def format_number(value: float | None, decimals: int = 0, *, fixed: bool = False
         rounded = abs(rounded)  # never print "-0"
     fraction = ("0" if fixed else "#") * decimals
     pattern = "#,##0" + ("." + fraction if decimals else "")
-    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
+    with localcontext(prec=_ROUNDING_DIGITS + decimals):  # Babel quantizes in the current context too
+        return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
 
 
 PERCENT_DECIMALS = 1
