@@ -204,12 +204,17 @@ def test_template_import_refuses_a_comment_beyond_the_limit(db, tmp_path, capsys
     one_line_refusal(capsys, db, "template-import", path, "--apply")
 
 
-def test_targets_import_refuses_huge_numbers(db, tmp_path, capsys):
-    path = tmp_path / "kh.xlsx"
+def targets_sheet(path, value):
+    """A targets sheet made by hand: one indicator, one source."""
     wb = openpyxl.Workbook()
     wb.active.append(["Mã", "KH tỉnh"])
-    wb.active.append([RETAIL, 1e16])
+    wb.active.append([RETAIL, value])
     wb.save(path)
+    return path
+
+
+def test_targets_import_refuses_huge_numbers(db, tmp_path, capsys):
+    path = targets_sheet(tmp_path / "kh.xlsx", 1e16)
     one_line_refusal(capsys, db, "targets-import", path, "--year", "2024", "--apply")
 
 
@@ -245,11 +250,7 @@ def test_a_category_option_combo_that_is_not_text_is_refused(db, tmp_path, capsy
 
 
 def test_broken_xml_a_dtd_and_an_xls_are_refused(db, tmp_path, capsys):
-    good = tmp_path / "kh.xlsx"
-    wb = openpyxl.Workbook()
-    wb.active.append(["Mã", "KH tỉnh"])
-    wb.active.append([RETAIL, 5])
-    wb.save(good)
+    good = targets_sheet(tmp_path / "kh.xlsx", 5)
 
     def rewrite(name, change):
         out = tmp_path / name

@@ -203,10 +203,19 @@ def test_the_catch_all_logs_the_traceback_and_says_one_line(tmp_path, capsys, mo
     def broken(_args):
         raise KeyError("boom")
 
+    import logging
+    logger = logging.getLogger("lcapp")
+    old_handlers = list(logger.handlers)
     db = tmp_path / "lcapp.sqlite"
     create_database(db).close()
     monkeypatch.setattr(cli, "cmd_units", broken)
-    code, _, err = run_cli(capsys, "--db", db, "units")
+    try:
+        code, _, err = run_cli(capsys, "--db", db, "units")
+    finally:
+        for handler in list(logger.handlers):
+            if handler not in old_handlers:
+                handler.close()
+                logger.removeHandler(handler)
     assert code == 2 and UNEXPECTED in err and err.count("\n") == 1 and "Traceback" not in err
     log = (tmp_path / "logs" / "lcapp.log").read_text(encoding="utf-8")
     assert "Traceback" in log and "KeyError: 'boom'" in log

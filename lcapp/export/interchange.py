@@ -106,7 +106,7 @@ def parse_import_text(store: Store, text: str, name: str) -> list[FigureChange]:
         except InputError as error:
             errors.append(f"{where}: {error}")
             continue
-        duplicate = _duplicate_of(cat, first_seen, where, change)
+        duplicate = _duplicate_of(first_seen, where, change)
         if duplicate:
             errors.append(duplicate)
             continue
@@ -119,7 +119,7 @@ def parse_import_text(store: Store, text: str, name: str) -> list[FigureChange]:
     return changes
 
 
-def _duplicate_of(cat, first_seen: dict, where: str, change: FigureChange) -> str | None:
+def _duplicate_of(first_seen: dict, where: str, change: FigureChange) -> str | None:
     """Two lines for the same value of a figure (or with different comments or statuses for it) are
     refused: which one was meant cannot be known, and the last one would silently win."""
     key = (change.unit, change.month, change.indicator)

@@ -38,7 +38,7 @@ STATUS_LABELS = {NEW: "mới", IDENTICAL: "trùng", CHANGED: "thay đổi", OLDE
 SENDER_LABELS = {"known": "đúng máy gửi đã biết", "self": "do chính máy này xuất",
                  "unknown": "máy gửi chưa biết", "different": "khác máy gửi đã biết",
                  "new_key": "máy gửi đã biết, lần đầu gửi gói có chữ ký",
-                 "unsigned": "gói không có chữ ký (LCApp phiên bản cũ)",
+                 "unsigned": "máy gửi không ký gói (gói của LCApp phiên bản cũ, không có chữ ký)",
                  "key_changed": "máy gửi đã đổi khóa ký (đã xác nhận đổi khóa)"}
 # Statuses a person must accept before anything is written (the key is pinned then).
 NEEDS_ACCEPTANCE = ("unknown", "different", "new_key", "unsigned", "key_changed")

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from . import signing
-from .errors import DatabaseError
+from .errors import DamagedDatabaseError, DatabaseError
 from .schema import MIGRATIONS, SCHEMA_VERSION
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -40,10 +40,22 @@ def sqlite_message(error: BaseException, path: Path) -> str:
         return f"Ổ đĩa chứa {name} đã đầy: không ghi được. Hãy giải phóng chỗ trống rồi làm lại; chưa ghi gì."
     if "i/o" in text:
         return f"Lỗi đọc ghi ổ đĩa khi dùng {name} (ổ hỏng hoặc đã bị rút ra?); chưa ghi gì."
-    if "malformed" in text or "not a database" in text or "corrupt" in text or "decode" in text:
+    if _damaged(error):
         return (f"Tệp dữ liệu {name} bị hỏng: hãy phục hồi từ bản sao lưu (lệnh “restore” hoặc Tệp → Phục hồi từ "
                 "bản sao lưu…) và giữ lại tệp hỏng để cán bộ kỹ thuật xem.")
     return f"Lỗi tệp dữ liệu {name}: {str(error)[:200]}."
+
+
+def _damaged(error: BaseException) -> bool:
+    text = str(error).lower()
+    return isinstance(error, UnicodeDecodeError) or any(
+        word in text for word in ("malformed", "not a database", "corrupt"))
+
+
+def database_error(error: BaseException, path: Path, prefix: str = "") -> DatabaseError:
+    """SQLite's complaint as our DatabaseError (DamagedDatabaseError when the file is damaged)."""
+    kind = DamagedDatabaseError if _damaged(error) else DatabaseError
+    return kind(prefix + sqlite_message(error, path))
 
 
 def now_iso() -> str:
@@ -77,7 +89,7 @@ class Store:
             self.conn = self._connect()
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except (sqlite3.Error, UnicodeDecodeError) as error:
-            raise DatabaseError(f"Không mở được tệp dữ liệu {self.path}: {sqlite_message(error, self.path)}") from None
+            raise database_error(error, self.path, f"Không mở được tệp dữ liệu {self.path}: ") from None
         if version > SCHEMA_VERSION:
             self.conn.close()
             raise DatabaseError(
@@ -99,7 +111,7 @@ class Store:
                 self._migrate(version)
         except (sqlite3.Error, UnicodeDecodeError) as error:
             self.conn.close()
-            raise DatabaseError(sqlite_message(error, self.path)) from None
+            raise database_error(error, self.path) from None
 
     def _connect(self) -> sqlite3.Connection:
         if not self.read_only:
@@ -136,7 +148,7 @@ class Store:
         except BaseException as error:
             self._rollback()
             if isinstance(error, (sqlite3.Error, UnicodeDecodeError)):
-                raise DatabaseError(sqlite_message(error, self.path)) from None
+                raise database_error(error, self.path) from None
             raise
         self._cache.clear()
 
