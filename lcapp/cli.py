@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .cli_words import install as install_argparse_words
 from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
 from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
+from .models.limits import MAX_ERRORS_SHOWN, parse_json
 from .models.drafting import save_part
 from .models.narrative import narratives, part_label, report_parts
 from .models.numbers import format_number, format_percent, parse_number
@@ -24,7 +26,7 @@ from .models.organisation import organisation
 from .models.periods import parse_period
 from .models.progress import PLAN_SOURCE, progress
 from .models.setup import create_database
-from .models.store import Store, set_settings
+from .models.store import Store, set_settings, sqlite_message
 from .models.targets import all_targets, parse_target_value, set_target
 from .paths import default_database
 
@@ -49,7 +51,7 @@ def _open(args) -> Store:
     def backup_first(opened: Store) -> None:
         try:
             session_backup(opened, unless_newer_than=COMMAND_LINE_BACKUP_INTERVAL)
-        except InputError as error:  # the work goes on; the user is told there is no fresh backup
+        except (InputError, DatabaseError) as error:  # the work goes on; the user is told there is no fresh backup
             print(f"cảnh báo: chưa sao lưu được trước khi ghi: {error}", file=sys.stderr)
 
     store.before_first_write = backup_first
@@ -227,7 +229,7 @@ def cmd_settings(args) -> None:
     if args.key not in store.settings():
         raise InputError(f"Không có thiết lập “{args.key}” (xem danh sách bằng “settings”).")
     old = store.setting(args.key)
-    value = json.loads(args.value) if isinstance(old, list) else args.value
+    value = parse_json(args.value, f"Giá trị của “{args.key}”") if isinstance(old, list) else args.value
     if isinstance(old, (int, float)) and not isinstance(old, bool):
         value = parse_number(args.value)
     if args.key == "reporting_unit":
@@ -351,8 +353,10 @@ def _show_preview(store, preview, args) -> None:
             print(f"  [{labels[item.status]}] {item.sheet}!{item.cell} {item.name}: {change}")
         if preview.errors:
             print(f"Ô sai ({len(preview.errors)}):")
-            for error in preview.errors:
+            for error in preview.errors[:MAX_ERRORS_SHOWN]:
                 print(f"  {error}")
+            if len(preview.errors) > MAX_ERRORS_SHOWN:
+                print(f"  … và {len(preview.errors) - MAX_ERRORS_SHOWN} ô sai khác.")
         elif written is not None:
             print(f"Đã ghi {written} {what}.")
         else:
@@ -535,6 +539,8 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--take", choices=("theirs", "ours"), help="giải quyết mọi xung đột: lấy số trong gói / giữ số đã có")
     p.add_argument("--accept-sender", action="store_true", help="xác nhận nhận gói từ máy gửi chưa biết hoặc khác")
+    p.add_argument("--accept-new-key", action="store_true",
+                   help="xác nhận máy gửi đã đổi khóa ký (đã cài lại, đơn vị xác nhận); khóa mới thay khóa cũ")
     p = command("lock", cmd_lock, "khóa số liệu của một đơn vị trong một kỳ (đã nhận và duyệt)")
     p.add_argument("unit")
     p.add_argument("period")
@@ -569,11 +575,36 @@ def main(argv: list[str] | None = None) -> int:
     try:
         result = args.handler(args)
     except (InputError, DatabaseError) as error:
-        print(f"lỗi: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(error))
+    except (sqlite3.Error, UnicodeDecodeError) as error:  # SQLite's own, about the office's file
+        return _fail(sqlite_message(error, Path(args.db)))
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
+    except Exception:  # noqa: BLE001 - the one catch-all: logged with its traceback, told in Vietnamese
+        return _fail(_unexpected(args))
     finally:
         for store in args.opened:
             store.close()
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _fail(message: str) -> int:
+    """The one line a failed command ends with (stderr), and its exit status."""
+    print(f"lỗi: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _unexpected(args) -> str:
+    """Log the exception being handled with its traceback; the Vietnamese line for the user."""
+    import logging
+
+    from .app_log import setup_logging
+
+    try:
+        where = setup_logging()
+        logging.getLogger("lcapp.cli").exception("unexpected error in command %s", args.command)
+        logged = f"chi tiết đã ghi vào nhật ký {where}"
+    except OSError:
+        logged = "không ghi được nhật ký"
+    return (f"lệnh “{args.command}” gặp lỗi không lường trước ({logged}). Số liệu đã lưu trước đó vẫn an toàn; "
+            "nếu lỗi lặp lại, hãy gửi nhật ký cho cán bộ kỹ thuật.")

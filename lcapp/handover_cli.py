@@ -15,7 +15,7 @@ EXIT_OK, EXIT_NEEDS_DECISION = 0, 1
 
 def run_import(store: Store, args) -> int:
     """Preview a handover file or CSV / DHIS2 file, then (unless --dry-run) apply it."""
-    incoming = open_incoming(store, args.file)
+    incoming = open_incoming(store, args.file, accept_new_key=getattr(args, "accept_new_key", False))
     result = None
     shown = incoming.preview
     if not args.dry_run:

@@ -198,6 +198,17 @@ def _target_text(value, decimals: int) -> str:
     return format_number(value, decimals)
 
 
+PRINTED_NOTE_CHARS = 600  # a row of the PDF's table cannot break across pages: a longer note would not fit
+
+
+def _note_cell(note: str) -> str:
+    """The Ghi chú of a row of Biểu 01 in the printed report: whole up to PRINTED_NOTE_CHARS, else its
+    beginning and where the rest is (the Excel annex holds every note whole)."""
+    if len(note) <= PRINTED_NOTE_CHARS:
+        return note
+    return note[:PRINTED_NOTE_CHARS].rsplit(" ", 1)[0] + " … (còn tiếp, xem toàn văn ở biểu phụ lục Excel)"
+
+
 def annex_content(table: AnnexTable, heading: ReportHeading) -> AnnexContent:
     """Biểu 01's titles, header and cells as text: numbers in Vietnamese style, a target and its
     percent per source on its own line."""
@@ -221,7 +232,7 @@ def annex_content(table: AnnexTable, heading: ReportHeading) -> AnnexContent:
         lines.append(AnnexLine("indicator", [
             row.stt, row.name, row.dvt, targets, format_number(row.value, decimals),
             format_number(row.ytd, decimals), percents, format_number(row.last_year, decimals),
-            format_percent(row.percent_vs_last_year), row.note], row.depth))
+            format_percent(row.percent_vs_last_year), _note_cell(row.note)], row.depth))
     for line in lines:
         line.cells = [nfc(cell) or "" for cell in line.cells]
     return AnnexContent(["Phụ lục", nfc(f"Biểu 01. {title}")], nfc(note), head, lines)

@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import math
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
+from ..intake.workbook import open_workbook
 from ..models.catalogue import Catalogue, catalogue
 from ..models.errors import InputError
 from ..models.figures import BASIS_LABELS, FigureChange, apply_changes, basis_column, prepare_change
+from ..models.limits import MAX_ERRORS_SHOWN
 from ..models.numbers import format_number, parse_number
 from ..models.organisation import organisation
 from ..models.periods import Period, parse_month, parse_target_period
@@ -240,17 +241,8 @@ class Preview:
     def as_json(self) -> dict:
         return {"kind": self.kind, "unit": self.unit, "period": self.period,
                 "new": self.count("new"), "changed": self.count("changed"), "same": self.count("same"),
-                "items": [i.as_json() for i in self.items], "errors": self.errors}
-
-
-def _open_workbook(path: str | Path):
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"Không tìm thấy tệp {path}.")
-    try:
-        return load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise InputError(f"Tệp {path.name} không phải tệp Excel (.xlsx) đọc được.") from None
+                "items": [i.as_json() for i in self.items], "errors": self.errors[:MAX_ERRORS_SHOWN],
+                "error_count": len(self.errors)}
 
 
 def _header(ws) -> tuple[int, dict[str, int]] | None:
@@ -280,7 +272,7 @@ def _number_in(value, where: str, errors: list[str]) -> float | None:
 
 def read_entry_template(store: Store, path: str | Path) -> Preview:
     """Preview of a filled entry template; nothing is written."""
-    workbook = _open_workbook(path)
+    workbook = open_workbook(path)
     meta = _read_meta(workbook)
     if meta.get("kind") != "figures":
         raise InputError("Tệp này là biểu mẫu kế hoạch, không phải biểu nhập số liệu: dùng lệnh “targets-import”.")
@@ -419,10 +411,10 @@ def read_targets_sheet(store: Store, path: str | Path, period: str | None = None
     target source, headed by the source's code, short name or name. The year or term comes
     from the template's own information, or from `period` for a sheet made by hand.
     """
-    workbook = _open_workbook(path)
+    workbook = open_workbook(path)
     meta = _read_meta(workbook) if META_SHEET in workbook.sheetnames else {}
     if meta.get("kind") == "figures" and period is None:
-        period = str(parse_month(meta["period"]).year)
+        period = str(parse_month(meta.get("period") or "").year)
     period = period or meta.get("period")
     if not period:
         raise InputError("Chưa rõ kế hoạch của năm nào: ghi --year (ví dụ 2024 hoặc 2021-2025).")

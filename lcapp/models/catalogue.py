@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .formulas import Formula, parse_formula
+from .limits import MAX_TEXT_FILE_BYTES
 from .rules.catalogue_rules import CatalogueRule, validate_checks_off, validate_rules
 from .store import Store
 from .text import nfc
@@ -217,12 +218,12 @@ def _derived_order(formulas: dict[str, str]) -> list[str]:
 
 
 def read_catalogue_file(path: str | Path) -> dict:
+    from ..intake.safe_open import read_outside_file
+
+    data = read_outside_file(path, MAX_TEXT_FILE_BYTES)
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp danh mục {path}.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise InputError(f"Tệp danh mục {path} sai định dạng TOML: {error}.") from None
 
 

@@ -3,7 +3,8 @@
 The package is itself a SQLite file with our schema, holding only those rows, the history
 since the last package of the same months, and a manifest (unit, months, sending
 installation, app and schema version, row counts, created time, SHA-256 over the rows in
-canonical order). It is written under a temporary name, flushed and synced, renamed, then
+canonical order, and the sending installation's Ed25519 public key and signature of that SHA-256:
+see signing.py). It is written under a temporary name, flushed and synced, renamed, then
 read back and verified, so a stick pulled out mid-write leaves no file that looks whole.
 """
 
@@ -21,7 +22,9 @@ from .. import __version__
 from .errors import InputError
 from .figures import current_user
 from .organisation import organisation
-from .package_check import MANIFEST_COLUMNS, PACKAGE_TABLES, canonical_sha256, check_package, create_schema, fsync_path
+from . import signing
+from .package_check import (MANIFEST_COLUMNS, PACKAGE_TABLES, SIGNATURE_COLUMNS, canonical_sha256, check_package,
+                            create_schema, fsync_path)
 from .periods import Period, parse_period
 from .schema import SCHEMA_VERSION
 from .store import Store, now_iso
@@ -105,6 +108,9 @@ def export_package(store: Store, unit: str, periods, out: str | Path, *, progres
                 "sender": store.installation_id, "app_version": __version__, "schema_version": SCHEMA_VERSION,
                 "row_counts": json.dumps({t: len(rows[t]) for t in PACKAGE_TABLES}), "created_at": now_iso()}
     manifest["sha256"] = canonical_sha256(manifest, rows)
+    private_key = signing.own_key(store)
+    manifest["public_key"] = signing.public_key_of(private_key)
+    manifest["signature"] = signing.sign(private_key, manifest["sha256"])
     if out.is_dir():
         raise InputError(f"{out} là một thư mục; hãy ghi tên tệp gói, ví dụ {out / 'goi.lcgoi'}.")
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -146,9 +152,9 @@ def _write_package(path: Path, manifest: dict, rows: dict[str, list[dict]]) -> N
         for table, (columns, _key) in PACKAGE_TABLES.items():
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             conn.executemany(sql, ([r[c] for c in columns] for r in rows[table]))
-        conn.execute(f"INSERT INTO handover_manifest ({', '.join(MANIFEST_COLUMNS)}, sha256) "
-                     f"VALUES ({', '.join('?' * (len(MANIFEST_COLUMNS) + 1))})",
-                     [manifest[c] for c in MANIFEST_COLUMNS] + [manifest["sha256"]])
+        columns = MANIFEST_COLUMNS + SIGNATURE_COLUMNS + ("sha256",)
+        conn.execute(f"INSERT INTO handover_manifest ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [manifest[c] for c in columns])
         conn.execute("COMMIT")
     finally:
         conn.close()

@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from . import signing
 from .catalogue import catalogue
 from .errors import InputError
 from .figures import current_user
@@ -35,7 +36,12 @@ NEW, IDENTICAL, CHANGED, OLDER, CONFLICT, REFUSED = "new", "identical", "changed
 STATUS_LABELS = {NEW: "mới", IDENTICAL: "trùng", CHANGED: "thay đổi", OLDER: "cũ hơn, giữ số đã có",
                  CONFLICT: "xung đột", REFUSED: "từ chối"}
 SENDER_LABELS = {"known": "đúng máy gửi đã biết", "self": "do chính máy này xuất",
-                 "unknown": "máy gửi chưa biết", "different": "khác máy gửi đã biết"}
+                 "unknown": "máy gửi chưa biết", "different": "khác máy gửi đã biết",
+                 "new_key": "máy gửi đã biết, lần đầu gửi gói có chữ ký",
+                 "unsigned": "máy gửi không ký gói (gói của LCApp phiên bản cũ, không có chữ ký)",
+                 "key_changed": "máy gửi đã đổi khóa ký (đã xác nhận đổi khóa)"}
+# Statuses a person must accept before anything is written (the key is pinned then).
+NEEDS_ACCEPTANCE = ("unknown", "different", "new_key", "unsigned", "key_changed")
 Progress = Callable[[int, int, str], None]
 
 
@@ -109,7 +115,7 @@ class Preview:
 
     @property
     def needs_sender_acceptance(self) -> bool:
-        return self.sender_status in ("unknown", "different")
+        return self.sender_status in NEEDS_ACCEPTANCE
 
     def as_json(self) -> dict:
         return {"source": self.source, "sender": self.sender, "unit": self.unit, "months": self.months,
@@ -124,13 +130,39 @@ class ImportResult:
     preview: Preview
 
 
-def _sender_status(conn, unit: str, sender: str, own: str) -> tuple[str, str | None]:
-    if sender == own:
-        return "self", own
-    row = conn.execute("SELECT installation FROM unit_senders WHERE unit = ?", (unit,)).fetchone()
-    if row is None:
+def _sender_status(store: Store, package: Package, *, accept_new_key: bool = False) -> tuple[str, str | None]:
+    """Who sent `package`, as far as keys tell: a status of SENDER_LABELS and the installation known
+    to send for its unit. InputError (nothing written) for this office's own id not signed by this
+    office, and for a sender whose pinned key is not the one that signed (unless `accept_new_key`)."""
+    conn, own, key = store.conn, store.installation_id, package.public_key
+    private = store.meta(signing.KEY_META)  # none yet in a database of an older version: it signed nothing
+    own_key = signing.public_key_of(private) if private else None
+    if package.sender == own or (key and key == own_key):
+        if package.sender == own and key == own_key:
+            return "self", own
+        raise InputError(f"Tệp {package.path.name} bị từ chối: tệp mang mã cài đặt hoặc khóa ký của chính máy này "
+                         "nhưng không do máy này tạo ra (có thể đã bị làm giả). Dữ liệu của cơ quan không thay đổi.")
+    pinned = conn.execute("SELECT public_key FROM sender_keys WHERE installation = ?", (package.sender,)).fetchone()
+    if pinned is not None and key != pinned[0]:
+        if not key:
+            raise InputError(f"Tệp {package.path.name} bị từ chối: máy gửi (mã {package.sender[:8]}…) đã ký mọi gói "
+                             "trước đây, gói này lại không có chữ ký (có thể đã bị làm giả). Dữ liệu không thay đổi.")
+        if not accept_new_key:
+            raise InputError(
+                f"Tệp {package.path.name} bị từ chối: khóa ký của máy gửi (mã {package.sender[:8]}…) đã thay đổi "
+                f"(trước đây {signing.fingerprint(pinned[0])}, nay {signing.fingerprint(key)}). Gói có thể đã bị làm "
+                "giả; nếu đơn vị xác nhận máy đã cài lại, cán bộ kỹ thuật nhập lại với --accept-new-key. "
+                "Dữ liệu không thay đổi.")
+        return "key_changed", package.sender
+    row = conn.execute("SELECT installation FROM unit_senders WHERE unit = ?", (package.unit,)).fetchone()
+    known = row[0] if row else None
+    if not key:
+        return "unsigned", known
+    if known is None:
         return "unknown", None
-    return ("known" if row[0] == sender else "different"), row[0]
+    if known != package.sender:
+        return "different", known
+    return ("new_key" if pinned is None else "known"), known
 
 
 def _locked_month_of(kind: Kind, row: dict, locked: set[int]) -> int | None:
@@ -204,20 +236,22 @@ def _status(kind: Kind, theirs: dict, mine: dict | None, base: tuple[int, int] |
     return CONFLICT, "số đã có do nơi khác nhập, khác số trong gói"
 
 
-def preview(store: Store, package: Package) -> Preview:
-    """What importing `package` would do (dry run: reads only)."""
+def preview(store: Store, package: Package, *, accept_new_key: bool = False) -> Preview:
+    """What importing `package` would do (dry run: reads only); InputError when the sender's key says
+    it is forged."""
     conn = store.conn
-    sender_status, known = _sender_status(conn, package.unit, package.sender, store.installation_id)
+    sender_status, known = _sender_status(store, package, accept_new_key=accept_new_key)
     rows = classify(conn, package, store.installation_id)
     return Preview(package.kind, package.sender, package.unit, package.months, sender_status, known, rows)
 
 
 def apply_package(store: Store, package: Package, *, take: str | None = None,
                   decisions: dict[str, str] | None = None, accept_sender: bool = False, user: str | None = None,
-                  progress: Progress | None = None) -> ImportResult:
+                  progress: Progress | None = None, accept_new_key: bool = False) -> ImportResult:
     """Apply `package` in one transaction; conflicts not decided (per row or by `take`) stay and are returned.
 
     `decisions` maps f"{row.kind}:{row.key_text}" of a conflict row to "ours" or "theirs".
+    Accepting the sender pins its key; `accept_new_key` replaces a pinned key that changed.
     """
     if take not in (None, "ours", "theirs"):
         raise InputError(f"Cách giải quyết xung đột “{take}” không hợp lệ (ours hoặc theirs).")
@@ -229,8 +263,8 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
     written = {NEW: 0, CHANGED: 0, "theirs": 0, "ours": 0, "seen": 0, "history": 0}
     left: list[PreviewRow] = []
     with store.write() as conn:
-        sender_status, known = _sender_status(conn, package.unit, package.sender, own)
-        if sender_status in ("unknown", "different") and not accept_sender:
+        sender_status, known = _sender_status(store, package, accept_new_key=accept_new_key)
+        if sender_status in NEEDS_ACCEPTANCE and not (accept_sender or accept_new_key):
             raise InputError(_sender_message(store, package, sender_status, known))
         rows = classify(conn, package, own)
         result_preview = Preview(package.kind, package.sender, package.unit, package.months, sender_status, known,
@@ -291,7 +325,12 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
                              f"VALUES (?, ?, ?, json_array({', '.join('?' * width)}))",
                              ((package.sender, kind.name, item[0], *item) for item in items))
             written["history"] += conn.total_changes - before
-        if sender_status in ("unknown", "different"):
+        if sender_status in NEEDS_ACCEPTANCE and package.public_key:
+            conn.execute("""INSERT INTO sender_keys (installation, public_key, accepted_by, accepted_at)
+                            VALUES (?, ?, ?, ?) ON CONFLICT (installation) DO UPDATE SET
+                            public_key = excluded.public_key, accepted_by = excluded.accepted_by,
+                            accepted_at = excluded.accepted_at""", (package.sender, package.public_key, user, stamp))
+        if sender_status in NEEDS_ACCEPTANCE:
             conn.execute("""INSERT INTO unit_senders (unit, installation, accepted_by, accepted_at) VALUES (?, ?, ?, ?)
                             ON CONFLICT (unit) DO UPDATE SET installation = excluded.installation,
                             accepted_by = excluded.accepted_by, accepted_at = excluded.accepted_at""",
@@ -316,6 +355,9 @@ def _sender_message(store: Store, package: Package, status: str, known: str | No
     if status == "unknown":
         return (f"Gói số liệu của {name} đến từ máy chưa từng gửi cho đơn vị này (mã {package.sender[:8]}…). "
                 "Hãy xem trước, rồi xác nhận nhận gói từ máy này; chưa có gì được ghi.")
+    if status in ("new_key", "unsigned", "key_changed"):
+        return (f"Gói số liệu của {name}: {SENDER_LABELS[status]} (mã máy {package.sender[:8]}…). Hãy hỏi lại đơn "
+                "vị, xem trước rồi xác nhận nhận gói; chưa có gì được ghi.")
     return (f"Gói số liệu của {name} đến từ máy khác với máy vẫn gửi (mã {package.sender[:8]}…, "
             f"trước nay là {(known or '')[:8]}…). Hãy kiểm tra với đơn vị rồi xác nhận; chưa có gì được ghi.")
 

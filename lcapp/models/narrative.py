@@ -9,6 +9,7 @@ from __future__ import annotations
 from .catalogue import catalogue
 from .errors import InputError
 from .figures import current_user
+from .limits import MAX_NARRATIVE_CHARS, check_length
 from .locks import refuse_locked
 from .organisation import organisation
 from .periods import Period, parse_period
@@ -21,7 +22,6 @@ REPORT_PARTS = {
     "nguyen_nhan": "Nguyên nhân",
     "nhiem_vu": "Nhiệm vụ, giải pháp trọng tâm kỳ tới",
 }
-MAX_NARRATIVE_CHARS = 200_000
 
 
 def part_label(store: Store, part: str) -> str:
@@ -45,9 +45,7 @@ def set_narrative(store: Store, unit: str, period: Period | str, part: str, text
         period = parse_period(period)
     unit_code = organisation(store).unit(unit).code
     part_label(store, part)
-    text = clean_text(text, field="nội dung") or ""
-    if len(text) > MAX_NARRATIVE_CHARS:
-        raise InputError(f"Nội dung quá dài ({len(text)} ký tự; tối đa {MAX_NARRATIVE_CHARS}).")
+    text = check_length(clean_text(text, field="nội dung") or "", MAX_NARRATIVE_CHARS, "nội dung")
     user = user or current_user()
     with store.write() as conn:
         for month in period.months:

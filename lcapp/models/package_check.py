@@ -23,24 +23,27 @@ import sqlite3
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ..intake.safe_open import copy_outside_file, open_regular
+from . import signing
 from .catalogue import catalogue
 from .errors import InputError
-from .narrative import MAX_NARRATIVE_CHARS, REPORT_PARTS
+from .limits import (MAX_COMMENT_CHARS, MAX_NAME_CHARS, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, MAX_PACKAGE_BYTES,
+                     MAX_PACKAGE_ROWS, parse_json, value_error)
+from .narrative import REPORT_PARTS
 from .organisation import organisation
 from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .store import SQLITE_HEADER, Store
 
-MAX_FILE_BYTES = 1024 * 1024 * 1024
-MAX_ROWS = 5_000_000
+MAX_FILE_BYTES = MAX_PACKAGE_BYTES
+MAX_ROWS = MAX_PACKAGE_ROWS
 MAX_VALUE_BYTES = 1_000_000
-MAX_NAME_CHARS = 200
-MAX_ABS_VALUE = 1e15
 MAX_REPORTED = 10
 COPY_PREFIX = "lcapp-goi-"
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
@@ -68,6 +71,7 @@ PACKAGE_TABLES = {
 }
 MANIFEST_COLUMNS = ("package_id", "unit", "periods", "sender", "app_version", "schema_version", "row_counts",
                     "created_at")
+SIGNATURE_COLUMNS = ("public_key", "signature")  # outside the SHA-256: the signature is over it
 
 
 @dataclass
@@ -83,6 +87,7 @@ class Package:
     app_version: str
     schema_version: int
     sha256: str
+    public_key: str = ""  # the sender's Ed25519 key (hex); "" for a package of an older version
     rows: dict[str, list[dict]] = field(default_factory=dict)  # filled from `tuples` once checked
     tuples: dict[str, list[tuple]] = field(default_factory=dict, repr=False)  # PACKAGE_TABLES column order
 
@@ -138,14 +143,11 @@ def _refuse(name: str, reason: str) -> InputError:
     return InputError(f"Tệp {name} bị từ chối: {reason}. Dữ liệu của cơ quan không thay đổi.")
 
 
-def _check_header(path: Path) -> None:
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp {path}.") from None
-    except OSError as error:
-        raise InputError(f"Không đọc được tệp {path}: {error.strerror}.") from None
+def _check_header(path: Path, name: str | None = None, *, exact: bool = True) -> None:
+    """The SQLite header of a private copy, and its size against the page count it states
+    (`exact`: no more pages either; a file whose recent changes are in its -wal may have more)."""
+    name = name or path.name
+    size = path.stat().st_size
     if size == 0:
         raise _refuse(name, "tệp rỗng (0 byte), có thể do rút USB khi đang chép")
     if size > MAX_FILE_BYTES:
@@ -160,8 +162,11 @@ def _check_header(path: Path) -> None:
         raise _refuse(name, "phần đầu tệp hỏng (cỡ trang không hợp lệ)")
     pages = int.from_bytes(header[28:32], "big")
     header_valid = pages > 0 and header[24:28] == header[92:96]
-    if size % page_size or (header_valid and size < pages * page_size):
+    if header_valid and size < pages * page_size or not header_valid and size % page_size:
         raise _refuse(name, "tệp bị cắt cụt (chép chưa xong hoặc hỏng)")
+    if exact and header_valid and size > pages * page_size or size % page_size:
+        raise _refuse(name, f"tệp có thêm {size - pages * page_size if header_valid else size % page_size} byte lạ "
+                            "ở cuối (không phải do LCApp ghi)")
 
 
 def _open_copy(copy: Path, *, with_wal: bool = False) -> sqlite3.Connection:
@@ -181,7 +186,7 @@ def _open_copy(copy: Path, *, with_wal: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _check_structure(conn: sqlite3.Connection, name: str) -> int:
+def _check_structure(conn: sqlite3.Connection, name: str, *, full_check: bool = False) -> int:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise _refuse(name, f"tệp do phiên bản LCApp mới hơn tạo (lược đồ {version}; chương trình này hiểu đến "
@@ -201,7 +206,9 @@ def _check_structure(conn: sqlite3.Connection, name: str) -> int:
         if missing:
             what.append("thiếu " + ", ".join(missing[:MAX_REPORTED]))
         raise _refuse(name, "cấu trúc khác cấu trúc của LCApp (" + "; ".join(what) + ")")
-    result = [row[0] for row in conn.execute("PRAGMA quick_check(10)")]
+    # quick_check for packages (their every row is checked after); integrity_check, which also
+    # compares every index with its table, for backups that are restored as they are.
+    result = [row[0] for row in conn.execute("PRAGMA integrity_check(10)" if full_check else "PRAGMA quick_check(10)")]
     if result != ["ok"]:
         raise _refuse(name, "tệp hỏng (kiểm tra toàn vẹn: " + "; ".join(result[:3]) + ")")
     return version
@@ -243,8 +250,8 @@ def _text_error(value, label: str, *, multiline: bool = False, limit: int = MAX_
 def _number_error(value) -> str | None:
     if value is None:
         return None
-    if type(value) not in (int, float) or not -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:  # NaN fails too
-        return "giá trị không phải số hợp lệ"
+    if type(value) not in (int, float) or value_error(value):  # the limits of every other way in
+        return "giá trị không phải số hợp lệ (" + (value_error(value) or "kiểu dữ liệu sai") + ")"
     return None
 
 
@@ -259,7 +266,7 @@ def _numbers_fine(values: tuple) -> bool:
         total = math.fsum(present)  # NaN or infinity anywhere makes the sum NaN or raises
     except (OverflowError, ValueError):
         return False
-    return math.isfinite(total) and -MAX_ABS_VALUE <= min(present) and max(present) <= MAX_ABS_VALUE
+    return math.isfinite(total) and value_error(min(present)) is None and value_error(max(present)) is None
 
 
 def _integer_error(value, label: str) -> str | None:
@@ -301,9 +308,7 @@ def _checks(store: Store) -> dict[str, Callable]:
             None if value in cat.indicators else f"chỉ tiêu “{value}” không có trong danh mục của cơ quan")
 
     def month(value):
-        if type(value) is not int or not (MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12):
-            return f"tháng “{value}” không hợp lệ"
-        return None
+        return None if _is_month(value) else f"tháng “{value}” không hợp lệ"
 
     def part(value):
         return _text_error(value, "phần báo cáo") or (
@@ -321,7 +326,9 @@ def _checks(store: Store) -> dict[str, Callable]:
         "status": lambda v: None if v in ("estimate", "official") else "trạng thái không hợp lệ",
         "flag": lambda v: None if type(v) is int and v in (0, 1) else "cột cộng dồn không hợp lệ",
         "name": lambda v: _text_error(v, "tên, thời điểm hoặc mã"),
-        "longtext": lambda v: _text_error(v, "nội dung, ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS),
+        "text": lambda v: _text_error(v, "nội dung", multiline=True, limit=MAX_NARRATIVE_CHARS),
+        "comment": lambda v: _text_error(v, "ghi chú", multiline=True, limit=MAX_COMMENT_CHARS),
+        "note": lambda v: _text_error(v, "ghi chú kế hoạch", multiline=True, limit=MAX_NOTE_CHARS),
         "version": lambda v: _integer_error(v, "phiên bản"),
         "id": lambda v: _integer_error(v, "mã lịch sử"),
         "period": lambda v: _period_error(v, parse_period, "kỳ"),
@@ -330,13 +337,13 @@ def _checks(store: Store) -> dict[str, Callable]:
 
 
 _FIGURE_COLUMNS = {"unit": "unit", "month": "month", "indicator": "indicator", "month_value": "number",
-                   "ytd_value": "number", "term_value": "number", "status": "status", "comment": "longtext",
+                   "ytd_value": "number", "term_value": "number", "status": "status", "comment": "comment",
                    "entered_by": "name", "entered_at": "name", "reporter": "reporter", "origin": "name",
                    "version": "version"}
-_NARRATIVE_COLUMNS = {"unit": "unit", "period": "period", "part": "part", "text": "longtext", "edited_by": "name",
+_NARRATIVE_COLUMNS = {"unit": "unit", "period": "period", "part": "part", "text": "text", "edited_by": "name",
                       "edited_at": "name", "version": "version"}
 _TARGET_COLUMNS = {"indicator": "target_indicator", "period": "target_period", "source": "source", "value": "number",
-                   "low": "number", "high": "number", "cumulative": "flag", "note": "longtext",
+                   "low": "number", "high": "number", "cumulative": "flag", "note": "note",
                    "entered_by": "name", "entered_at": "name", "version": "version"}
 _HISTORY = {"id": "id", "action": "name"}
 COLUMN_CHECKS = {
@@ -371,6 +378,14 @@ def _validate(store: Store, package: Package, name: str) -> None:
         if "month" in columns:
             for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
                 problems.append(f"{table}: tháng {month} không thuộc các kỳ ghi trong gói")
+        if table.startswith("narrative") and package.kind == "package":
+            outside = sorted(p for p in set(columns["period"]) if isinstance(p, str) and not _period_error(
+                p, parse_period, "kỳ") and not set(parse_period(p).months) <= set(package.months))
+            for period in outside[:1]:
+                problems.append(f"{table}: nội dung kỳ {period} không thuộc các kỳ ghi trong gói")
+    unit_problem = checks["unit"](package.unit)
+    if unit_problem:
+        problems.append(f"đơn vị của gói: {unit_problem}")
     if problems:
         tail = " (và còn lỗi khác)" if len(problems) > MAX_REPORTED else ""
         raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
@@ -379,29 +394,39 @@ def _validate(store: Store, package: Package, name: str) -> None:
 def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:
     manifest_rows = []
     if any(t == "handover_manifest" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")):
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(handover_manifest)")}
+        signed = [c for c in SIGNATURE_COLUMNS if c in columns]  # none in packages of older versions
         manifest_rows = [dict(row) for row in conn.execute(
-            f"SELECT {', '.join(MANIFEST_COLUMNS)}, sha256 FROM handover_manifest LIMIT 2")]
+            f"SELECT {', '.join(MANIFEST_COLUMNS + tuple(signed))}, sha256 FROM handover_manifest LIMIT 2")]
     if len(manifest_rows) > 1:
         raise _refuse(name, "gói có nhiều hơn một bản kê (manifest)")
     if manifest_rows:
-        return _read_manifest_package(conn, path, name, manifest_rows[0])
+        return _read_manifest_package(conn, path, name, manifest_rows[0], version)
     return _read_whole_database(conn, path, name, version)
 
 
 def _json_field(value, name: str, label: str):
+    if not isinstance(value, str) or len(value) >= MAX_VALUE_BYTES:
+        raise _refuse(name, f"bản kê hỏng ({label})")
     try:
-        return json.loads(value) if isinstance(value, str) and len(value) < MAX_VALUE_BYTES else None
-    except json.JSONDecodeError:
+        return parse_json(value, label)
+    except InputError:
         raise _refuse(name, f"bản kê hỏng ({label})") from None
 
 
-def _read_manifest_package(conn, path: Path, name: str, manifest: dict) -> Package:
+def _is_month(value) -> bool:
+    return type(value) is int and MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12
+
+
+def _read_manifest_package(conn, path: Path, name: str, manifest: dict, version: int) -> Package:
     periods = _json_field(manifest["periods"], name, "kỳ")
     counts = _json_field(manifest["row_counts"], name, "số dòng")
-    if not (isinstance(periods, list) and periods and all(isinstance(m, int) for m in periods)):
+    if not (isinstance(periods, list) and periods and all(_is_month(m) for m in periods)):
         raise _refuse(name, "bản kê hỏng (danh sách tháng)")
     if not isinstance(counts, dict):
         raise _refuse(name, "bản kê hỏng (số dòng)")
+    if type(manifest["schema_version"]) is not int or manifest["schema_version"] != version:
+        raise _refuse(name, f"bản kê ghi lược đồ “{manifest['schema_version']}”, tệp có lược đồ {version}")
     for key in ("unit", "sender", "app_version", "created_at", "package_id", "sha256"):
         value = manifest[key]
         if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS \
@@ -413,9 +438,12 @@ def _read_manifest_package(conn, path: Path, name: str, manifest: dict) -> Packa
         raise _refuse(name, "số dòng không khớp với bản kê (tệp đã bị sửa hoặc chép thiếu)")
     if _digest(name, manifest, tuples) != manifest["sha256"]:
         raise _refuse(name, "mã kiểm tra SHA-256 không khớp (nội dung đã bị sửa sau khi xuất)")
+    public_key, signature = manifest.get("public_key", ""), manifest.get("signature", "")
+    if (public_key or signature) and not signing.verify(public_key, manifest["sha256"], signature):
+        raise _refuse(name, "chữ ký của máy gửi không đúng (gói đã bị sửa sau khi xuất, hoặc không do máy đó ký)")
     return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
                    manifest["created_at"], manifest["app_version"], manifest["schema_version"],
-                   manifest["sha256"], tuples=tuples)
+                   manifest["sha256"], public_key, tuples=tuples)
 
 
 def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
@@ -427,6 +455,13 @@ def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
     unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
     if not isinstance(unit, str) or not unit:
         raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo")
+    # A whole file holds its office's own key: having it is what proves where the file comes from.
+    public_key = ""
+    if signing.KEY_META in meta:
+        try:
+            public_key = signing.public_key_of(meta[signing.KEY_META])
+        except ValueError:
+            raise _refuse(name, "khóa ký của tệp dữ liệu hỏng") from None
     tuples = {
         "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
         "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
@@ -437,7 +472,50 @@ def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
     }
     months = sorted({r[1] for r in tuples["figures"]}, key=lambda m: (type(m).__name__, m))
     return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
-                   _digest(name, None, tuples), tuples=tuples)
+                   _digest(name, None, tuples), public_key, tuples=tuples)
+
+
+def sqlite_error_text(error: BaseException) -> str:
+    """SQLite's complaint about a file from outside, safe to show: short, no control characters."""
+    return _CONTROL.sub("?", str(error))[:200]
+
+
+@contextmanager
+def private_copy(path: str | Path) -> Iterator[tuple[Path, bool]]:
+    """Copy an outside SQLite file (and a -wal beside it) once into a private temporary folder and
+    yield (copy, with_wal); every later check and read uses that copy only, never the original."""
+    path = Path(path)
+    _sweep_stale_copies()
+    folder = Path(tempfile.mkdtemp(prefix=COPY_PREFIX))
+    try:
+        copy = folder / "package.sqlite"
+        copy_outside_file(path, copy, MAX_FILE_BYTES)
+        # An office's database copied while the program ran has recent changes in its -wal file.
+        wal, wal_copy = Path(f"{path}-wal"), Path(f"{copy}-wal")
+        with_wal = wal.exists() and copy_outside_file(wal, wal_copy, MAX_FILE_BYTES) > 0
+        if not with_wal:
+            wal_copy.unlink(missing_ok=True)
+        _check_header(copy, path.name, exact=not with_wal)
+        yield copy, with_wal
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def open_checked(copy: Path, name: str, *, with_wal: bool, full_check: bool = False) -> tuple[sqlite3.Connection, int]:
+    """Open a private copy and check its structure (and `integrity_check` when `full_check`);
+    return the connection and the schema version, or raise InputError (the connection closed)."""
+    try:
+        conn = _open_copy(copy, with_wal=with_wal)
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        raise _refuse(name, f"không mở được ({sqlite_error_text(error)})") from None
+    try:
+        return conn, _check_structure(conn, name, full_check=full_check)
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        conn.close()
+        raise _refuse(name, f"tệp hỏng ({sqlite_error_text(error)})") from None
+    except BaseException:
+        conn.close()
+        raise
 
 
 def check_package(store: Store, path: str | Path) -> Package:
@@ -447,39 +525,14 @@ def check_package(store: Store, path: str | Path) -> Package:
     """
     path = Path(path)
     name = path.name
-    _check_header(path)
-    _sweep_stale_copies()
-    folder = Path(tempfile.mkdtemp(prefix=COPY_PREFIX))
-    try:
-        copy = folder / "package.sqlite"
+    with private_copy(path) as (copy, with_wal):
+        conn, version = open_checked(copy, name, with_wal=with_wal)
         try:
-            shutil.copyfile(path, copy)
-        except OSError as error:
-            raise InputError(f"Không đọc được tệp {name}: {error.strerror}.") from None
-        _check_header(copy)
-        # An office's database copied while the program ran has recent changes in its -wal file.
-        wal = Path(str(path) + "-wal")
-        with_wal = wal.is_file() and wal.stat().st_size > 0
-        if with_wal:
-            if wal.stat().st_size > MAX_FILE_BYTES:
-                raise _refuse(name, "tệp -wal đi kèm quá lớn")
-            try:
-                shutil.copyfile(wal, Path(str(copy) + "-wal"))
-            except OSError as error:
-                raise InputError(f"Không đọc được tệp {wal.name}: {error.strerror}.") from None
-        try:
-            conn = _open_copy(copy, with_wal=with_wal)
-        except sqlite3.Error as error:
-            raise _refuse(name, f"không mở được ({error})") from None
-        try:
-            version = _check_structure(conn, name)
             package = _read_package(conn, path, name, version)
-        except sqlite3.Error as error:
-            raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({error})") from None
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({sqlite_error_text(error)})") from None
         finally:
             conn.close()
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
     _validate(store, package, name)
     package.rows = _as_dicts(package.tuples)
     return package
@@ -497,12 +550,16 @@ def _sweep_stale_copies(max_age_seconds: float = 24 * 3600) -> None:
 
 
 def looks_like_sqlite(path: str | Path) -> bool:
-    """True when the file starts with SQLite's header (files are known by content, not name)."""
+    """True when the file starts with SQLite's header (files are known by content, not name).
+
+    InputError for anything that is not a regular file (a folder, a device, a FIFO)."""
+    handle = open_regular(path)
     try:
-        with open(path, "rb") as handle:
-            return handle.read(16) == SQLITE_HEADER
+        return os.read(handle, 16) == SQLITE_HEADER
     except OSError:
         return False
+    finally:
+        os.close(handle)
 
 
 def fsync_path(path: Path) -> None:

@@ -272,12 +272,28 @@ MIGRATION_HANDOVER = [
     ) WITHOUT ROWID""",
 ]
 
+# Signed packages: the manifest carries the sender's Ed25519 public key and its signature over
+# the SHA-256 (both empty in packages of older versions), and each sending installation's key
+# is pinned on first contact (see signing.py). The office's own private key is a `meta` row,
+# made by Store when it migrates (new and older databases alike).
+MIGRATION_SIGNATURES = [
+    "ALTER TABLE handover_manifest ADD COLUMN public_key TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE handover_manifest ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE sender_keys (
+        installation TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL,
+        accepted_by TEXT NOT NULL,
+        accepted_at TEXT NOT NULL
+    )""",
+]
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
     (2, "figure checks: rules, explanations, completed periods", MIGRATION_CHECKS),
     (3, "narrative drafts", MIGRATION_NARRATIVE_DRAFTS),
     (4, "handover: manifest, locks, senders, exchange marks", MIGRATION_HANDOVER),
+    (5, "signed packages: sender keys", MIGRATION_SIGNATURES),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

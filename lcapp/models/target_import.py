@@ -13,11 +13,11 @@ from pathlib import Path
 
 from .catalogue import Catalogue
 from .errors import InputError
+from .limits import check_value, errors_summary
 from .targets import parse_target_value
 from .text import nfc
 
 INDICATOR_HEADERS = ("mã", "mã chỉ tiêu", "chỉ tiêu", "tên chỉ tiêu", "code", "indicator")
-MAX_REPORTED = 20
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def parse_target_rows(cat: Catalogue, rows: list[list]) -> list[TargetRow]:
                 continue
             try:
                 if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-                    value, low, high = float(cell), None, None
+                    value, low, high = check_value(cell, "Kế hoạch"), None, None
                 else:
                     value, low, high = parse_target_value(str(cell))
             except InputError as error:
@@ -82,8 +82,7 @@ def parse_target_rows(cat: Catalogue, rows: list[list]) -> list[TargetRow]:
                 continue
             result.append(TargetRow(code, source, value, low, high))
     if errors:
-        shown = "; ".join(errors[:MAX_REPORTED]) + ("; …" if len(errors) > MAX_REPORTED else "")
-        raise InputError(f"Không nhập trang tính ({len(errors)} lỗi, chưa ghi gì): {shown}.")
+        raise InputError(f"Không nhập trang tính ({len(errors)} lỗi, chưa ghi gì): {errors_summary(errors)}.")
     if not result:
         raise InputError("Trang tính không có giá trị kế hoạch nào.")
     return result
@@ -91,15 +90,12 @@ def parse_target_rows(cat: Catalogue, rows: list[list]) -> list[TargetRow]:
 
 def read_target_sheet(cat: Catalogue, path: str | Path) -> list[TargetRow]:
     """Read and validate the first sheet of an .xlsx file."""
-    import openpyxl  # only when importing: keeps the program's start fast
+    from ..intake.workbook import open_workbook  # only when importing: keeps the program's start fast
 
+    book = open_workbook(path, read_only=True)
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp {path}.") from None
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not xlsx
-        raise InputError(f"Không đọc được tệp Excel {Path(path).name}: {error}.") from None
-    try:
+        if not book.worksheets:
+            raise InputError(f"Tệp {Path(path).name} không có trang tính nào.")
         rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
     finally:
         book.close()

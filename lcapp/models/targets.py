@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from .catalogue import catalogue
 from .errors import InputError
 from .figures import current_user
+from .limits import MAX_NOTE_CHARS, check_length, check_value
 from .numbers import format_number, parse_number
 from .periods import TargetPeriod, parse_target_period
 from .store import Store, now_iso
@@ -79,13 +80,14 @@ def prepare_target(cat, indicator: str, period: str, source: str, value: float |
     src = cat.source(source)
     if (value is None) == (low is None or high is None):
         raise InputError("Kế hoạch phải là một số hoặc một khoảng (cận dưới - cận trên).")
+    value, low, high = (None if v is None else check_value(v, "Kế hoạch") for v in (value, low, high))
     if low is not None and low > high:
         raise InputError("Cận dưới của khoảng kế hoạch lớn hơn cận trên.")
     if cumulative and not target_period.is_term:
         raise InputError("Chỉ tiêu cộng dồn cả giai đoạn phải ghi cho một nhiệm kỳ (ví dụ 2021-2025).")
     if cumulative and ind.kind != "flow":
         raise InputError(f"“{ind.name}” không phải chỉ tiêu cộng dồn: kế hoạch giai đoạn không thể là tổng.")
-    note = clean_text(note, field="ghi chú") or ""
+    note = check_length(clean_text(note, field="ghi chú") or "", MAX_NOTE_CHARS, "ghi chú")
     return TargetChange(ind.code, target_period.code, src.code, value, low, high, cumulative, note)
 
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.backup import DEFAULT_KEEP, auto_backup, backup_folder, restore, restore_preview, session_backup
-from ..models.errors import InputError
+from ..models.errors import DatabaseError, InputError
 
 log = logging.getLogger("lcapp.backup")
 
@@ -45,7 +45,7 @@ def backup_on_exit(store, settings) -> Path | None:
     """The automatic backup on exit; a failure is logged, never stops the program from closing."""
     try:
         return auto_backup(store, keep=keep_count(settings))
-    except InputError as error:
+    except (InputError, DatabaseError) as error:  # DatabaseError: the file fails its integrity check
         log.warning("automatic backup on exit failed: %s", error)
         return None
 
