@@ -142,8 +142,9 @@ def _source_levels(levels, code: str) -> dict:
         raise InputError(f"Nguồn kế hoạch “{code}”: level phải là bảng theo cấp đơn vị.")
     result = {}
     for kind, words in levels.items():
-        if kind not in LEVELS or not isinstance(words, dict) or not words \
-                or not set(words) <= set(SOURCE_WORDS) or not all(isinstance(w, str) and w.strip() for w in words.values()):
+        fine = isinstance(words, dict) and words and set(words) <= set(SOURCE_WORDS) \
+            and all(isinstance(w, str) and w.strip() for w in words.values())
+        if kind not in LEVELS or not fine:
             raise InputError(f"Nguồn kế hoạch “{code}”: level.{kind} không hợp lệ (cấp: {', '.join(LEVELS)}; "
                              f"ghi {', '.join(SOURCE_WORDS)}).")
         result[kind] = {key: nfc(value) for key, value in words.items()}

@@ -558,8 +558,8 @@ class MainWindow(QMainWindow):
             return
         from .targets_dialog import TargetsDialog
 
-        dialog = TargetsDialog(self.store, self.worker, self.unit, self.period.year if self.period else date.today().year,
-                               self)
+        year = self.period.year if self.period else date.today().year
+        dialog = TargetsDialog(self.store, self.worker, self.unit, year, self)
         dialog.exec()
         self.progress_cache.invalidate()
         for tab in self.tabs_by_sector.values():

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Signal
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
-from ..models.numbers import format_number
 from ..models.organisation import Organisation, organisation
 from ..models.periods import Period
 from ..models.progress import PLAN_SOURCE
@@ -197,6 +196,18 @@ class TargetsModel(QAbstractTableModel):
         return True
 
 
+class TargetsView(QTableView):
+    """The grid; Delete (or Backspace) on a cell that is not being edited asks to delete its target."""
+
+    deletePressed = Signal()
+
+    def keyPressEvent(self, event):
+        if event.key() in (Qt.Key_Delete, Qt.Key_Backspace) and self.state() != QTableView.EditingState:
+            self.deletePressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class TargetsDialog(QDialog):
     """The unit's targets of a year or term; every change is saved at once on the DB worker."""
 
@@ -208,7 +219,7 @@ class TargetsDialog(QDialog):
         self.setWindowTitle(f"Kế hoạch — {org.unit(unit).name}")
         self.resize(1340, 700)
         self.model = TargetsModel(store, unit, self)
-        self.view = QTableView(self)
+        self.view = TargetsView(self)
         self.view.setModel(self.model)
         self.view.verticalHeader().setVisible(False)
         self.view.setEditTriggers(QTableView.AnyKeyPressed | QTableView.DoubleClicked | QTableView.EditKeyPressed)
@@ -241,9 +252,11 @@ class TargetsDialog(QDialog):
         self.model.deleteRequested.connect(self.confirm_delete)
         self.model.inputRejected.connect(self.message.setText)
         self.view.selectionModel().currentChanged.connect(lambda _now, _before: self.show_current())
-        QShortcut(QKeySequence.Delete, self.view, self.delete_current)
+        self.view.deletePressed.connect(self.delete_current)
         import_button.clicked.connect(self.choose_import)
         close_button.clicked.connect(self.accept)
+        for button in (import_button, close_button, self.delete_button):
+            button.setAutoDefault(False)  # Enter in the note saves it, never closes the dialog
         self.reload()
         self.view.setColumnWidth(1, 90)
         for column in range(2, self.model.columnCount()):
@@ -283,7 +296,11 @@ class TargetsDialog(QDialog):
         return self.period_box.currentData()
 
     def reload(self) -> None:
+        """Read the targets again, staying on the same cell."""
+        at = self.view.currentIndex()
         self.model.load(self.period)
+        if at.isValid():
+            self.view.setCurrentIndex(self.model.index(at.row(), at.column()))
         self.show_current()
 
     def current(self) -> tuple[str, str] | None:
@@ -305,9 +322,9 @@ class TargetsDialog(QDialog):
             for version in target_history(self.store, self.unit, key[0], self.period, key[1]):
                 how = CUMULATIVE_MARK if version["cumulative"] else ""
                 note = f"; ghi chú: {version['note']}" if version["note"] else ""
+                value = target_value_text(version["value"], version["low"], version["high"])
                 self.history.addItem(f"v{version['version']} {version['entered_at'].replace('T', ' ')} "
-                                     f"{version['entered_by']}: {target_value_text(version['value'], version['low'], version['high'])}"
-                                     f"{how}{note}")
+                                     f"{version['entered_by']}: {value}{how}{note}")
         self.level_button.blockSignals(True)
         self.cumulative_button.blockSignals(True)
         (self.cumulative_button if target and target["cumulative"] else self.level_button).setChecked(True)
