@@ -360,10 +360,9 @@ def targets_template(store: Store, unit: str, period: str) -> Workbook:
             for source in sources:
                 row = existing.get((ind.code, source.code))
                 value = None
-                if row is not None and row["low"] is not None:
-                    value = f"{_vn(row['low'])}-{_vn(row['high'])}"
-                elif row is not None:
-                    value = row["value"]
+                if row is not None:
+                    value = row["value"] if row["low"] is None else \
+                        f"{_vn(row['low'])}-{_vn(row['high'])}"
                 _cell(ws, r, col[source.short], value, fmt=number_format(ind.decimals), editable=True)
             _cell(ws, r, col[COMMENT], None, editable=True)
     _write_meta(workbook, {"kind": "targets", "version": TEMPLATE_VERSION, "unit": reporter.code,

@@ -67,6 +67,9 @@ PACKAGE_TABLES = {
     "target_history": (("id", "unit", "indicator", "period", "source", "version", "value", "low", "high",
                         "cumulative", "note", "entered_by", "entered_at"), ("id",)),
 }
+MANIFEST_COLUMNS = ("package_id", "unit", "periods", "sender", "app_version", "schema_version", "row_counts",
+                    "created_at")
+
 # Files from before targets belonged to a unit carry them without one, in this layout; they
 # are read as the targets of the file's own unit (what the migration does to a database).
 TARGET_UNITS_VERSION = next(n for n, name, _ in MIGRATIONS if name.startswith("targets per unit"))
@@ -88,8 +91,6 @@ def _with_unit(tuples: dict[str, list[tuple]], unit: str, version: int) -> dict[
     at = {table: PACKAGE_TABLES[table][0].index("unit") for table in _WITHOUT_UNIT}
     return {table: [row[:at[table]] + (unit,) + row[at[table]:] for row in rows] if table in at else rows
             for table, rows in tuples.items()}
-MANIFEST_COLUMNS = ("package_id", "unit", "periods", "sender", "app_version", "schema_version", "row_counts",
-                    "created_at")
 
 
 @dataclass

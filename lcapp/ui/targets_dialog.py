@@ -423,6 +423,7 @@ class TargetsDialog(QDialog):
                           parent=self)
         shown = lines[:PREVIEW_LINES_SHOWN] + (["  …"] if len(lines) > PREVIEW_LINES_SHOWN else [])
         box.setInformativeText("\n".join(shown) + "\n\nGhi các kế hoạch này vào tệp dữ liệu?")
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 620px; }")  # a preview line per line
         if len(lines) > PREVIEW_LINES_SHOWN:
             box.setDetailedText("\n".join(lines))
         write = box.addButton("Ghi", QMessageBox.AcceptRole)
