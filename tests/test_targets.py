@@ -21,6 +21,7 @@ from tests.conftest import table_rows
 
 WARD, OTHER_WARD, PROVINCE, CITY = "p_tan_phong_2025", "p_doan_ket_2025", "lai_chau", "tp_lai_chau"
 TOURISTS, RETAIL = "tm_khach_du_lich", "tm_ban_le"
+SHIPPED = 4  # the schema offices have before targets belong to a unit (the handover schema)
 
 
 def row_of(store, unit, period, indicator=TOURISTS):
@@ -161,9 +162,9 @@ def test_deleting_a_target_is_a_version_and_it_can_come_back(store):
 
 # -- the migration of a database made before targets had a unit ---------------------------
 def _old_database(path, reporting_unit: str) -> None:
-    """A schema-4 database with the city's catalogue sources, three targets and their history."""
+    """A database of the shipped schema with the city's catalogue sources, three targets and their history."""
     conn = sqlite3.connect(str(path), isolation_level=None)
-    create_schema(conn, 4)
+    create_schema(conn, SHIPPED)
     conn.execute("INSERT INTO meta VALUES ('installation_id', 'cu-1')")
     conn.execute("INSERT INTO settings VALUES ('reporting_unit', ?)", (json.dumps(reporting_unit),))
     conn.executemany("INSERT INTO target_sources VALUES (?, ?, ?, ?, ?)", [
@@ -200,7 +201,7 @@ def test_the_migration_gives_existing_targets_to_the_reporting_unit(tmp_path, re
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert list(tmp_path.glob("cu.truoc-nang-cap-v4-*.sqlite"))
+        assert list(tmp_path.glob(f"cu.truoc-nang-cap-v{SHIPPED}-*.sqlite"))
         rows = {(r["unit"], r["period"], r["value"], r["cumulative"], r["note"], r["version"])
                 for r in store.query("SELECT * FROM targets")}
         assert rows == {(owner, "2024", 225000, 0, "QĐ 5", 1), (owner, "2021-2025", 915000, 1, "", 2),
