@@ -17,7 +17,7 @@ from .cli_words import install as install_argparse_words
 from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
 from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
-from .models.limits import MAX_ERRORS_SHOWN, parse_json
+from .models.limits import parse_json
 from .models.drafting import save_part
 from .models.narrative import narratives, part_label, report_parts
 from .models.numbers import format_number, format_percent, parse_number
@@ -27,7 +27,8 @@ from .models.periods import parse_period
 from .models.progress import PLAN_SOURCE, progress
 from .models.setup import create_database
 from .models.store import Store, set_settings, sqlite_message
-from .models.targets import all_targets, parse_target_value, set_target
+from .models.targets import (all_targets, delete_target, parse_target_value, set_target, target_history,
+                             target_value_text, unit_targets)
 from .paths import default_database
 
 EXIT_OK, EXIT_OPEN_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
@@ -120,21 +121,43 @@ def cmd_clear(args) -> None:
 def cmd_target(args) -> None:
     store = _open(args)
     value, low, high = parse_target_value(args.value)
-    changed = set_target(store, args.indicator, args.year, args.source, value, low=low, high=high,
+    changed = set_target(store, args.unit, args.indicator, args.year, args.source, value, low=low, high=high,
                          cumulative=args.cumulative, note=args.note or "")
     print("Đã lưu kế hoạch." if changed else "Không thay đổi (kế hoạch như đã có).")
 
 
+def cmd_target_delete(args) -> None:
+    changed = delete_target(_open(args), args.unit, args.indicator, args.year, args.source)
+    print("Đã xóa kế hoạch (vẫn giữ trong lịch sử)." if changed else "Không có kế hoạch này để xóa.")
+
+
+TARGET_FIELDS = ("unit", "indicator", "period", "source", "value", "low", "high", "cumulative", "note")
+
+
 def cmd_targets(args) -> None:
-    rows = all_targets(_open(args))
+    store = _open(args)
+    rows = unit_targets(store, args.unit, args.year) if args.unit else all_targets(store)
     if args.json:
-        _json([{k: r[k] for k in ("indicator", "period", "source", "value", "low", "high", "cumulative", "note")}
-               for r in rows])
+        _json([{k: r[k] for k in TARGET_FIELDS} for r in rows])
         return
     for r in rows:
-        value = f"{format_number(r['low'], 6)}-{format_number(r['high'], 6)}" if r["low"] is not None \
-            else format_number(r["value"], 6)
-        print(f"{r['period']:<10} {r['source']:<7} {r['indicator']:<28} {value}  {r['note']}")
+        how = " (cộng dồn)" if r["cumulative"] else ""
+        print(f"{r['unit']:<18} {r['period']:<10} {r['source']:<7} {r['indicator']:<28} "
+              f"{target_value_text(r['value'], r['low'], r['high'])}{how}  {r['note']}")
+
+
+def cmd_target_history(args) -> None:
+    rows = target_history(_open(args), args.unit, args.indicator, args.year, args.source)
+    if args.json:
+        _json(rows)
+        return
+    if not rows:
+        print("Chưa có kế hoạch này.")
+    for r in rows:
+        how = " (cộng dồn)" if r["cumulative"] else ""
+        note = f"; ghi chú: {r['note']}" if r["note"] else ""
+        print(f"v{r['version']} {r['entered_at']} {r['entered_by']}: "
+              f"{target_value_text(r['value'], r['low'], r['high'])}{how}{note}")
 
 
 def cmd_import(args) -> None:
@@ -326,49 +349,25 @@ def cmd_template(args) -> None:
 
 def cmd_targets_template(args) -> None:
     from .export.templates_xlsx import write_targets_template
-    path = write_targets_template(_open(args), args.year, args.out)
+    path = write_targets_template(_open(args), args.unit, args.year, args.out)
     print(f"Đã xuất biểu mẫu kế hoạch ra {path}: điền rồi nhập lại bằng “targets-import”.")
 
 
 def _show_preview(store, preview, args) -> None:
-    from .export.templates_xlsx import apply_preview
+    from .models.sheet_preview import apply_preview, preview_lines, refusal
     written = None
     if args.apply and not preview.errors:
         written = apply_preview(store, preview)
     if args.json:
         _json(dict(preview.as_json(), applied=written is not None, written=written or 0))
     else:
-        cat = catalogue(store)
-        what = "số liệu" if preview.kind == "figures" else "kế hoạch"
-        owner = f"{organisation(store).unit(preview.unit).name}, " if preview.unit else ""
-        print(f"{owner}kỳ {preview.period}: {preview.count('new')} {what} mới, {preview.count('changed')} thay đổi, "
-              f"{preview.count('same')} giữ nguyên.")
-        labels = {"new": "mới", "changed": "đổi"}
-        for item in preview.items:
-            if item.status == "same":
-                continue
-            decimals = cat.indicators[item.key.split("/")[0]].decimals
-            new = _shown(item.new, decimals)
-            change = new if item.old is None else f"{_shown(item.old, decimals)} → {new}"
-            print(f"  [{labels[item.status]}] {item.sheet}!{item.cell} {item.name}: {change}")
-        if preview.errors:
-            print(f"Ô sai ({len(preview.errors)}):")
-            for error in preview.errors[:MAX_ERRORS_SHOWN]:
-                print(f"  {error}")
-            if len(preview.errors) > MAX_ERRORS_SHOWN:
-                print(f"  … và {len(preview.errors) - MAX_ERRORS_SHOWN} ô sai khác.")
-        elif written is not None:
-            print(f"Đã ghi {written} {what}.")
-        else:
+        print("\n".join(preview_lines(store, preview)))
+        if written is not None:
+            print(f"Đã ghi {written} {preview.what}.")
+        elif not preview.errors:
             print("Chưa ghi gì: xem lại rồi chạy lại lệnh với --apply để ghi.")
     if preview.errors:
-        raise InputError(f"Tệp có {len(preview.errors)} ô sai; chưa ghi gì. Sửa các ô đã nêu rồi nhập lại.")
-
-
-def _shown(value, decimals: int) -> str:
-    if isinstance(value, list):
-        return f"{format_number(value[0], 6)}-{format_number(value[1], 6)}"
-    return format_number(value, max(decimals, 6)) if value is not None else "(trống)"
+        raise refusal(preview)
 
 
 def cmd_template_import(args) -> None:
@@ -378,9 +377,9 @@ def cmd_template_import(args) -> None:
 
 
 def cmd_targets_import(args) -> None:
-    from .export.templates_xlsx import read_targets_sheet
+    from .models.target_import import read_targets_sheet
     store = _open(args)
-    _show_preview(store, read_targets_sheet(store, args.file, args.year), args)
+    _show_preview(store, read_targets_sheet(store, args.file, unit=args.unit, period=args.year), args)
 
 
 def cmd_handover_export(args) -> None:
@@ -456,12 +455,22 @@ def build_parser() -> Parser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--ytd", action="store_true")
     which.add_argument("--term", action="store_true")
-    p = command("target", cmd_target, "đặt kế hoạch: YEAR là năm hoặc nhiệm kỳ 2021-2025; VALUE là số hoặc khoảng 9,5-10")
-    for name in ("indicator", "year", "source", "value"):
+    p = command("target", cmd_target, "đặt kế hoạch của một đơn vị: YEAR là năm (2026) hoặc nhiệm kỳ đã biết "
+                "(2026-2030, tức nhiệm kỳ 2025-2030); VALUE là số hoặc khoảng 9,5-10")
+    for name in ("unit", "indicator", "year", "source", "value"):
         p.add_argument(name)
-    p.add_argument("--cumulative", action="store_true", help="kế hoạch là tổng cả nhiệm kỳ")
+    p.add_argument("--cumulative", action="store_true", help="kế hoạch là tổng cộng dồn cả nhiệm kỳ")
     p.add_argument("--note")
-    p = command("targets", cmd_targets, "liệt kê kế hoạch")
+    p = command("target-delete", cmd_target_delete, "xóa một kế hoạch của một đơn vị (việc xóa được ghi vào lịch sử)")
+    for name in ("unit", "indicator", "year", "source"):
+        p.add_argument(name)
+    p = command("targets", cmd_targets, "liệt kê kế hoạch của một đơn vị (không ghi đơn vị: của mọi đơn vị)")
+    p.add_argument("unit", nargs="?")
+    p.add_argument("--year", help="chỉ kế hoạch của năm hoặc nhiệm kỳ này")
+    p.add_argument("--json", action="store_true")
+    p = command("target-history", cmd_target_history, "mọi phiên bản của một kế hoạch (kể cả khi đã xóa)")
+    for name in ("unit", "indicator", "year", "source"):
+        p.add_argument(name)
     p.add_argument("--json", action="store_true")
     p = command("import", cmd_import, "nhập số liệu từ CSV hoặc JSON dataValueSets của DHIS2")
     p.add_argument("file", type=Path)
@@ -519,12 +528,15 @@ def build_parser() -> Parser:
     p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
     p.add_argument("--json", action="store_true")
     p = command("targets-template", cmd_targets_template,
-                "xuất biểu mẫu Excel để nhập kế hoạch của một năm hoặc nhiệm kỳ")
+                "xuất biểu mẫu Excel để nhập kế hoạch của một đơn vị trong một năm hoặc nhiệm kỳ")
+    p.add_argument("unit")
     p.add_argument("year")
     p.add_argument("--out", required=True, help="tệp .xlsx")
     p = command("targets-import", cmd_targets_import,
-                "xem trước (và với --apply thì ghi) kế hoạch từ tệp Excel (cột Mã hoặc Chỉ tiêu, mỗi nguồn một cột)")
+                "xem trước (và với --apply thì ghi) kế hoạch từ tệp Excel (cột Mã hoặc Chỉ tiêu, mỗi nguồn một cột, "
+                "cột Ghi chú là ghi chú của kế hoạch)")
     p.add_argument("file", type=Path)
+    p.add_argument("--unit", help="đơn vị, khi tệp không phải biểu mẫu của LCApp")
     p.add_argument("--year", help="năm hoặc nhiệm kỳ, khi tệp không phải biểu mẫu của LCApp")
     p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
     p.add_argument("--json", action="store_true")

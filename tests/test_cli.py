@@ -41,8 +41,8 @@ def test_enter_target_progress_history(db, capsys):
     assert run(capsys, "--db", db, "enter", "tp_lai_chau", "2024-05", "tm_ban_le", "339")[0] == 0
     assert run(capsys, "--db", db, "enter", "tp_lai_chau", "202405", "tm_ban_le", "1.931", "--ytd",
                "--comment", "ước tính")[0] == 0
-    assert run(capsys, "--db", db, "target", "tm_ban_le", "2024", "tinh", "4.490")[0] == 0
-    assert run(capsys, "--db", db, "target", "yt_tang_dan_so", "2021-2025", "daihoi", "9,5-10")[0] == 0
+    assert run(capsys, "--db", db, "target", "tp_lai_chau", "tm_ban_le", "2024", "tinh", "4.490")[0] == 0
+    assert run(capsys, "--db", db, "target", "tp_lai_chau", "yt_tang_dan_so", "2021-2025", "daihoi", "9,5-10")[0] == 0
     code, out, _ = run(capsys, "--db", db, "progress", "tp_lai_chau", "202405", "--json")
     rows = {r["indicator"]: r for r in json.loads(out)}
     retail = rows["tm_ban_le"]
@@ -74,8 +74,8 @@ def test_quarter_progress_uses_the_periods_own_figure(db, capsys):
     (["enter", "tp_lai_chau", "202413", "tm_ban_le", "1"], "Tháng 13"),
     (["enter", "xa_khong_co", "202405", "tm_ban_le", "1"], "Không có đơn vị"),
     (["enter", "tp_lai_chau", "202405"], "thiếu tham số"),
-    (["target", "tm_ban_le", "2024", "khong_co", "1"], "nguồn kế hoạch"),
-    (["target", "tm_ban_le", "2024", "tinh", "10-9"], "cận dưới"),
+    (["target", "tp_lai_chau", "tm_ban_le", "2024", "khong_co", "1"], "nguồn kế hoạch"),
+    (["target", "tp_lai_chau", "tm_ban_le", "2024", "tinh", "10-9"], "cận dưới"),
     (["progress", "tp_lai_chau", "2024Q7"], "Kỳ báo cáo"),
     (["history", "tp_lai_chau", "202405", "khong_co"], "Không có chỉ tiêu"),
     (["settings", "reporting_unit", "khong_co"], "Không có đơn vị"),

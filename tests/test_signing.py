@@ -4,6 +4,7 @@ installation id coming back from outside."""
 
 import json
 import shutil
+import sqlite3
 
 import pytest
 
@@ -13,7 +14,8 @@ from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.handover import export_package
 from lcapp.models.merge import apply_package, preview
-from lcapp.models.package_check import check_package
+from lcapp.models.package_check import check_package, create_schema
+from lcapp.models.schema import MIGRATIONS, SCHEMA_VERSION
 from lcapp.models.setup import create_database
 from lcapp.models.store import Store
 from tests.conftest import file_digest, run_cli, table_rows
@@ -162,17 +164,16 @@ def test_a_whole_database_proves_its_origin_by_its_key(ward, city, tmp_path):
 
 
 def test_an_older_database_gets_a_key_when_it_is_opened(tmp_path):
-    store = create_database(tmp_path / "cu.sqlite")
-    with store.write() as conn:
-        conn.execute("DELETE FROM meta WHERE key = ?", (signing.KEY_META,))
-        conn.execute("DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)")
-    store.conn.execute("DROP TABLE sender_keys")
-    store.conn.execute("ALTER TABLE handover_manifest DROP COLUMN signature")
-    store.conn.execute("ALTER TABLE handover_manifest DROP COLUMN public_key")
-    store.conn.execute(f"PRAGMA user_version = {store.conn.execute('PRAGMA user_version').fetchone()[0] - 1}")
-    store.close()
+    """A file of the schema before signed packages: opening it migrates it and makes its key."""
+    before_signatures = next(n for n, name, _ in MIGRATIONS if name.startswith("signed packages")) - 1
+    conn = sqlite3.connect(tmp_path / "cu.sqlite")
+    create_schema(conn, before_signatures)
+    conn.execute("INSERT INTO meta VALUES ('installation_id', 'cu-1')")
+    conn.commit()
+    conn.close()
     again = Store(tmp_path / "cu.sqlite")
     assert signing.is_hex(again.meta(signing.KEY_META), signing.KEY_HEX_CHARS)
+    assert again.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     again.close()
 
 

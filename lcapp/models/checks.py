@@ -46,8 +46,8 @@ def gather(store: Store, unit: str, period: Period | str, today: date | None = N
     for year in range(first_year, period.year):
         own.load_until(month_key(year, 12))
     own.load_until(period.end_key)
-    return CheckInput(cat, org, period, figure_unit.code, reporter.code, rows, own, targets_for_year(store, period.year),
-                      settings, today or date.today())
+    return CheckInput(cat.for_level(figure_unit.kind), org, period, figure_unit.code, reporter.code, rows, own,
+                      targets_for_year(store, figure_unit.code, period.year), settings, today or date.today())
 
 
 def _number(value, default: float) -> float:

@@ -1,4 +1,4 @@
-"""Exporting a handover package: one unit's figures, comments, narratives and targets for some months.
+"""Exporting a handover package: one unit's figures, comments, narratives and own targets for some months.
 
 The package is itself a SQLite file with our schema, holding only those rows, the history
 since the last package of the same months, and a manifest (unit, months, sending
@@ -85,9 +85,10 @@ def collect_rows(store: Store, unit: str, months: list[int]) -> tuple[dict[str, 
         first, _, last = code.partition("-")
         return any(int(first) <= year <= int(last or first) for year in years)
 
-    rows["targets"] = [r for r in store.query(f"SELECT {cols['targets']} FROM targets") if covers(r["period"])]
-    rows["target_history"] = [r for r in store.query(f"SELECT {cols['target_history']} FROM target_history")
-                              if covers(r["period"])]
+    rows["targets"] = [r for r in store.query(f"SELECT {cols['targets']} FROM targets WHERE unit = ?", (unit,))
+                       if covers(r["period"])]  # the unit's own targets only
+    rows["target_history"] = [r for r in store.query(
+        f"SELECT {cols['target_history']} FROM target_history WHERE unit = ?", (unit,)) if covers(r["period"])]
     return rows, upto
 
 

@@ -63,7 +63,7 @@ KINDS = (
          ("entered_by", "entered_at", "reporter", "origin"), "entered_by", "entered_at"),
     Kind("narrative", "narratives", "narrative_history", ("unit", "period", "part"), ("text",),
          ("edited_by", "edited_at"), "edited_by", "edited_at"),
-    Kind("target", "targets", "target_history", ("indicator", "period", "source"),
+    Kind("target", "targets", "target_history", ("unit", "period", "indicator", "source"),
          ("value", "low", "high", "cumulative", "note"), ("entered_by", "entered_at"), "entered_by", "entered_at"),
 )
 
@@ -189,7 +189,7 @@ def classify(conn, package: Package, own: str) -> list[PreviewRow]:
             months = [r["month"] for r in incoming]
             where, params = "WHERE unit = ? AND month BETWEEN ? AND ?", (package.unit, min(months), max(months))
             low, high = f"{package.unit}|{min(months)}|", f"{package.unit}|{max(months)}|\U0010ffff"
-        elif kind.name == "narrative":
+        elif kind.name in ("narrative", "target"):
             where, params = "WHERE unit = ?", (package.unit,)
             low, high = f"{package.unit}|", f"{package.unit}|\U0010ffff"
         local = {tuple(r[k] for k in kind.key): dict(r)
@@ -372,7 +372,7 @@ def describe(store: Store, row: PreviewRow) -> str:
     elif row.kind == "narrative":
         what = f"{row.key[0]} kỳ {row.key[1]} nội dung “{row.key[2]}”"
     else:
-        what = f"kế hoạch {row.key[0]} {row.key[1]} ({row.key[2]})"
+        what = f"{row.key[0]} kế hoạch {row.key[1]} {row.key[2]} ({row.key[3]})"
     text = f"[{STATUS_LABELS[row.status]}] {what}"
     if row.old is not None and row.status != IDENTICAL:
         text += f": {_values(row.kind, row.old)} → {_values(row.kind, row.new)}"

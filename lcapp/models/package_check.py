@@ -40,6 +40,7 @@ from .organisation import organisation
 from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .store import SQLITE_HEADER, Store
+from .terms import known_terms
 
 MAX_FILE_BYTES = MAX_PACKAGE_BYTES
 MAX_ROWS = MAX_PACKAGE_ROWS
@@ -64,14 +65,36 @@ PACKAGE_TABLES = {
     "narratives": (("unit", "period", "part", "text", "edited_by", "edited_at", "version"),
                    ("unit", "period", "part")),
     "narrative_history": (("id", "unit", "period", "part", "version", "text", "edited_by", "edited_at"), ("id",)),
-    "targets": (("indicator", "period", "source", "value", "low", "high", "cumulative", "note", "entered_by",
-                 "entered_at", "version"), ("indicator", "period", "source")),
-    "target_history": (("id", "indicator", "period", "source", "version", "value", "low", "high", "cumulative",
-                        "note", "entered_by", "entered_at"), ("id",)),
+    "targets": (("unit", "indicator", "period", "source", "value", "low", "high", "cumulative", "note", "entered_by",
+                 "entered_at", "version"), ("unit", "period", "indicator", "source")),
+    "target_history": (("id", "unit", "indicator", "period", "source", "version", "value", "low", "high",
+                        "cumulative", "note", "entered_by", "entered_at"), ("id",)),
 }
 MANIFEST_COLUMNS = ("package_id", "unit", "periods", "sender", "app_version", "schema_version", "row_counts",
                     "created_at")
 SIGNATURE_COLUMNS = ("public_key", "signature")  # outside the SHA-256: the signature is over it
+
+# Files from before targets belonged to a unit carry them without one, in this layout; they
+# are read as the targets of the file's own unit (what the migration does to a database).
+TARGET_UNITS_VERSION = next(n for n, name, _ in MIGRATIONS if name.startswith("targets per unit"))
+_WITHOUT_UNIT = {
+    "targets": (PACKAGE_TABLES["targets"][0][1:], ("indicator", "period", "source")),
+    "target_history": (("id",) + PACKAGE_TABLES["target_history"][0][2:], ("id",)),
+}
+
+
+def package_tables(version: int) -> dict:
+    """PACKAGE_TABLES as a file of schema `version` has them."""
+    return PACKAGE_TABLES if version >= TARGET_UNITS_VERSION else {**PACKAGE_TABLES, **_WITHOUT_UNIT}
+
+
+def _with_unit(tuples: dict[str, list[tuple]], unit: str, version: int) -> dict[str, list[tuple]]:
+    """Rows of an older file in today's layout: its targets become those of its unit."""
+    if version >= TARGET_UNITS_VERSION:
+        return tuples
+    at = {table: PACKAGE_TABLES[table][0].index("unit") for table in _WITHOUT_UNIT}
+    return {table: [row[:at[table]] + (unit,) + row[at[table]:] for row in rows] if table in at else rows
+            for table, rows in tuples.items()}
 
 
 @dataclass
@@ -126,13 +149,13 @@ def canonical_sha256(manifest: dict | None, rows: dict[str, list[dict]]) -> str:
                                         for table, (columns, _key) in PACKAGE_TABLES.items()})
 
 
-def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]], tables: dict = PACKAGE_TABLES) -> str:
     """The same digest from rows as tuples in PACKAGE_TABLES column order (TypeError on mixed key types)."""
     digest = hashlib.sha256()
     if manifest is not None:
         digest.update(json.dumps([manifest[c] for c in MANIFEST_COLUMNS], ensure_ascii=False).encode())
         digest.update(b"\n")
-    for table, (columns, key) in PACKAGE_TABLES.items():
+    for table, (columns, key) in tables.items():
         ordered = sorted(tuples.get(table, []), key=operator.itemgetter(*(columns.index(k) for k in key)))
         digest.update(json.dumps([table, ordered], ensure_ascii=False).encode())
         digest.update(b"\n")
@@ -214,8 +237,9 @@ def _check_structure(conn: sqlite3.Connection, name: str, *, full_check: bool = 
     return version
 
 
-def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = ()) -> list[tuple]:
-    columns, key = PACKAGE_TABLES[table]
+def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = (),
+                tables: dict = PACKAGE_TABLES) -> list[tuple]:
+    columns, key = tables[table]
     count = conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0]
     if count > MAX_ROWS:
         raise _refuse(name, f"bảng {table} có quá nhiều dòng ({count})")
@@ -229,9 +253,9 @@ def _as_dicts(tuples: dict[str, list[tuple]]) -> dict[str, list[dict]]:
     return {table: [dict(zip(PACKAGE_TABLES[table][0], row)) for row in rows] for table, rows in tuples.items()}
 
 
-def _digest(name: str, manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+def _digest(name: str, manifest: dict | None, tuples: dict[str, list[tuple]], tables: dict = PACKAGE_TABLES) -> str:
     try:
-        return _sha256_of_tuples(manifest, tuples)
+        return _sha256_of_tuples(manifest, tuples, tables)
     except TypeError:
         raise _refuse(name, "dữ liệu không hợp lệ (một cột khóa lẫn số với chữ)") from None
 
@@ -288,7 +312,7 @@ def _period_error(value, parse, label: str) -> str | None:
 
 def _checks(store: Store) -> dict[str, Callable]:
     """One check per kind of column: value -> Vietnamese problem or None."""
-    cat, org = catalogue(store), organisation(store)
+    cat, org, terms = catalogue(store), organisation(store), known_terms(store)
 
     def unit(value):
         return _text_error(value, "mã đơn vị") or (
@@ -318,6 +342,12 @@ def _checks(store: Store) -> dict[str, Callable]:
         return _text_error(value, "nguồn kế hoạch") or (
             None if value in cat.sources else f"nguồn kế hoạch “{value}” không có trong danh mục")
 
+    def target_period(value):
+        error = _period_error(value, parse_target_period, "kỳ kế hoạch")
+        if error is None and parse_target_period(value).is_term and terms.of_period(value) is None:
+            return f"“{value}” không phải nhiệm kỳ đã biết của cơ quan ({terms.known_text()})"
+        return error
+
     return {
         "unit": unit, "indicator": indicator, "target_indicator": target_indicator, "month": month, "part": part,
         "source": source,
@@ -332,7 +362,7 @@ def _checks(store: Store) -> dict[str, Callable]:
         "version": lambda v: _integer_error(v, "phiên bản"),
         "id": lambda v: _integer_error(v, "mã lịch sử"),
         "period": lambda v: _period_error(v, parse_period, "kỳ"),
-        "target_period": lambda v: _period_error(v, parse_target_period, "kỳ kế hoạch"),
+        "target_period": target_period,
     }
 
 
@@ -432,18 +462,19 @@ def _read_manifest_package(conn, path: Path, name: str, manifest: dict, version:
         if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS \
                 or any(unicodedata.category(ch) == "Cc" for ch in value):
             raise _refuse(name, f"bản kê hỏng ({key})")
-    tuples = {table: _read_table(conn, table, name) for table in PACKAGE_TABLES}
+    tables = package_tables(version)
+    tuples = {table: _read_table(conn, table, name, tables=tables) for table in PACKAGE_TABLES}
     actual_counts = {table: len(r) for table, r in tuples.items()}
     if counts != actual_counts:
         raise _refuse(name, "số dòng không khớp với bản kê (tệp đã bị sửa hoặc chép thiếu)")
-    if _digest(name, manifest, tuples) != manifest["sha256"]:
+    if _digest(name, manifest, tuples, tables) != manifest["sha256"]:
         raise _refuse(name, "mã kiểm tra SHA-256 không khớp (nội dung đã bị sửa sau khi xuất)")
     public_key, signature = manifest.get("public_key", ""), manifest.get("signature", "")
     if (public_key or signature) and not signing.verify(public_key, manifest["sha256"], signature):
         raise _refuse(name, "chữ ký của máy gửi không đúng (gói đã bị sửa sau khi xuất, hoặc không do máy đó ký)")
     return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
                    manifest["created_at"], manifest["app_version"], manifest["schema_version"],
-                   manifest["sha256"], public_key, tuples=tuples)
+                   manifest["sha256"], public_key, tuples=_with_unit(tuples, manifest["unit"], version))
 
 
 def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
@@ -462,14 +493,16 @@ def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
             public_key = signing.public_key_of(meta[signing.KEY_META])
         except ValueError:
             raise _refuse(name, "khóa ký của tệp dữ liệu hỏng") from None
-    tuples = {
+    tables = package_tables(version)
+    own = ("WHERE unit = ?", (unit,)) if tables is PACKAGE_TABLES else ("", ())
+    tuples = _with_unit({
         "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
         "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
         "narratives": _read_table(conn, "narratives", name, "WHERE unit = ?", (unit,)),
         "narrative_history": _read_table(conn, "narrative_history", name, "WHERE unit = ?", (unit,)),
-        "targets": _read_table(conn, "targets", name),
-        "target_history": _read_table(conn, "target_history", name),
-    }
+        "targets": _read_table(conn, "targets", name, *own, tables=tables),
+        "target_history": _read_table(conn, "target_history", name, *own, tables=tables),
+    }, unit, version)
     months = sorted({r[1] for r in tuples["figures"]}, key=lambda m: (type(m).__name__, m))
     return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
                    _digest(name, None, tuples), public_key, tuples=tuples)

@@ -328,8 +328,8 @@ class PreviewModel(QAbstractTableModel):
             part_name = cat.sectors[part].name if part in cat.sectors else part
             where = (unit_name(unit), parse_period(period).label.capitalize(), f"Nội dung: {part_name}")
         else:
-            indicator, period, source = row.key
-            where = ("", f"Kế hoạch {period}", f"{indicator_name(indicator)} ({source})")
+            unit, period, indicator, source = row.key
+            where = (unit_name(unit), f"Kế hoạch {period}", f"{indicator_name(indicator)} ({source})")
         return where + (STATUS_LABELS[row.status], values_text(row.kind, row.old), values_text(row.kind, row.new),
                         row.who or "", _when_text(row.when))
 
@@ -558,7 +558,7 @@ class ImportDialog(QDialog):
         self.table.setColumnWidth(DECISION, max(self.table.columnWidth(DECISION), 130))
         header.setStretchLastSection(True)
         # One unit's package: its name is in the summary, the column would only repeat it.
-        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows if row.kind != "target"}) <= 1)
+        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows}) <= 1)
         layout.addWidget(self.table, 1)
 
         self.note = QLabel(self)

@@ -229,7 +229,7 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
         entry_menu.addSeparator()
-        self._action(entry_menu, "Kế hoạch năm…", self.show_targets, "Ctrl+K")
+        self._action(entry_menu, "Kế hoạch…", self.show_targets, "Ctrl+K")
         self._action(entry_menu, "Chi tiết ô", self.show_details, "Ctrl+Return")
         self._action(entry_menu, "Kiểm tra lại", self.run_checks, "F9")
         entry_menu.addSeparator()
@@ -558,11 +558,12 @@ class MainWindow(QMainWindow):
 
     # -- menus ------------------------------------------------------------------------------------
     def show_targets(self) -> None:
-        if self.entry is None:
+        if self.entry is None or self.unit is None:
             return
         from .targets_dialog import TargetsDialog
 
-        dialog = TargetsDialog(self.store, self.worker, self.period.year if self.period else date.today().year, self)
+        year = self.period.year if self.period else date.today().year
+        dialog = TargetsDialog(self.store, self.worker, self.unit, year, self)
         dialog.exec()
         self.progress_cache.invalidate()
         for tab in self.text_tabs():

@@ -24,7 +24,7 @@ def _ytd_row(path, month):
 def test_a_ward_types_its_year_to_date_mid_year_then_the_months(tmp_path, qtbot):
     path = tmp_path / "ward.sqlite"
     store = create_database(path)
-    set_target(store, "tm_ban_le", "2026", "tinh", 1000)
+    set_target(store, "p_doan_ket_2025", "tm_ban_le", "2026", "tinh", 1000)
     store.close()
     window = open_window(qtbot, path, "p_doan_ket_2025", "202606")
     tab = window.tabs_by_sector["thuong_mai"]
