@@ -52,8 +52,8 @@ def _checks(ctx: dict) -> str:
 
 
 def _interchange(ctx: dict) -> str:
-    from .export.interchange import export_dhis2
-    text = export_dhis2(ctx["store"])
+    from .export.interchange import export_lcapp_json
+    text = export_lcapp_json(ctx["store"])
     path = ctx["dir"] / "dulieu.json"
     path.write_text(text, encoding="utf-8")
     if '"tm_ban_le"' not in text:
