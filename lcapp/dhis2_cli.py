@@ -3,6 +3,7 @@ cli.py, which holds the parser)."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 import tempfile
@@ -90,8 +91,6 @@ def run_push(store: Store, args: Namespace) -> int:
 
 def run_pull(store: Store, args: Namespace, run_import) -> int:
     """Fetch a period's values from the server into a file, then preview (and with --apply import) it."""
-    import json
-
     org = organisation(store)
     unit = org.unit(args.org_unit)
     period = parse_period(args.period)

@@ -24,6 +24,7 @@ names the pages.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -49,6 +50,7 @@ RULE_PERIOD_TYPES = {"value": "Monthly", "ytd": "Yearly"}
 _NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
+@functools.lru_cache(maxsize=65536)
 def dhis2_uid(kind: str, code: str) -> str:
     """The fixed DHIS2 uid of one of our objects: a letter, then 10 of [a-zA-Z0-9]."""
     number = int.from_bytes(hashlib.sha256(f"lcapp:{kind}:{code}".encode()).digest(), "big")

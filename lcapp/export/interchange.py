@@ -2,12 +2,12 @@
 
 Both carry machine numbers (dot decimal, no grouping: 1931.5), periods as DHIS2 ISO month
 codes (202405), org units and data elements by code. CSV columns are
-`indicator,unit,period,value[,comment[,basis[,status]]]`. In DHIS2 JSON the basis
+`indicator,unit,period,value[,comment[,basis[,status]]]`. In LCApp JSON the basis
 (month / ytd / term: what the value is) travels as `categoryOptionCombo` and the status
 (estimate / official) as `attributeOptionCombo`: codes no DHIS2 server has, so this JSON is
-for LCApp only (`dhis2_values` writes what DHIS2 imports). A missing basis means what the
-catalogue says officials type for that indicator. A JSON file without those codes is read as
-a real DHIS2 file (`lcapp.intake.dhis2_values`).
+for LCApp only (`dhis2_values` writes what DHIS2 imports). A missing basis in CSV means what
+the catalogue says officials type for that indicator; a JSON file without those codes is read
+as a real DHIS2 file (`lcapp.intake.dhis2_values`), whose values are months.
 
 An import is validated whole before anything is written, then applied in one transaction:
 one bad line refuses the file, with every bad line named.
