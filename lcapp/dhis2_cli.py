@@ -51,21 +51,16 @@ def _token(args: Namespace) -> str:
     return args.token or os.environ.get(TOKEN_VARIABLE, "")
 
 
-def _describe_object(store: Store, uid: str) -> str:
-    """A conflict's object as our code when it is one of our uids."""
-    elements, units = uid_lookup(store)
-    code = elements.get(uid) or units.get(uid)
-    return f"{code} ({uid})" if code else uid
-
-
 def print_summary(store: Store, summary: ImportSummary, *, dry_run: bool) -> None:
     head = "Chạy thử trên máy chủ (dryRun, chưa ghi gì)" if dry_run else "Đã nhập lên máy chủ"
     counts = ", ".join(f"{COUNT_LABELS[k]} {format_number(v, 0)}" for k, v in summary.counts.items())
     print(f"{head}: {STATUS_LABELS[summary.status]}; {counts}.")
     if summary.conflicts:
+        elements, units = uid_lookup(store)
         print(f"Xung đột ({format_number(len(summary.conflicts), 0)}):")
         for obj, value in summary.conflicts:
-            print(f"  - {_describe_object(store, obj)}: {value}")
+            code = elements.get(obj) or units.get(obj)  # the object as our code when it is one of our uids
+            print(f"  - {f'{code} ({obj})' if code else obj}: {value}")
 
 
 def run_push(store: Store, args: Namespace) -> int:

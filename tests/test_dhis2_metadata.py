@@ -4,6 +4,7 @@ elements, organisation units and validation rules; VALIDATION operators and miss
 strategies; CONFIGURE aggregation types; INTRO period format), uids stable and valid."""
 
 import json
+import re
 
 import pytest
 
@@ -77,7 +78,8 @@ def test_every_reference_points_at_an_object_of_the_file(demo):
     ids = set(all_ids(meta))
     refs = [e["dataElement"]["id"] for d in meta["dataSets"] for e in d["dataSetElements"]]
     refs += [u["id"] for d in meta["dataSets"] for u in d["organisationUnits"]]
-    refs += [e["id"] for s in meta["sections"] for e in s["dataElements"]] + [s["dataSet"]["id"] for s in meta["sections"]]
+    refs += [e["id"] for s in meta["sections"] for e in s["dataElements"]]
+    refs += [s["dataSet"]["id"] for s in meta["sections"]]
     refs += [u["parent"]["id"] for u in meta["organisationUnits"] if "parent" in u]
     refs += [i["indicatorType"]["id"] for i in meta["indicators"]]
     assert refs and set(refs) <= ids
@@ -85,7 +87,7 @@ def test_every_reference_points_at_an_object_of_the_file(demo):
     expressions += [r[side]["expression"] for r in meta["validationRules"] for side in ("leftSide", "rightSide")]
     element_ids = {e["id"] for e in meta["dataElements"]}
     for text in expressions:  # METADATA "Indicators": #{<data-element-id>}
-        used = set(__import__("re").findall(r"#\{([A-Za-z0-9]{11})\}", text))
+        used = set(re.findall(r"#\{([A-Za-z0-9]{11})\}", text))
         assert used and used <= element_ids, text
 
 
@@ -125,7 +127,8 @@ def test_monthly_data_set_has_a_section_per_sector_in_catalogue_order(store):
     monthly = meta["dataSets"][0]
     assert monthly["periodType"] == "Monthly"
     entered = [i.code for i in cat.indicators.values() if not i.derived]
-    assert [e["dataElement"]["id"] for e in monthly["dataSetElements"]] == [dhis2_uid("dataElement", c) for c in entered]
+    assert [e["dataElement"]["id"] for e in monthly["dataSetElements"]] == \
+        [dhis2_uid("dataElement", c) for c in entered]
     sectors = [s.code for s in cat.sectors.values() if any(i.sector == s.code for i in cat.indicators.values()
                                                             if not i.derived)]
     assert [s["code"] for s in meta["sections"]] == sectors

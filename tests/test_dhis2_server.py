@@ -71,7 +71,8 @@ def test_push_sends_a_dry_run_with_the_token_and_stops_there(ward, server, capsy
     (request,) = fake.requests
     assert request.method == "POST" and request.url.path == "/hmis/api/dataValueSets"
     assert dict(request.url.params) == {"dryRun": "true", "importStrategy": "CREATE_AND_UPDATE", "idScheme": "UID"}
-    assert request.url.params["importStrategy"] in docs.IMPORT_STRATEGIES and request.url.params["idScheme"] in docs.ID_SCHEMES
+    assert request.url.params["importStrategy"] in docs.IMPORT_STRATEGIES
+    assert request.url.params["idScheme"] in docs.ID_SCHEMES
     assert request.headers["Authorization"] == f"ApiToken {TOKEN}"
     assert request.headers["Content-Type"] == "application/json"
     body = json.loads(request.content)
@@ -83,7 +84,8 @@ def test_push_sends_a_dry_run_with_the_token_and_stops_there(ward, server, capsy
 
 
 def test_push_with_apply_imports_after_a_clean_dry_run(ward, server, capsys, monkeypatch):
-    wrapped = docs.web_message(summary(imported=2), http_status="OK", code=200, status="OK", message="Import was successful.")
+    wrapped = docs.web_message(summary(imported=2), http_status="OK", code=200, status="OK",
+                               message="Import was successful.")
     fake = server(httpx.Response(200, json=summary(imported=2)), httpx.Response(200, json=wrapped))
     monkeypatch.setenv("LCAPP_DHIS2_TOKEN", TOKEN)
     assert run(ward, "dhis2-push", URL, "--apply") == 0
