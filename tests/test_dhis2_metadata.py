@@ -171,3 +171,10 @@ def test_derived_formulas_and_rules_as_dhis2_expressions(store):
     rule = by_code(meta["validationRules"])["nq01_hoan_thanh_toi_da"]
     assert (rule["operator"], rule["importance"], rule["periodType"]) == ("less_than_or_equal_to", "HIGH", "Monthly")
     assert rule["leftSide"]["expression"] == f"#{{{done}}}" and rule["rightSide"]["expression"] == f"#{{{all_}}}"
+
+
+def test_a_derived_indicator_inside_an_expression_is_expanded(store):
+    """Validation rules take data elements only (VALIDATION), so a derived code becomes its formula."""
+    from lcapp.export.dhis2_metadata import expression
+    total, carried = dhis2_uid("dataElement", "ns_thu_nsdp"), dhis2_uid("dataElement", "ns_thu_chuyen_nguon")
+    assert expression(catalogue(store), "ns_thu_nsdp_tru_cn * 2") == f"(#{{{total}}} - #{{{carried}}}) * 2"

@@ -135,7 +135,7 @@ def _unique_names(items: list[tuple[str, str]], qualifier) -> dict[str, str]:
             for code, name in items}
 
 
-def expression(cat: Catalogue, text: str, *, kind: str = "dataElement") -> str:
+def expression(cat: Catalogue, text: str) -> str:
     """A catalogue formula with each code as #{uid}; derived indicators are expanded in brackets."""
     def replace(match: re.Match) -> str:
         code = match.group(0)
@@ -143,8 +143,8 @@ def expression(cat: Catalogue, text: str, *, kind: str = "dataElement") -> str:
         if ind is None:
             return code
         if ind.derived:
-            return f"({expression(cat, ind.formula, kind=kind)})"
-        return "#{" + dhis2_uid(kind, code) + "}"
+            return f"({expression(cat, ind.formula)})"
+        return "#{" + dhis2_uid("dataElement", code) + "}"
     return _NAME_TOKEN.sub(replace, text)
 
 
