@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .cli_words import install as install_argparse_words
 from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
 from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
 from .models.drafting import save_part
-from .models.narrative import narratives, part_label
+from .models.narrative import narratives, part_label, report_parts
 from .models.numbers import format_number, format_percent, parse_number
 from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .models.organisation import organisation
@@ -29,24 +30,11 @@ from .paths import default_database
 
 EXIT_OK, EXIT_OPEN_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
 
-_ARGPARSE_WORDS = [
-    ("the following arguments are required", "thiếu tham số"),
-    ("unrecognized arguments", "tham số không nhận ra"),
-    ("invalid choice", "lựa chọn không hợp lệ"),
-    ("expected one argument", "cần một giá trị"),
-    ("not allowed with argument", "không dùng cùng với"),
-    ("argument", "tham số"),
-    ("choose from", "chọn một trong"),
-]
-
-
 class Parser(argparse.ArgumentParser):
     """argparse with its complaints as one Vietnamese line and exit status 2."""
 
     def error(self, message: str):
-        for english, vietnamese in _ARGPARSE_WORDS:
-            message = message.replace(english, vietnamese)
-        self.exit(EXIT_BAD_INPUT, f"lỗi: {message} (xem “lcapp {self.prog.split()[-1]} --help”)\n")
+        self.exit(EXIT_BAD_INPUT, f"lỗi: {message} (xem “{self.prog} --help”)\n")
 
 
 def _json(data) -> None:
@@ -54,7 +42,17 @@ def _json(data) -> None:
 
 
 def _open(args) -> Store:
+    from .models.backup import COMMAND_LINE_BACKUP_INTERVAL, session_backup
+
     store = Store(args.db)
+
+    def backup_first(opened: Store) -> None:
+        try:
+            session_backup(opened, unless_newer_than=COMMAND_LINE_BACKUP_INTERVAL)
+        except InputError as error:  # the work goes on; the user is told there is no fresh backup
+            print(f"cảnh báo: chưa sao lưu được trước khi ghi: {error}", file=sys.stderr)
+
+    store.before_first_write = backup_first
     args.opened.append(store)
     return store
 
@@ -264,10 +262,12 @@ def cmd_narrative(args) -> None:
     if args.text is None:
         texts = narratives(store, args.unit, args.period)
         if args.part:
+            part_label(store, args.part)  # an unknown part is refused, naming the known ones
             print(texts.get(args.part, ""))
-        else:
-            for part, text in texts.items():
-                print(f"== {part_label(store, part)}\n{text}\n")
+        else:  # every part, with its code for "narrative UNIT PERIOD PART --set ..."
+            for part, label in report_parts(store):
+                text = texts.get(part, "")
+                print(f"== {part}: {label}\n{text if text else '(chưa viết)'}\n")
         return
     changed = save_part(store, args.unit, args.period, args.part, args.text)
     print("Đã lưu nội dung." if changed else "Không thay đổi.")
@@ -324,9 +324,9 @@ def cmd_draft(args) -> None:
 
 
 def cmd_report(args) -> None:
-    from .export.report_pdf import write_report_pdf
+    from .export.report_file import write_report
     store = _open(args)
-    path = write_report_pdf(store, args.unit, args.period, args.out)
+    path = write_report(store, args.unit, args.period, args.out)
     print(f"Đã ghi báo cáo {path}.")
 
 
@@ -437,9 +437,11 @@ def cmd_restore(args) -> None:
 
 # -- parser -----------------------------------------------------------------------------
 def build_parser() -> Parser:
+    install_argparse_words()
     parser = Parser(prog="lcapp", description="LCApp: số liệu và báo cáo kinh tế - xã hội (dòng lệnh).")
     parser.add_argument("--db", type=Path, default=None, help="tệp dữ liệu (mặc định: thư mục dữ liệu người dùng)")
-    parser.add_argument("--version", action="version", version=f"LCApp {__version__}")
+    parser.add_argument("--version", action="version", version=f"LCApp {__version__}",
+                        help="hiện số phiên bản của chương trình rồi thoát")
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="LỆNH")
 
     def command(name, handler, help_text):
@@ -532,10 +534,10 @@ def build_parser() -> Parser:
     p.add_argument("unit")
     p.add_argument("period")
     p.add_argument("--json", action="store_true")
-    p = command("report", cmd_report, "xuất báo cáo PDF theo Nghị định 30/2020 (kèm Biểu 01)")
+    p = command("report", cmd_report, "xuất báo cáo PDF hoặc Word theo Nghị định 30/2020 (kèm Biểu 01)")
     p.add_argument("unit")
     p.add_argument("period")
-    p.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    p.add_argument("--out", required=True, help="tệp sẽ ghi: .pdf hoặc .docx (theo đuôi tệp)")
     p = command("annex", cmd_annex, "xuất biểu phụ lục (Biểu 01-04) ra tệp Excel")
     p.add_argument("unit")
     p.add_argument("period")

@@ -89,6 +89,19 @@ def _report(ctx: dict) -> str:
     return f"{path.name}: {len(reader.pages)} trang"
 
 
+def _report_docx(ctx: dict) -> str:
+    from docx import Document
+
+    from .export.report_docx import write_report_docx
+    path = ctx["dir"] / "bao-cao.docx"
+    write_report_docx(ctx["store"], "tp_lai_chau", "202405", path)
+    document = Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    if "BÁO CÁO" not in texts or not any("1.931 tỷ đồng" in t for t in texts):
+        raise AssertionError("báo cáo Word thiếu tiêu đề hoặc số liệu")
+    return f"{path.name}: {len(texts)} đoạn, {len(document.sections)} phần"
+
+
 def _window(ctx: dict) -> str:
     """The main window, offscreen, on the demo data: its tabs and the May 2024 figures."""
     import os
@@ -126,6 +139,7 @@ STEPS: list[Step] = [
     ("Xuất dữ liệu DHIS2", _interchange),
     ("Xuất biểu phụ lục Excel", _annex),
     ("Xuất báo cáo PDF", _report),
+    ("Xuất báo cáo Word", _report_docx),
     ("Mở cửa sổ chính", _window),
 ]
 

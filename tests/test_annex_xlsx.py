@@ -286,3 +286,20 @@ def test_a_unit_that_did_not_exist_in_the_period_is_refused(demo, tmp_path):
     with pytest.raises(InputError, match="không tồn tại"):
         write_annex_workbook(demo, "p_tan_phong_2025", "202405", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("empty", ["<v/>", "<v />", "<v></v>"])
+def test_cached_values_fill_both_ways_openpyxl_writes_an_empty_value(empty):
+    """The standard library's XML writer gives `<v />`, lxml's `<v></v>`: both get the value."""
+    import io
+    import zipfile
+
+    from lcapp.export.annex_xlsx import with_cached_values
+
+    sheet = f'<sheetData><row r="1"><c r="B1" s="3"><f>A1*2</f>{empty}</c></row></sheetData>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    filled = with_cached_values(buffer.getvalue(), {1: {"B1": 42.5}})
+    text = zipfile.ZipFile(io.BytesIO(filled)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B1" s="3"><f>A1*2</f><v>42.5</v></c>' in text

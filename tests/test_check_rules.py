@@ -99,6 +99,21 @@ def test_a_year_to_date_that_went_down_is_an_error(mini):
     assert "ytd_decreased" not in found(mini, "202405", "thu_nsdp")
 
 
+def test_a_year_to_date_below_its_own_months_value_is_an_error(mini):
+    put(mini, "202406", "ban_le", 500)
+    put(mini, "202406", "ban_le", 430, basis="ytd")  # a unit starting mid-year typed its lũy kế too
+    finding = found(mini, "202406", "ban_le")["ytd_below_month"]
+    assert finding.severity == "error"
+    assert finding.message == ("Tổng mức bán lẻ: lũy kế đến tháng 6/2024 (430 tỷ đồng) nhỏ hơn số của "
+                               "tháng 6/2024 (500 tỷ đồng) — lũy kế phải gồm cả tháng này.")
+    assert finding.values == {"ytd": 430, "month": 500}
+    put(mini, "202406", "ban_le", 930, basis="ytd")
+    assert "ytd_below_month" not in found(mini, "202406", "ban_le")
+    put(mini, "202401", "ban_le", 80)  # January: both typed, the year-to-date smaller
+    put(mini, "202401", "ban_le", 70, basis="ytd")
+    assert "ytd_below_month" in found(mini, "202401", "ban_le")
+
+
 def test_a_term_to_date_below_the_year_to_date_is_an_error(mini):
     put(mini, "202406", "khach", 50000, basis="ytd")
     put(mini, "202406", "khach", 40000, basis="term")

@@ -79,7 +79,7 @@ def test_quarter_progress_uses_the_periods_own_figure(db, capsys):
     (["progress", "tp_lai_chau", "2024Q7"], "Kỳ báo cáo"),
     (["history", "tp_lai_chau", "202405", "khong_co"], "Không có chỉ tiêu"),
     (["settings", "reporting_unit", "khong_co"], "Không có đơn vị"),
-    (["nonsense"], "lựa chọn không hợp lệ"),
+    (["nonsense"], "lựa chọn 'nonsense' không hợp lệ"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(db, capsys, argv, message):
     before = file_digest(db)
@@ -107,3 +107,14 @@ def test_settings_and_narrative(db, capsys):
 def test_demo_command(db, capsys):
     code, out, _ = run(capsys, "--db", db, "demo")
     assert code == 0 and "kế hoạch" in out
+
+
+def test_narrative_without_a_part_lists_every_part_with_its_code(db, capsys):
+    run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405", "nguyen_nhan", "--set", "Do thời tiết.")
+    code, out, _ = run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405")
+    assert code == 0
+    assert "== thuong_mai: Phát triển thương mại, dịch vụ và du lịch\n(chưa viết)" in out
+    assert "== nguyen_nhan: Nguyên nhân\nDo thời tiết." in out
+    assert out.index("== thuong_mai") < out.index("== nhiem_vu")  # the report's order
+    code, _, err = run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405", "khong_co")
+    assert code == 2 and "Không có phần báo cáo “khong_co”" in err

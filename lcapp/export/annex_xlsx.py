@@ -511,7 +511,9 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
     return workbook
 
 
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f><v ?/></c>', re.S)
+# openpyxl writes an empty value as `<v />` with the standard library's XML writer and as
+# `<v></v>` when lxml is installed (python-docx brings it): both are filled.
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f>(?:<v ?/>|<v></v>)</c>', re.S)
 
 
 def with_cached_values(data: bytes, cached: dict[int, dict[str, object]]) -> bytes:

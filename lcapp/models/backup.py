@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,12 @@ from .store import Store
 # (`check_on_start`) runs before the window shows and needs none of it.
 
 AUTO_PREFIX = "tu-dong"
+SESSION_PREFIX = "dau-phien"
 DEFAULT_KEEP = 10
+# The command line runs one short session per command: it takes its session backup before its
+# first write only when the file's newest backup is older than this (seconds), so a script of
+# many `enter` commands does not copy the whole file each time.
+COMMAND_LINE_BACKUP_INTERVAL = 3600
 COUNTED_TABLES = ("figures", "figure_history", "narratives", "targets", "period_locks")
 
 
@@ -67,14 +73,27 @@ def backup_folder_for(path: str | Path) -> Path:
     return Path(path).parent / "sao-luu"
 
 
-def auto_backup(store: Store, folder: str | Path | None = None, *, keep: int = DEFAULT_KEEP) -> Path:
-    """The backup the program makes on exit; keeps only the newest `keep` automatic backups."""
+def auto_backup(store: Store, folder: str | Path | None = None, *, keep: int = DEFAULT_KEEP,
+                prefix: str = AUTO_PREFIX) -> Path:
+    """An automatic backup (on exit, or at the start of a session with `SESSION_PREFIX`); keeps only
+    the newest `keep` automatic backups of that kind."""
     folder = Path(folder) if folder is not None else backup_folder(store)
-    made = backup(store, folder, prefix=AUTO_PREFIX)
-    autos = sorted(Path(folder).glob(f"{store.path.stem}-{AUTO_PREFIX}-*.sqlite"), key=lambda p: p.name)
+    made = backup(store, folder, prefix=prefix)
+    autos = sorted(Path(folder).glob(f"{store.path.stem}-{prefix}-*.sqlite"), key=lambda p: p.name)
     for old in autos[:-keep] if keep > 0 else []:
         old.unlink(missing_ok=True)
     return made
+
+
+def session_backup(store: Store, *, keep: int = DEFAULT_KEEP, unless_newer_than: float | None = None) -> Path | None:
+    """The copy taken at the start of a session, before its first write, so that a file which has been
+    used always has a backup to go back to. With `unless_newer_than` (seconds), nothing is copied
+    when the file already has a backup that recent; returns the new backup or None."""
+    if unless_newer_than is not None:
+        own = [p for p in backups(backup_folder(store)) if p.name.startswith(f"{store.path.stem}-")]
+        if own and time.time() - own[0].stat().st_mtime < unless_newer_than:
+            return None
+    return auto_backup(store, keep=keep, prefix=SESSION_PREFIX)
 
 
 def backups(folder: str | Path) -> list[Path]:

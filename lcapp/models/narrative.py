@@ -76,3 +76,22 @@ def narratives(store: Store, unit: str, period: Period | str) -> dict[str, str]:
         period = parse_period(period)
     rows = store.query("SELECT part, text FROM narratives WHERE unit = ? AND period = ?", (unit, period.code))
     return {row["part"]: row["text"] for row in rows}
+
+
+def report_parts(store: Store) -> list[tuple[str, str]]:
+    """(part, label) of every part of the report, in its order: the sectors, then its own parts."""
+    cat = catalogue(store)
+    return [(code, sector.name) for code, sector in cat.sectors.items()] + list(REPORT_PARTS.items())
+
+
+def text_only_parts(store: Store, unit: str) -> list[tuple[str, str]]:
+    """(part, label) of the parts written as text alone, in the report's order: the sectors without
+    indicators (a department: among its own sectors), then the report's own parts (assessment,
+    causes, next tasks), which the consolidating unit writes, not a department."""
+    cat, reporter = catalogue(store), organisation(store).unit(unit)
+    own = set(reporter.sectors) if reporter.is_department and reporter.sectors else None
+    parts = [(code, sector.name) for code, sector in cat.sectors.items()
+             if not cat.in_sector(code) and (own is None or code in own)]
+    if not reporter.is_department:
+        parts += list(REPORT_PARTS.items())
+    return parts

@@ -13,7 +13,7 @@ import uuid
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .. import __version__
 from .errors import DatabaseError
@@ -27,11 +27,6 @@ def now_iso() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
-def _looks_like_sqlite(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        return handle.read(16) == SQLITE_HEADER
-
-
 class Store:
     """An open LCApp database file."""
 
@@ -41,16 +36,21 @@ class Store:
         if not exists and not create:
             raise DatabaseError(f"Không tìm thấy tệp dữ liệu {self.path}. "
                                 "Hãy tạo tệp mới bằng lệnh “init” (hoặc mở chương trình để tạo).")
-        if exists and not _looks_like_sqlite(self.path):
-            raise DatabaseError(f"Tệp {self.path} không phải là tệp dữ liệu LCApp (không phải SQLite).")
         if create:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
             self.conn.row_factory = sqlite3.Row
             self.conn.execute("PRAGMA busy_timeout = 5000")
+            # The header is read through SQLite, never with open(): on POSIX, closing any
+            # descriptor of the file drops every lock this process holds on it, and another
+            # process could then checkpoint away the WAL our other connections still use.
             version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as error:
+            if getattr(self, "conn", None) is not None:
+                self.conn.close()
+            if "not a database" in str(error):
+                raise DatabaseError(f"Tệp {self.path} không phải là tệp dữ liệu LCApp (không phải SQLite).") from None
             raise DatabaseError(f"Không mở được tệp dữ liệu {self.path}: {error}.") from None
         if version > SCHEMA_VERSION:
             self.conn.close()
@@ -62,6 +62,8 @@ class Store:
             self.conn.execute("PRAGMA journal_mode = WAL")
         self._db = None
         self._cache: dict[str, object] = {}
+        # Called once, just before the first write transaction (the session's backup).
+        self.before_first_write: Callable[[Store], object] | None = None
         if version < SCHEMA_VERSION:
             if version > 0:
                 self.backup_before_migration(version)
@@ -73,6 +75,9 @@ class Store:
         """One transaction: everything inside is committed together or not at all."""
         if self.conn.in_transaction:
             raise RuntimeError("nested write transaction")
+        if self.before_first_write is not None:
+            hook, self.before_first_write = self.before_first_write, None
+            hook(self)
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield self.conn

@@ -134,11 +134,12 @@ def reporting_unit(store: Store, code: str) -> str:
     return unit.reports_for if unit.is_department else unit.code
 
 
-def package_name(unit: str, months: list[str]) -> str:
-    """`<unit>-<period>.lcpkg`: one month, or the first and last of several."""
-    months = sorted(months)
-    period = months[0] if len(months) == 1 else f"{months[0]}-{months[-1]}"
-    return f"{unit}-{period}{PACKAGE_SUFFIX}"
+def package_name(store: Store, unit: str, months: list[str]) -> str:
+    """ "Gói dữ liệu tháng 5-2024 - Phường Đoàn Kết.lcpkg": one month, or the first and last of several."""
+    from ..models.file_names import package_file_name
+    from ..models.organisation import organisation
+
+    return package_file_name(organisation(store).unit(unit).name, months, PACKAGE_SUFFIX)
 
 
 class ExportDialog(QDialog):
@@ -213,7 +214,7 @@ def export_package_dialog(window) -> CoreJob | None:
         return None
     unit, months = dialog.chosen_unit(), dialog.chosen_months()
     folder = Path(str(window.settings.value("handover/folder", "") or Path.home()))
-    target, _ = QFileDialog.getSaveFileName(window, "Xuất gói dữ liệu", str(folder / package_name(unit, months)),
+    target, _ = QFileDialog.getSaveFileName(window, "Xuất gói dữ liệu", str(folder / package_name(window.store, unit, months)),
                                             f"Gói dữ liệu LCApp (*{PACKAGE_SUFFIX})")
     if not target:
         return None
