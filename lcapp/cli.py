@@ -167,9 +167,13 @@ def cmd_import(args) -> None:
 
 
 def cmd_export(args) -> None:
-    from .export.interchange import export_csv, export_dhis2
+    from .export.interchange import export_csv, export_lcapp_json
     store = _open(args)
-    text = export_dhis2(store) if args.format == "json" else export_csv(store)
+    if args.format == "dhis2":
+        from .dhis2_cli import values_export
+        text = values_export(store, args).text()
+    else:
+        text = export_lcapp_json(store) if args.format in ("lcapp-json", "json") else export_csv(store)
     if args.out:
         _write_file(Path(args.out), text)
         print(f"Đã xuất ra {args.out}.")
@@ -186,6 +190,22 @@ def _write_file(path: Path, text: str) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise InputError(f"Không ghi được tệp {path}: {error.strerror}.") from None
+
+
+def cmd_dhis2_metadata(args) -> None:
+    from .dhis2_cli import write_metadata
+    write_metadata(_open(args), Path(args.out), _write_file)
+
+
+def cmd_dhis2_push(args) -> int:
+    from .dhis2_cli import run_push
+    return run_push(_open(args), args)
+
+
+def cmd_dhis2_pull(args) -> int:
+    from .dhis2_cli import run_pull
+    from .handover_cli import run_import
+    return run_pull(_open(args), args, run_import)
 
 
 def cmd_progress(args) -> None:
@@ -474,9 +494,26 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true")
     p = command("import", cmd_import, "nhập số liệu từ CSV hoặc JSON dataValueSets của DHIS2")
     p.add_argument("file", type=Path)
-    p = command("export", cmd_export, "xuất số liệu ra CSV hoặc JSON dataValueSets của DHIS2")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p = command("export", cmd_export, "xuất số liệu: CSV, JSON riêng của LCApp (lcapp-json) "
+                "hoặc dataValueSets nhập được vào DHIS2 (dhis2)")
+    p.add_argument("--format", choices=("csv", "lcapp-json", "json", "dhis2"), default="csv",
+                   help="json là tên cũ của lcapp-json")
     p.add_argument("--out")
+    p = command("dhis2-metadata", cmd_dhis2_metadata,
+                "xuất siêu dữ liệu DHIS2 (chỉ tiêu, bộ dữ liệu, đơn vị, chỉ số, quy tắc kiểm tra)")
+    p.add_argument("--out", required=True, help="tệp .json cho Metadata import của DHIS2")
+    for name, handler, help_text in (
+            ("dhis2-push", cmd_dhis2_push, "gửi số liệu tháng lên máy chủ DHIS2 (chạy thử trước; --apply để nhập thật)"),
+            ("dhis2-pull", cmd_dhis2_pull, "lấy số liệu từ máy chủ DHIS2 (xem trước; --apply để ghi)")):
+        p = command(name, handler, help_text)
+        p.add_argument("url", help="địa chỉ máy chủ, ví dụ https://play.dhis2.org/40.4.0")
+        p.add_argument("--token", help="mã truy cập cá nhân (d2pat_...); hoặc biến môi trường LCAPP_DHIS2_TOKEN")
+        p.add_argument("--org-unit", required=name == "dhis2-pull", help="mã đơn vị")
+        p.add_argument("--period", required=name == "dhis2-pull", help="kỳ: 202405, 2024Q2, 2024...")
+        p.add_argument("--apply", action="store_true", help="ghi thật (mặc định chỉ chạy thử / xem trước)")
+        if name == "dhis2-pull":
+            p.add_argument("--children", action="store_true", help="cả các đơn vị cấp dưới")
+            p.add_argument("--json", action="store_true")
     p = command("progress", cmd_progress, "tiến độ thực hiện của một đơn vị trong một kỳ")
     p.add_argument("unit")
     p.add_argument("period")

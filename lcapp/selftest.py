@@ -52,11 +52,12 @@ def _checks(ctx: dict) -> str:
 
 
 def _interchange(ctx: dict) -> str:
-    from .export.interchange import export_dhis2
-    text = export_dhis2(ctx["store"])
-    path = ctx["dir"] / "dulieu.json"
+    from .export.dhis2_metadata import dhis2_uid
+    from .export.dhis2_values import data_values
+    text = data_values(ctx["store"]).text()
+    path = ctx["dir"] / "dulieu-dhis2.json"
     path.write_text(text, encoding="utf-8")
-    if '"tm_ban_le"' not in text:
+    if dhis2_uid("dataElement", "tm_ban_le") not in text:
         raise AssertionError("tệp DHIS2 thiếu số liệu")
     return f"{path.name}, {path.stat().st_size // 1024} KB"
 

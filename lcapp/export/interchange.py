@@ -1,11 +1,13 @@
-"""Data interchange: CSV and DHIS2 dataValueSets JSON, out and in.
+"""Data interchange in LCApp's own formats: CSV and LCApp JSON (dataValueSets-shaped), out and in.
 
 Both carry machine numbers (dot decimal, no grouping: 1931.5), periods as DHIS2 ISO month
 codes (202405), org units and data elements by code. CSV columns are
-`indicator,unit,period,value[,comment[,basis[,status]]]`. In DHIS2 JSON the basis
+`indicator,unit,period,value[,comment[,basis[,status]]]`. In LCApp JSON the basis
 (month / ytd / term: what the value is) travels as `categoryOptionCombo` and the status
-(estimate / official) as `attributeOptionCombo`. A missing basis means what the catalogue
-says officials type for that indicator.
+(estimate / official) as `attributeOptionCombo`: codes no DHIS2 server has, so this JSON is
+for LCApp only (`dhis2_values` writes what DHIS2 imports). A missing basis in CSV means what
+the catalogue says officials type for that indicator; a JSON file without those codes is read
+as a real DHIS2 file (`lcapp.intake.dhis2_values`), whose values are months.
 
 An import is validated whole before anything is written, then applied in one transaction:
 one bad line refuses the file, with every bad line named.
@@ -64,7 +66,7 @@ def export_csv(store: Store) -> str:
     return out.getvalue()
 
 
-def export_dhis2(store: Store) -> str:
+def export_lcapp_json(store: Store) -> str:
     values = [{
         "dataElement": r["indicator"], "period": r["period"], "orgUnit": r["unit"], "value": r["value"],
         "categoryOptionCombo": r["basis"], "attributeOptionCombo": r["status"], "comment": r["comment"],
@@ -92,7 +94,8 @@ def parse_import_text(store: Store, text: str, name: str) -> list[FigureChange]:
     """Validate the text of a CSV or DHIS2 JSON file named `name`; InputError lists bad lines."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        records = _dhis2_records(text, name)
+        from ..intake.dhis2_values import json_records
+        records = json_records(store, text, name)
     else:
         records = _csv_records(text, name)
     if len(records) > MAX_IMPORT_ROWS:
