@@ -275,7 +275,7 @@ def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: fl
     widths = [10 * mm, None, 18 * mm, 40 * mm, 20 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm, 42 * mm]
     fixed = sum(w for w in widths if w)
     widths[1] = width - fixed
-    grid = Table(data, colWidths=widths, repeatRows=1)
+    grid = Table(data, colWidths=widths, repeatRows=1, splitInRow=1)  # a long note may run onto the next page
     commands = [("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)] + spans

@@ -17,6 +17,7 @@ from datetime import date
 from .catalogue import Catalogue, Indicator, catalogue
 from .errors import InputError
 from .locks import refuse_locked
+from .numbers import format_number
 from .organisation import Organisation, organisation
 from .periods import Period, parse_month, period_of_month_key
 from .store import Store, now_iso
@@ -29,6 +30,8 @@ STATUSES = ("estimate", "official")
 STATUS_LABELS = {"estimate": "ước", "official": "chính thức"}
 VALUE_FIELDS = ("month_value", "ytd_value", "term_value")
 FIELDS = VALUE_FIELDS + ("status", "comment")
+# A note on one figure: it prints as a footnote of the report and in one cell of the annex.
+MAX_COMMENT_CHARS = 1_000
 
 
 def current_user() -> str:
@@ -98,7 +101,11 @@ def prepare_change(cat: Catalogue, org: Organisation, reporter_code: str, period
             raise InputError(f"Trạng thái “{status}” không hợp lệ (estimate = ước, official = chính thức).")
         values["status"] = status
     if comment is not None:
-        values["comment"] = clean_text(comment, field="ghi chú") or ""
+        comment = clean_text(comment, field="ghi chú") or ""
+        if len(comment) > MAX_COMMENT_CHARS:
+            raise InputError(f"Ghi chú quá dài ({format_number(len(comment), 0)} ký tự; "
+                             f"tối đa {format_number(MAX_COMMENT_CHARS, 0)}).")
+        values["comment"] = comment
     if not values:
         raise InputError("Không có gì để ghi: hãy nhập giá trị, trạng thái hoặc ghi chú.")
     return FigureChange(unit.code, period.start_key, indicator.code, reporter.code, values)

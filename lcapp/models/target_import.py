@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .catalogue import Catalogue
 from .errors import InputError
+from .sheet_cells import formula_refusal, is_formula
 from .targets import parse_target_value
 from .text import nfc
 
@@ -94,13 +95,17 @@ def read_target_sheet(cat: Catalogue, path: str | Path) -> list[TargetRow]:
     import openpyxl  # only when importing: keeps the program's start fast
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True)  # formulas as formulas, to refuse them
     except FileNotFoundError:
         raise InputError(f"Không tìm thấy tệp {path}.") from None
     except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not xlsx
         raise InputError(f"Không đọc được tệp Excel {Path(path).name}: {error}.") from None
     try:
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        cells = [list(r) for r in book.worksheets[0].iter_rows()]
     finally:
         book.close()
-    return parse_target_rows(cat, rows)
+    formulas = [formula_refusal(cell, cell.coordinate) for row in cells for cell in row if is_formula(cell)]
+    if formulas:
+        shown = " ".join(formulas[:MAX_REPORTED]) + (" …" if len(formulas) > MAX_REPORTED else "")
+        raise InputError(f"Không nhập trang tính ({len(formulas)} ô có công thức, chưa ghi gì): {shown}")
+    return parse_target_rows(cat, [[cell.value for cell in row] for row in cells])
