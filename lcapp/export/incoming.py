@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..models.merge import ImportResult, Preview, Progress, apply_package, preview
 from ..models.package_check import Package, check_package, looks_like_sqlite
+from ..models.errors import InputError
 from ..models.store import Store
 from .interchange_preview import apply_file, preview_file
 
@@ -33,11 +34,18 @@ class Incoming:
                              progress=progress)
 
 
-def open_incoming(store: Store, path: str | Path) -> Incoming:
-    """Check a file and preview its import (reads only); InputError with a Vietnamese message if refused."""
+def open_incoming(store: Store, path: str | Path, units: list[str] | None = None) -> Incoming:
+    """Check a file and preview its import (reads only); InputError with a Vietnamese message if refused.
+
+    `units` chooses which units of an office's whole database are taken (default: the one
+    its own setting names).
+    """
     path = Path(path)
     if looks_like_sqlite(path):
-        package = check_package(store, path)
+        package = check_package(store, path, units)
         return Incoming(path, preview(store, package), package)
+    if units:
+        raise InputError(f"Tệp {path.name} là tệp CSV / DHIS2: mỗi dòng đã ghi đơn vị của nó, không chọn đơn vị "
+                         "(--unit) được.")
     shown, _changes = preview_file(store, path)
     return Incoming(path, shown, None)

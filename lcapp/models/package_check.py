@@ -43,6 +43,7 @@ MAX_NAME_CHARS = 200
 MAX_ABS_VALUE = 1e15
 MAX_REPORTED = 10
 COPY_PREFIX = "lcapp-goi-"
+_UNIT_CODE = re.compile(r"[A-Za-z0-9_]{1,64}")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # Unicode category Cc, and what XML cannot carry
 _CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"), False: _CONTROL}
 
@@ -77,7 +78,7 @@ class Package:
     path: Path
     kind: str  # "package" (made by handover-export) or "database" (an office's whole file)
     sender: str  # installation id of the office that made the file
-    unit: str
+    unit: str  # the units taken, comma-separated (one for a package)
     months: list[int]
     created_at: str
     app_version: str
@@ -85,6 +86,12 @@ class Package:
     sha256: str
     rows: dict[str, list[dict]] = field(default_factory=dict)  # filled from `tuples` once checked
     tuples: dict[str, list[tuple]] = field(default_factory=dict, repr=False)  # PACKAGE_TABLES column order
+    units: list[str] = field(default_factory=list)  # the units taken (default: [unit])
+    held: dict[str, int] = field(default_factory=dict)  # every unit the file has figures or texts of -> figures
+    setting_unit: str = ""  # a whole database: the unit its `reporting_unit` setting names
+
+    def __post_init__(self):
+        self.units = self.units or [self.unit]
 
     def counts(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in self.tuples.items()}
@@ -366,7 +373,7 @@ def _validate(store: Store, package: Package, name: str) -> None:
                     number = next(i for i, v in enumerate(values, 1) if type(v) is _type and v == value)
                     problems.append(f"{table} dòng {number}: {error}")
         if "unit" in columns:
-            for unit in set(columns["unit"]) - {package.unit}:
+            for unit in set(columns["unit"]) - set(package.units):
                 problems.append(f"{table}: số liệu của đơn vị “{unit}” không thuộc gói của “{package.unit}”")
         if "month" in columns:
             for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
@@ -376,7 +383,8 @@ def _validate(store: Store, package: Package, name: str) -> None:
         raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
 
 
-def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:
+def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int,
+                  units: list[str] | None = None) -> Package:
     manifest_rows = []
     if any(t == "handover_manifest" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")):
         manifest_rows = [dict(row) for row in conn.execute(
@@ -385,7 +393,7 @@ def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int)
         raise _refuse(name, "gói có nhiều hơn một bản kê (manifest)")
     if manifest_rows:
         return _read_manifest_package(conn, path, name, manifest_rows[0])
-    return _read_whole_database(conn, path, name, version)
+    return _read_whole_database(conn, path, name, version, units)
 
 
 def _json_field(value, name: str, label: str):
@@ -415,38 +423,60 @@ def _read_manifest_package(conn, path: Path, name: str, manifest: dict) -> Packa
         raise _refuse(name, "mã kiểm tra SHA-256 không khớp (nội dung đã bị sửa sau khi xuất)")
     return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
                    manifest["created_at"], manifest["app_version"], manifest["schema_version"],
-                   manifest["sha256"], tuples=tuples)
+                   manifest["sha256"], tuples=tuples, held={manifest["unit"]: len(tuples["figures"])})
 
 
-def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
+def units_held(conn) -> dict[str, int]:
+    """The units a whole database has figures or narratives of, with how many figures each.
+
+    Values that could not be a unit code are left out (they are refused if ever taken).
+    """
+    held: dict[str, int] = {}
+    for table in ("figures", "narratives"):
+        for unit, count in conn.execute(f"SELECT unit, count(*) FROM {table} GROUP BY unit"):
+            if isinstance(unit, str) and _UNIT_CODE.fullmatch(unit):
+                held[unit] = held.get(unit, 0) + (count if table == "figures" else 0)
+    return held
+
+
+def _read_whole_database(conn, path: Path, name: str, version: int, units: list[str] | None = None) -> Package:
+    """An office's whole file: the figures and texts of `units` (default: the one its setting names)."""
     meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM meta")}
     settings = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM settings")}
     sender = meta.get("installation_id")
     if not isinstance(sender, str) or not sender or len(sender) > MAX_NAME_CHARS:
         raise _refuse(name, "tệp dữ liệu không có mã cài đặt")
-    unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
-    if not isinstance(unit, str) or not unit:
-        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo")
+    setting_unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
+    setting_unit = setting_unit if isinstance(setting_unit, str) and _UNIT_CODE.fullmatch(setting_unit) else ""
+    if not units and not setting_unit:
+        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo; hãy chọn đơn vị cần nhập")
+    units = list(units or [setting_unit])
+    where = f"WHERE unit IN ({', '.join('?' * len(units))})"
     tuples = {
-        "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
-        "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
-        "narratives": _read_table(conn, "narratives", name, "WHERE unit = ?", (unit,)),
-        "narrative_history": _read_table(conn, "narrative_history", name, "WHERE unit = ?", (unit,)),
+        "figures": _read_table(conn, "figures", name, where, tuple(units)),
+        "figure_history": _read_table(conn, "figure_history", name, where, tuple(units)),
+        "narratives": _read_table(conn, "narratives", name, where, tuple(units)),
+        "narrative_history": _read_table(conn, "narrative_history", name, where, tuple(units)),
         "targets": _read_table(conn, "targets", name),
         "target_history": _read_table(conn, "target_history", name),
     }
     months = sorted({r[1] for r in tuples["figures"]}, key=lambda m: (type(m).__name__, m))
-    return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
-                   _digest(name, None, tuples), tuples=tuples)
+    return Package(path, "database", sender, ",".join(units), months, meta.get("created_at", ""), "", version,
+                   _digest(name, None, tuples), tuples=tuples, units=units, held=units_held(conn),
+                   setting_unit=setting_unit)
 
 
-def check_package(store: Store, path: str | Path) -> Package:
+def check_package(store: Store, path: str | Path, units: list[str] | None = None) -> Package:
     """Check an untrusted handover file against `store`'s catalogue; return its rows or raise InputError.
 
-    Reads only: `store` is used for its catalogue and organisation, never written.
+    `units` chooses the units taken from a whole database (default: the unit its setting
+    names); a package holds one unit. Reads only: `store` is used for its catalogue and
+    organisation, never written.
     """
     path = Path(path)
     name = path.name
+    if units:
+        units = list(dict.fromkeys(organisation(store).unit(u).code for u in units))
     _check_header(path)
     _sweep_stale_copies()
     folder = Path(tempfile.mkdtemp(prefix=COPY_PREFIX))
@@ -473,16 +503,29 @@ def check_package(store: Store, path: str | Path) -> Package:
             raise _refuse(name, f"không mở được ({error})") from None
         try:
             version = _check_structure(conn, name)
-            package = _read_package(conn, path, name, version)
+            package = _read_package(conn, path, name, version, units)
         except sqlite3.Error as error:
             raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({error})") from None
         finally:
             conn.close()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    if units:
+        _refuse_units_not_held(store, package, units)
     _validate(store, package, name)
     package.rows = _as_dicts(package.tuples)
     return package
+
+
+def _refuse_units_not_held(store: Store, package: Package, units: list[str]) -> None:
+    org = organisation(store)
+    missing = [u for u in units if u not in package.held]
+    if missing:
+        def named(code):
+            return f"{org.units[code].name} ({code})" if code in org.units else code
+        held = ", ".join(named(u) for u in package.held) or "không đơn vị nào"
+        raise InputError(f"Tệp {package.path.name} không có số liệu của {', '.join(named(u) for u in missing)}; "
+                         f"tệp có số liệu của: {held}. Dữ liệu của cơ quan không thay đổi.")
 
 
 def _sweep_stale_copies(max_age_seconds: float = 24 * 3600) -> None:
