@@ -9,7 +9,7 @@ from .export.incoming import open_incoming
 from .models.backup import restore, restore_preview
 from .models.errors import InputError
 from .models.handover import export_package, handed_over_unit, outside_reporting_scope
-from .models.import_outcome import nothing_brought, other_units_note
+from .models.import_outcome import WRONG_UNIT, nothing_brought, other_units_note
 from .models.locks import month_label
 from .models.merge import IDENTICAL, SENDER_LABELS, STATUS_LABELS, describe
 from .models.numbers import format_number
@@ -44,33 +44,27 @@ def run_import(store: Store, args) -> int:
     """
     incoming = open_incoming(store, args.file, args.units or None)
     nothing = nothing_brought(store, incoming.preview)
-    note = other_units_note(store, incoming.preview)
-    if nothing is not None and not nothing.ok:
-        if args.json:
-            data = incoming.preview.as_json()
-            data.update(dry_run=True, written={}, conflicts_left=[], nothing=nothing.as_json(), note=note)
-            print(json.dumps(data, ensure_ascii=False, indent=2))
-        else:
-            _print_preview(store, incoming.preview, dry_run=True)
-        print(nothing.message, file=sys.stderr)
-        return EXIT_NEEDS_DECISION
+    stop = nothing is not None and not nothing.ok
+    # the wrong-unit reason already names the units the file has
+    note = "" if stop and nothing.reason == WRONG_UNIT else other_units_note(store, incoming.preview)
+    dry_run = args.dry_run or stop
     result = None
     shown = incoming.preview
-    if not args.dry_run:
+    if not dry_run:
         result = incoming.apply(store, take=args.take, accept_sender=args.accept_sender)
         shown = result.preview
     left = result.conflicts_left if result is not None else []
     if args.json:
         data = shown.as_json()
-        data["dry_run"] = bool(args.dry_run)
+        data["dry_run"] = bool(dry_run)
         data["written"] = result.written if result is not None else {}
         data["conflicts_left"] = [row.key for row in left]
         data["nothing"] = nothing.as_json() if nothing else None
         data["note"] = note
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_preview(store, shown, dry_run=args.dry_run)
-        for text in (note, nothing.message if nothing else ""):
+        _print_preview(store, shown, dry_run=dry_run)
+        for text in (note, nothing.message if nothing and nothing.ok else ""):
             if text:
                 print(text)
         if left:
@@ -78,6 +72,9 @@ def run_import(store: Store, args) -> int:
                   "--take theirs (lấy số trong gói) hoặc --take ours (giữ số đã có):")
             for row in left:
                 print("  " + describe(store, row))
+    if stop:
+        print(nothing.message, file=sys.stderr)
+        return EXIT_NEEDS_DECISION
     return EXIT_NEEDS_DECISION if left or (args.dry_run and shown.conflicts and not args.take) else EXIT_OK
 
 

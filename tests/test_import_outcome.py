@@ -223,3 +223,14 @@ def test_the_units_of_a_package_cannot_be_chosen_otherwise(ward_and_city, tmp_pa
     assert open_incoming(city, tmp_path / "goi.lcpkg", [WARD]).preview.unit == WARD
     with pytest.raises(InputError, match="không có số liệu của Phường Đoàn Kết"):
         open_incoming(city, tmp_path / "goi.lcpkg", [DOAN_KET])
+
+
+def test_a_departments_whole_database_brings_its_citys_figures(tmp_path, capsys):
+    department = office(tmp_path / "tckh.sqlite", "tp_tckh")  # Phòng Tài chính - Kế hoạch
+    enter(department, "tp_tckh", MONTH, "ns_thu_nsdp", 265772)
+    department.close()
+    office(tmp_path / "city.sqlite", CITY).close()
+    code, out, _ = run_cli(capsys, "--db", tmp_path / "city.sqlite", "handover-import", tmp_path / "tckh.sqlite",
+                           "--accept-sender")
+    assert code == 0 and "đơn vị Thành phố Lai Châu (tp_lai_chau)" in out and "mới 1" in out
+    assert "Cài đặt của tệp ghi đơn vị báo cáo là" in out  # the setting names the department

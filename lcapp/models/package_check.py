@@ -384,7 +384,7 @@ def _validate(store: Store, package: Package, name: str) -> None:
 
 
 def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int,
-                  units: list[str] | None = None) -> Package:
+                  units: list[str] | None = None, figure_unit: Callable[[str], str] = str) -> Package:
     manifest_rows = []
     if any(t == "handover_manifest" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")):
         manifest_rows = [dict(row) for row in conn.execute(
@@ -393,7 +393,7 @@ def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int,
         raise _refuse(name, "gói có nhiều hơn một bản kê (manifest)")
     if manifest_rows:
         return _read_manifest_package(conn, path, name, manifest_rows[0])
-    return _read_whole_database(conn, path, name, version, units)
+    return _read_whole_database(conn, path, name, version, units, figure_unit)
 
 
 def _json_field(value, name: str, label: str):
@@ -439,8 +439,10 @@ def units_held(conn) -> dict[str, int]:
     return held
 
 
-def _read_whole_database(conn, path: Path, name: str, version: int, units: list[str] | None = None) -> Package:
-    """An office's whole file: the figures and texts of `units` (default: the one its setting names)."""
+def _read_whole_database(conn, path: Path, name: str, version: int, units: list[str] | None = None,
+                         figure_unit: Callable[[str], str] = str) -> Package:
+    """An office's whole file: the figures and texts of `units` (default: the unit its setting names,
+    or for a department the unit it enters figures for, `figure_unit(code)`)."""
     meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM meta")}
     settings = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM settings")}
     sender = meta.get("installation_id")
@@ -450,7 +452,7 @@ def _read_whole_database(conn, path: Path, name: str, version: int, units: list[
     setting_unit = setting_unit if isinstance(setting_unit, str) and _UNIT_CODE.fullmatch(setting_unit) else ""
     if not units and not setting_unit:
         raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo; hãy chọn đơn vị cần nhập")
-    units = list(units or [setting_unit])
+    units = list(units or [figure_unit(setting_unit)])
     where = f"WHERE unit IN ({', '.join('?' * len(units))})"
     tuples = {
         "figures": _read_table(conn, "figures", name, where, tuple(units)),
@@ -475,8 +477,13 @@ def check_package(store: Store, path: str | Path, units: list[str] | None = None
     """
     path = Path(path)
     name = path.name
+    org = organisation(store)
     if units:
-        units = list(dict.fromkeys(organisation(store).unit(u).code for u in units))
+        units = list(dict.fromkeys(org.unit(u).code for u in units))
+
+    def figure_unit(code: str) -> str:
+        unit = org.units.get(code)
+        return unit.reports_for if unit is not None and unit.is_department else code
     _check_header(path)
     _sweep_stale_copies()
     folder = Path(tempfile.mkdtemp(prefix=COPY_PREFIX))
@@ -503,7 +510,7 @@ def check_package(store: Store, path: str | Path, units: list[str] | None = None
             raise _refuse(name, f"không mở được ({error})") from None
         try:
             version = _check_structure(conn, name)
-            package = _read_package(conn, path, name, version, units)
+            package = _read_package(conn, path, name, version, units, figure_unit)
         except sqlite3.Error as error:
             raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({error})") from None
         finally:

@@ -629,9 +629,10 @@ class ImportDialog(QDialog):
 
     def _show_units(self, store: Store, note: str) -> None:
         """A tick box per unit a whole database has figures of, and its setting's unit."""
-        for box in self.unit_boxes.values():
-            self.units_row.removeWidget(box)
-            box.deleteLater()
+        while self.units_row.count():  # the boxes and the stretch after them
+            item = self.units_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
         self.unit_boxes = {}
         preview = self.preview
         offered = list(preview.held) if preview.source == "database" else []

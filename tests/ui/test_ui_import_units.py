@@ -93,3 +93,16 @@ def test_a_package_into_locked_months_says_so_and_cannot_be_imported(tmp_path, q
     assert not dialog.import_button.isEnabled() and not dialog.units_label.isVisible()
     ward.close()
     city.close()
+
+
+def test_the_export_dialog_warns_about_a_unit_outside_the_office(tmp_path, qtbot):
+    from lcapp.ui.handover_dialogs import ExportDialog
+    ward = office(tmp_path / "ward.sqlite", DOAN_KET)
+    dialog = ExportDialog(ward, DOAN_KET, MONTH)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.scope.isVisible()
+    dialog.unit.setCurrentIndex(dialog.unit.findData(CITY))
+    assert dialog.scope.isVisible() and "không phải đơn vị báo cáo của máy này (Phường Đoàn Kết)" in dialog.scope.text()
+    assert dialog.buttons.button(dialog.buttons.StandardButton.Ok).isEnabled()  # choosing it is the confirmation
+    ward.close()
