@@ -19,7 +19,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from office import needs_office, recalculated
 from pypdf import PdfReader
@@ -333,6 +333,10 @@ def test_a_csv_field_always_comes_back_as_it_went(text):
     assert csv_field_in(field) == text and not field.startswith(FORMULA_TRIGGERS)
 
 
+def comments_of(store) -> str:
+    return store.query("SELECT comment FROM figures WHERE unit = ? AND indicator = 'ban_le'", (WARD,))[0]["comment"]
+
+
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
     from lcapp.models.organisation import load_organisation, read_organisation_file
@@ -348,9 +352,9 @@ def small(tmp_path_factory):
     store.close()
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None)
 @given(st.builds(str.__add__, st.sampled_from(["", "=", "+", "-", "@", "'", "'="]), st.text(min_size=1, max_size=300)))
-def test_any_comment_is_a_string_in_the_annex_and_survives_the_csv(small, tmp_path, text):
+def test_any_comment_is_a_string_in_the_annex_and_survives_the_csv(small, text):
     try:
         enter(small, WARD, MONTH, "ban_le", 5, comment=text, status="official")
     except InputError:
@@ -364,10 +368,6 @@ def test_any_comment_is_a_string_in_the_annex_and_survives_the_csv(small, tmp_pa
     assert cells and all(c.data_type == "s" for c in cells)
     rows = list(csv.reader(io.StringIO(export_csv(small))))
     assert [csv_field_in(r[4]) for r in rows[1:]] == [kept]
-
-
-def comments_of(store) -> str:
-    return store.query("SELECT comment FROM figures WHERE unit = ? AND indicator = 'ban_le'", (WARD,))[0]["comment"]
 
 
 @settings(max_examples=100, deadline=None)

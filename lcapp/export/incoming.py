@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..models.errors import InputError
 from ..models.merge import ImportResult, Preview, Progress, apply_package, preview
 from ..models.package_check import Package, check_package, looks_like_sqlite
-from ..models.errors import InputError
 from ..models.store import Store
 from .interchange_preview import apply_file, preview_file
 

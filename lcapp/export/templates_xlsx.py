@@ -29,8 +29,8 @@ from ..models.organisation import organisation
 from ..models.periods import Period, parse_month, parse_target_period
 from ..models.progress import PLAN_SOURCE
 from ..models.store import Store
-from ..models.targets import TargetChange, apply_targets, parse_target_value, prepare_target, targets_for_year
 from ..models.sheet_cells import formula_refusal, is_formula
+from ..models.targets import TargetChange, apply_targets, parse_target_value, prepare_target, targets_for_year
 from ..models.text import nfc
 from .annex_xlsx import BOX, FONT_NAME, MAX_ROW_HEIGHT, number_format, save_workbook
 from .spreadsheet_text import set_cell
