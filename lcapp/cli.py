@@ -1,7 +1,8 @@
 """The command line: `python -m lcapp --db FILE COMMAND`, over the same core as the program.
 
 Exit status: 0 on success, 2 on bad input (one Vietnamese line on stderr, nothing written);
-a command may return 1 for "done, but something needs a person" (handover conflicts left).
+a command may return 1 for "done, but something needs a person" (handover conflicts left, or a
+file that would bring nothing).
 """
 
 from __future__ import annotations
@@ -403,12 +404,8 @@ def cmd_targets_import(args) -> None:
 
 
 def cmd_handover_export(args) -> None:
-    from .models.handover import export_package
-    result = export_package(_open(args), args.unit, args.periods, args.out)
-    counts = result.counts
-    print(f"Đã xuất gói {result.path}: {counts['figures']} số liệu, {counts['narratives']} nội dung, "
-          f"{counts['targets']} kế hoạch, {counts['figure_history']} dòng lịch sử; "
-          f"{len(result.months)} tháng; SHA-256 {result.sha256[:16]}….")
+    from .handover_cli import run_export
+    run_export(_open(args), args)
 
 
 def cmd_handover_import(args) -> int:
@@ -581,6 +578,8 @@ def build_parser() -> Parser:
     p.add_argument("unit")
     p.add_argument("periods", nargs="+", metavar="period")
     p.add_argument("--out", required=True, help="tệp gói cần ghi")
+    p.add_argument("--unit", dest="confirmed", action="append", default=[], metavar="MÃ",
+                   help="xác nhận xuất một đơn vị không phải đơn vị báo cáo của máy này hay đơn vị cấp dưới")
     p = command("handover-import", cmd_handover_import,
                 "nhập gói dữ liệu, tệp dữ liệu của đơn vị, CSV hoặc JSON DHIS2 (xem trước rồi mới ghi)")
     p.add_argument("file", type=Path)
@@ -590,6 +589,8 @@ def build_parser() -> Parser:
     p.add_argument("--accept-sender", action="store_true", help="xác nhận nhận gói từ máy gửi chưa biết hoặc khác")
     p.add_argument("--accept-new-key", action="store_true",
                    help="xác nhận máy gửi đã đổi khóa ký (đã cài lại, đơn vị xác nhận); khóa mới thay khóa cũ")
+    p.add_argument("--unit", dest="units", action="append", default=[], metavar="MÃ",
+                   help="tệp dữ liệu của cả cơ quan: nhập số liệu của đơn vị này (ghi nhiều lần cho nhiều đơn vị)")
     p = command("lock", cmd_lock, "khóa số liệu của một đơn vị trong một kỳ (đã nhận và duyệt)")
     p.add_argument("unit")
     p.add_argument("period")

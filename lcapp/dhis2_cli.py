@@ -99,4 +99,4 @@ def run_pull(store: Store, args: Namespace, run_import) -> int:
         path = Path(folder) / "dhis2-pull.json"
         path.write_text(json.dumps(body, ensure_ascii=False), encoding="utf-8")
         return run_import(store, Namespace(file=path, dry_run=not args.apply, json=args.json, take=None,
-                                           accept_sender=False))
+                                           accept_sender=False, accept_new_key=False, units=[]))

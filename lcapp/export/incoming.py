@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..models.errors import InputError
 from ..models.figures import FigureChange
 from ..models.merge import ImportResult, Preview, Progress, apply_package, preview
 from ..models.package_check import Package, check_package, looks_like_sqlite
@@ -37,16 +38,22 @@ class Incoming:
                              progress=progress, accept_new_key=self.accept_new_key)
 
 
-def open_incoming(store: Store, path: str | Path, *, accept_new_key: bool = False) -> Incoming:
+def open_incoming(store: Store, path: str | Path, units: list[str] | None = None, *,
+                  accept_new_key: bool = False) -> Incoming:
     """Check a file and preview its import (reads only); InputError with a Vietnamese message if refused.
 
-    `accept_new_key`: a sender whose key changed (reinstalled, as its office confirmed) is previewed
-    instead of refused, and its new key replaces the pinned one when the import is applied."""
+    `units` chooses which units of an office's whole database are taken (default: the one
+    its own setting names). `accept_new_key`: a sender whose key changed (reinstalled, as its
+    office confirmed) is previewed instead of refused, and its new key replaces the pinned one
+    when the import is applied."""
     path = Path(path)
     if looks_like_sqlite(path):
-        package = check_package(store, path)
+        package = check_package(store, path, units)
         return Incoming(path, preview(store, package, accept_new_key=accept_new_key), package,
                         accept_new_key=accept_new_key)
+    if units:
+        raise InputError(f"Tệp {path.name} là tệp CSV / DHIS2: mỗi dòng đã ghi đơn vị của nó, không chọn đơn vị "
+                         "(--unit) được.")
     # Read once: the preview and the apply use these changes, never the file again (it may be
     # rewritten in between).
     changes = parse_import_text(store, read_import_file(path), path.name)

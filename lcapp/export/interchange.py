@@ -2,7 +2,9 @@
 
 Both carry machine numbers (dot decimal, no grouping: 1931.5), periods as DHIS2 ISO month
 codes (202405), org units and data elements by code. CSV columns are
-`indicator,unit,period,value[,comment[,basis[,status]]]`. In LCApp JSON the basis
+`indicator,unit,period,value[,comment[,basis[,status]]]`; every CSV field is quoted and a
+text starting with = + - @, a tab, CR or LF gets a leading quote (OWASP, CSV Injection:
+`spreadsheet_text`), which the import takes off again. In LCApp JSON the basis
 (month / ytd / term: what the value is) travels as `categoryOptionCombo` and the status
 (estimate / official) as `attributeOptionCombo`: codes no DHIS2 server has, so this JSON is
 for LCApp only (`dhis2_values` writes what DHIS2 imports). A missing basis in CSV means what
@@ -25,10 +27,12 @@ from ..intake.safe_open import read_outside_file
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
 from ..models.figures import BASIS_COLUMNS, FigureChange, apply_changes, prepare_change
-from ..models.limits import MAX_IMPORT_ROWS, MAX_TEXT_FILE_BYTES, errors_summary, parse_json
+from ..models.limits import MAX_COMMENT_CHARS, MAX_IMPORT_ROWS, MAX_TEXT_FILE_BYTES, errors_summary, parse_json
+from ..models.numbers import format_number
 from ..models.organisation import organisation
 from ..models.periods import parse_month
 from ..models.store import Store
+from .spreadsheet_text import csv_field_in, csv_field_out
 
 CSV_HEADER = ["indicator", "unit", "period", "value", "comment", "basis", "status"]
 _MACHINE_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -57,12 +61,23 @@ def figure_records(store: Store) -> list[dict]:
     return records
 
 
+def csv_writer(handle):
+    """A CSV writer that quotes every field (with `csv_row()`, nothing in the file can run as a formula)."""
+    return csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+
+def csv_row(record: dict) -> list[str]:
+    """One line's fields in CSV_HEADER order, each text neutralised; the value is a machine number."""
+    return [record[c] if c == "value" else csv_field_out("" if record[c] is None else str(record[c]))
+            for c in CSV_HEADER]
+
+
 def export_csv(store: Store) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(CSV_HEADER)
     for record in figure_records(store):
-        writer.writerow([record[c] for c in CSV_HEADER])
+        writer.writerow(csv_row(record))
     return out.getvalue()
 
 
@@ -158,6 +173,9 @@ def _csv_records(text: str, name: str) -> list[tuple[str, dict]]:
             if len(rows) > MAX_IMPORT_ROWS + 1:
                 raise InputError(f"Tệp {name} có quá nhiều dòng (tối đa {MAX_IMPORT_ROWS}).")
     except csv.Error as error:
+        if "field larger than field limit" in str(error):
+            raise InputError(f"Tệp {name} có một ô quá dài (hơn {format_number(csv.field_size_limit(), 0)} ký tự; "
+                             f"ghi chú dài tối đa {format_number(MAX_COMMENT_CHARS, 0)} ký tự).") from None
         raise InputError(f"Tệp {name} không đọc được dạng CSV (dòng {reader.line_num}: {error}).") from None
     if not rows:
         raise InputError(f"Tệp {name} rỗng.")
@@ -170,7 +188,8 @@ def _csv_records(text: str, name: str) -> list[tuple[str, dict]]:
             records.append((f"dòng {number}", {"_error": f"có {len(row)} cột; cần 4 đến {len(CSV_HEADER)} cột "
                                                          f"({','.join(CSV_HEADER)})"}))
             continue
-        records.append((f"dòng {number}", dict(zip(CSV_HEADER, row))))
+        records.append((f"dòng {number}", {column: field if column == "value" else csv_field_in(field)
+                                            for column, field in zip(CSV_HEADER, row)}))
     return records
 
 

@@ -193,7 +193,7 @@ def annex_flowables(annex: AnnexContent, styles: Styles) -> list:
             continue
         data.append([Paragraph(text(cell), styles.cell(style, align, line.depth if column == 1 else 0))
                      for column, (cell, align) in enumerate(zip(line.cells, L.ANNEX_ALIGN))])
-    grid = Table(data, colWidths=L.annex_column_widths(), repeatRows=1)
+    grid = Table(data, colWidths=L.annex_column_widths(), repeatRows=1, splitInRow=1)  # a long note may run on
     padding = L.CELL_PADDING
     grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]),
                               ("GRID", (0, 0), (-1, -1), L.GRID_WIDTH, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),

@@ -31,10 +31,12 @@ from ..models.periods import Period, parse_month
 from ..models.progress import PLAN_SOURCE
 from ..models.sheet_preview import META_SHEET, Preview, PreviewItem, apply_preview
 from ..models.store import Store
+from ..models.sheet_cells import formula_refusal, is_formula
 from ..models.targets import target_owner, targets_for_year
 from ..models.terms import known_terms
 from ..models.text import nfc
-from .annex_xlsx import BOX, FONT_NAME, number_format, save_workbook
+from .annex_xlsx import BOX, FONT_NAME, MAX_ROW_HEIGHT, number_format, save_workbook
+from .spreadsheet_text import set_cell
 
 TEMPLATE_VERSION = "1"
 CODE, NAME, DVT, BASIS, VALUE, COMMENT = "Mã", "Chỉ tiêu", "ĐVT", "Cách nhập", "Số liệu", "Ghi chú"
@@ -71,8 +73,8 @@ def _enterable(cat: Catalogue, reporter) -> dict[str, list]:
 def _write_meta(workbook: Workbook, values: dict) -> None:
     meta = workbook.create_sheet(META_SHEET)
     for row, (key, value) in enumerate(values.items(), start=1):
-        meta.cell(row=row, column=1, value=key)
-        meta.cell(row=row, column=2, value=value)
+        set_cell(meta.cell(row=row, column=1), key)
+        set_cell(meta.cell(row=row, column=2), value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
 
@@ -82,6 +84,10 @@ def _read_meta(workbook) -> dict:
         raise InputError("Tệp này không phải biểu mẫu nhập liệu của LCApp (thiếu phần thông tin biểu mẫu). "
                          "Hãy xuất biểu mẫu từ chương trình rồi điền vào đó.")
     meta = workbook[META_SHEET]
+    formulas = [cell for row in meta.iter_rows() for cell in row if is_formula(cell)]
+    if formulas:
+        raise InputError(formula_refusal(formulas[0], f"{META_SHEET}!{formulas[0].coordinate}")
+                         + " Tệp này không phải biểu mẫu do LCApp xuất.")
     return {str(row[0]): (None if row[1] is None else str(row[1]))
             for row in meta.iter_rows(values_only=True) if row and row[0]}
 
@@ -89,15 +95,15 @@ def _read_meta(workbook) -> dict:
 def _layout(ws, title: str, subtitle: str, columns: list[tuple[str, float]]) -> dict[str, int]:
     for i, (label, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-        cell = ws.cell(row=HEADER_ROW, column=i, value=label)
+        cell = set_cell(ws.cell(row=HEADER_ROW, column=i), label)
         cell.font = _font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
     last = get_column_letter(len(columns))
-    ws["A1"] = title
+    set_cell(ws["A1"], title)
     ws["A1"].font = _font(bold=True, size=13)
     ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = subtitle
+    set_cell(ws["A2"], subtitle)
     ws["A2"].font = _font(italic=True)
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(f"A2:{last}2")
@@ -116,7 +122,7 @@ def _layout(ws, title: str, subtitle: str, columns: list[tuple[str, float]]) -> 
 
 
 def _cell(ws, row: int, column: int, value, *, fmt: str | None = None, editable=False, indent=0, center=False):
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = set_cell(ws.cell(row=row, column=column), value)
     cell.font = _font()
     cell.border = BOX
     cell.alignment = Alignment(wrap_text=True, vertical="center", indent=indent,
@@ -193,7 +199,8 @@ def entry_template(store: Store, unit: str, period: Period | str) -> Workbook:
             _cell(ws, r, col[VALUE], current, fmt=fmt, editable=True)
             comment = row["comment"] if row else None
             _cell(ws, r, col[COMMENT], comment, editable=True)
-            ws.row_dimensions[r].height = 16 * max(_lines(ind.name, 48), _lines(comment, 30), _lines(ind.unit, 12)) + 2
+            lines = max(_lines(ind.name, 48), _lines(comment, 30), _lines(ind.unit, 12))
+            ws.row_dimensions[r].height = min(16 * lines + 2, MAX_ROW_HEIGHT)
     if not workbook.sheetnames:
         raise InputError(f"{reporter.name} không có chỉ tiêu nào để nhập.")
     _write_meta(workbook, {"kind": "figures", "version": TEMPLATE_VERSION, "unit": reporter.code,
@@ -221,6 +228,12 @@ def _header(ws) -> tuple[int, dict[str, int]] | None:
         if CODE in labels or NAME in labels:
             return row[0].row, labels
     return None
+
+
+def _formula_errors(ws, row: int, columns: list[int]) -> list[str]:
+    """A refusal for each cell of `row` in `columns` that holds a formula (imports read values only)."""
+    return [formula_refusal(cell, f"{ws.title}!{cell.coordinate}")
+            for column in columns if is_formula(cell := ws.cell(row=row, column=column))]
 
 
 def _number_in(value, where: str, errors: list[str]) -> float | None:
@@ -261,6 +274,10 @@ def read_entry_template(store: Store, path: str | Path) -> Preview:
             continue
         top, col = found
         for r in range(top + 1, ws.max_row + 1):
+            formulas = _formula_errors(ws, r, [col[label] for label in (CODE, VALUE, COMMENT, BASIS) if label in col])
+            if formulas:
+                preview.errors.extend(formulas)
+                continue
             code = ws.cell(row=r, column=col[CODE]).value
             if code is None or not str(code).strip():
                 continue

@@ -94,13 +94,14 @@ def checked_xlsx_bytes(path: str | Path) -> bytes:
 
 
 def open_workbook(path: str | Path, *, read_only: bool = False):
-    """An openpyxl workbook (values, not formulas) from an outside .xlsx; InputError when refused."""
+    """An openpyxl workbook from an outside .xlsx; InputError when refused. Formulas come as formulas
+    (never the results that Excel stored beside them): readers refuse them (`models.sheet_cells`)."""
     from openpyxl import load_workbook  # only when reading a workbook: keeps the program's start fast
 
     path = Path(path)
     data = checked_xlsx_bytes(path)
     try:
-        return load_workbook(io.BytesIO(data), read_only=read_only, data_only=True)
+        return load_workbook(io.BytesIO(data), read_only=read_only, data_only=False)
     except InputError:
         raise
     except Exception:  # noqa: BLE001 - openpyxl and its XML parser raise many kinds for a broken part

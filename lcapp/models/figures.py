@@ -17,6 +17,7 @@ from .catalogue import Catalogue, Indicator, catalogue
 from .errors import InputError
 from .limits import MAX_COMMENT_CHARS, check_length, check_value
 from .locks import refuse_locked
+from .numbers import format_number
 from .organisation import Organisation, organisation
 from .periods import Period, parse_month, period_of_month_key
 from .store import Store, now_iso

@@ -92,14 +92,36 @@ def collect_rows(store: Store, unit: str, months: list[int]) -> tuple[dict[str, 
     return rows, upto
 
 
+def handed_over_unit(store: Store, code: str):
+    """The unit whose package `code` makes: itself, or for a department its city."""
+    org = organisation(store)
+    unit = org.unit(code)
+    return org.unit(unit.reports_for) if unit.is_department else unit
+
+
+def outside_reporting_scope(store: Store, unit: str) -> str | None:
+    """Why `unit` is not one this office hands over as a matter of course: neither the unit its
+    `reporting_unit` setting names (a department: its city) nor one of that unit's child units.
+    None when it is one of them, or when the setting names no known unit.
+    """
+    org = organisation(store)
+    found = handed_over_unit(store, unit)
+    own_code = store.setting("reporting_unit")
+    if not isinstance(own_code, str) or own_code not in org.units:
+        return None
+    own = handed_over_unit(store, own_code)
+    if found.code == own.code or found.code in {u.code for u in org.descendants(own.code)}:
+        return None
+    return (f"{found.name} ({found.code}) không phải đơn vị báo cáo của máy này ({own.name}) "
+            "hay đơn vị cấp dưới của đơn vị đó.")
+
+
 def export_package(store: Store, unit: str, periods, out: str | Path, *, progress: Progress | None = None,
                    user: str | None = None) -> ExportResult:
     """Write a verified package for `unit` and `periods` to `out`; InputError if it cannot."""
     report = progress or (lambda done, total, text: None)
     out = Path(out)
-    found = organisation(store).unit(unit)
-    if found.is_department:
-        found = organisation(store).unit(found.reports_for)
+    found = handed_over_unit(store, unit)
     months = sorted({m for p in _periods(periods) for m in p.months})
     report(0, 4, "Đang đọc số liệu")
     rows, upto = collect_rows(store, found.code, months)

@@ -17,9 +17,11 @@ from .errors import InputError
 # Figures and targets: |value| < 10^15 (a billion billion đồng is no local figure; a float holds
 # every integer up to 2^53 exactly, so 15 digits stay exact after sums of thousands of them).
 MAX_ABS_VALUE = 10.0 ** 15
-# A comment travels as a footnote of the PDF report and into a cell of the Excel annex
-# (32.767 characters at most, and several comments may share a cell): 2.000 fits on a page.
-MAX_COMMENT_CHARS = 2000
+# A comment travels as a footnote of the PDF report and into a cell of the Excel annex (32.767
+# characters at most, and several comments may share a cell). The PDF cannot carry a footnote
+# over to the next page, so a dozen long ones under one short paragraph would not fit: 1.000 is
+# far above the seeds' longest footnote (about 150) and keeps them on the page.
+MAX_COMMENT_CHARS = 1000
 # A part of the report's text (it flows over pages; its footnotes `^[...]` obey MAX_COMMENT_CHARS).
 MAX_NARRATIVE_CHARS = 200_000
 MAX_NOTE_CHARS = 2000  # a target's note

@@ -97,11 +97,13 @@ class Preview:
 
     source: str  # "package", "database" or "file" (CSV / DHIS2)
     sender: str
-    unit: str
+    unit: str  # the units taken, comma-separated
     months: list[int]
     sender_status: str
     known_sender: str | None
     rows: list[PreviewRow] = field(default_factory=list)
+    held: dict[str, int] = field(default_factory=dict)  # every unit the file has figures or texts of -> figures
+    setting_unit: str = ""  # a whole database: the unit its own setting names
 
     def counts(self) -> dict[str, int]:
         result = {status: 0 for status in STATUS_LABELS}
@@ -120,6 +122,7 @@ class Preview:
     def as_json(self) -> dict:
         return {"source": self.source, "sender": self.sender, "unit": self.unit, "months": self.months,
                 "sender_status": self.sender_status, "known_sender": self.known_sender, "counts": self.counts(),
+                "held": self.held, "setting_unit": self.setting_unit,
                 "rows": [asdict(row) for row in self.rows if row.status != IDENTICAL]}
 
 
@@ -154,15 +157,24 @@ def _sender_status(store: Store, package: Package, *, accept_new_key: bool = Fal
                 "giả; nếu đơn vị xác nhận máy đã cài lại, cán bộ kỹ thuật nhập lại với --accept-new-key. "
                 "Dữ liệu không thay đổi.")
         return "key_changed", package.sender
-    row = conn.execute("SELECT installation FROM unit_senders WHERE unit = ?", (package.unit,)).fetchone()
+    # The most doubtful standing over the units it carries (an office's whole database may hold several).
+    status, known = max((_unit_sender(conn, unit, package.sender, pinned is not None) for unit in package.units),
+                        key=lambda found: SENDER_DOUBT.index(found[0]))
+    return ("unsigned", known) if not key else (status, known)
+
+
+SENDER_DOUBT = ("known", "new_key", "unknown", "different")
+
+
+def _unit_sender(conn, unit: str, sender: str, key_pinned: bool) -> tuple[str, str | None]:
+    """The sender's standing for one unit: the installation this office knows sends for it."""
+    row = conn.execute("SELECT installation FROM unit_senders WHERE unit = ?", (unit,)).fetchone()
     known = row[0] if row else None
-    if not key:
-        return "unsigned", known
     if known is None:
         return "unknown", None
-    if known != package.sender:
+    if known != sender:
         return "different", known
-    return ("new_key" if pinned is None else "known"), known
+    return ("known" if key_pinned else "new_key"), known
 
 
 def _locked_month_of(kind: Kind, row: dict, locked: set[int]) -> int | None:
@@ -174,29 +186,38 @@ def _locked_month_of(kind: Kind, row: dict, locked: set[int]) -> int | None:
     return None
 
 
+def _office_rows(conn, kind: Kind, package: Package, incoming: list[dict]) -> tuple[dict, dict]:
+    """The office's rows and exchange marks that the incoming rows can touch (read only those)."""
+    cols = ", ".join(kind.key + kind.content + kind.meta + ("version",))
+    local, seen = {}, {}
+    for unit in package.units:
+        where, params, low, high = "", (), "", "\U0010ffff"
+        if kind.name == "figure":
+            months = [r["month"] for r in incoming if r["unit"] == unit]
+            if not months:
+                continue
+            where, params = "WHERE unit = ? AND month BETWEEN ? AND ?", (unit, min(months), max(months))
+            low, high = f"{unit}|{min(months)}|", f"{unit}|{max(months)}|\U0010ffff"
+        elif kind.name in ("narrative", "target"):
+            where, params = "WHERE unit = ?", (unit,)
+            low, high = f"{unit}|", f"{unit}|\U0010ffff"
+        local.update({tuple(r[k] for k in kind.key): dict(r)
+                      for r in conn.execute(f"SELECT {cols} FROM {kind.table} {where}", params)})
+        seen.update({r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT key, their_version, our_version FROM handover_seen WHERE sender = ? AND kind = ? "
+            "AND key BETWEEN ? AND ?", (package.sender, kind.name, low, high))})
+    return local, seen
+
+
 def classify(conn, package: Package, own: str) -> list[PreviewRow]:
     """Compare every incoming row with the office's; reads only."""
-    locked = locked_months(conn, package.unit)
+    locked = {unit: locked_months(conn, unit) for unit in package.units}
     result = []
     for kind in KINDS:
         incoming = package.rows.get(kind.table, [])
         if not incoming:
             continue
-        cols = ", ".join(kind.key + kind.content + kind.meta + ("version",))
-        # Read only the office's rows (and exchange marks) the package can touch.
-        where, params, low, high = "", (), "", "\U0010ffff"
-        if kind.name == "figure":
-            months = [r["month"] for r in incoming]
-            where, params = "WHERE unit = ? AND month BETWEEN ? AND ?", (package.unit, min(months), max(months))
-            low, high = f"{package.unit}|{min(months)}|", f"{package.unit}|{max(months)}|\U0010ffff"
-        elif kind.name in ("narrative", "target"):
-            where, params = "WHERE unit = ?", (package.unit,)
-            low, high = f"{package.unit}|", f"{package.unit}|\U0010ffff"
-        local = {tuple(r[k] for k in kind.key): dict(r)
-                 for r in conn.execute(f"SELECT {cols} FROM {kind.table} {where}", params)}
-        seen = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT key, their_version, our_version FROM handover_seen WHERE sender = ? AND kind = ? "
-            "AND key BETWEEN ? AND ?", (package.sender, kind.name, low, high))}
+        local, seen = _office_rows(conn, kind, package, incoming)
         for row in incoming:
             key = [row[k] for k in kind.key]
             mine = local.get(tuple(key))
@@ -205,7 +226,7 @@ def classify(conn, package: Package, own: str) -> list[PreviewRow]:
             text = key_text(key)
             base = seen.get(text)
             status, reason = _status(kind, row, mine, base, own)
-            month = _locked_month_of(kind, row, locked)
+            month = _locked_month_of(kind, row, locked.get(row.get("unit"), set()))
             if month is not None and status not in (IDENTICAL, OLDER):
                 status, reason = REFUSED, f"{month_label(month)} đã khóa số liệu"
             result.append(PreviewRow(kind.name, key, status, old, new, row[kind.who], row[kind.when], reason,
@@ -242,7 +263,8 @@ def preview(store: Store, package: Package, *, accept_new_key: bool = False) -> 
     conn = store.conn
     sender_status, known = _sender_status(store, package, accept_new_key=accept_new_key)
     rows = classify(conn, package, store.installation_id)
-    return Preview(package.kind, package.sender, package.unit, package.months, sender_status, known, rows)
+    return Preview(package.kind, package.sender, package.unit, package.months, sender_status, known, rows,
+                   package.held, package.setting_unit)
 
 
 def apply_package(store: Store, package: Package, *, take: str | None = None,
@@ -266,9 +288,12 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
         sender_status, known = _sender_status(store, package, accept_new_key=accept_new_key)
         if sender_status in NEEDS_ACCEPTANCE and not (accept_sender or accept_new_key):
             raise InputError(_sender_message(store, package, sender_status, known))
+        accepted = [unit for unit in package.units
+                    if _unit_sender(conn, unit, package.sender, True)[0] != "known"] \
+            if sender_status in NEEDS_ACCEPTANCE else []
         rows = classify(conn, package, own)
         result_preview = Preview(package.kind, package.sender, package.unit, package.months, sender_status, known,
-                                 rows)
+                                 rows, package.held, package.setting_unit)
         kinds = {kind.name: kind for kind in KINDS}
         upserts = {kind.name: [] for kind in KINDS}
         histories = {kind.name: [] for kind in KINDS}
@@ -330,11 +355,10 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
                             VALUES (?, ?, ?, ?) ON CONFLICT (installation) DO UPDATE SET
                             public_key = excluded.public_key, accepted_by = excluded.accepted_by,
                             accepted_at = excluded.accepted_at""", (package.sender, package.public_key, user, stamp))
-        if sender_status in NEEDS_ACCEPTANCE:
-            conn.execute("""INSERT INTO unit_senders (unit, installation, accepted_by, accepted_at) VALUES (?, ?, ?, ?)
+        conn.executemany("""INSERT INTO unit_senders (unit, installation, accepted_by, accepted_at) VALUES (?, ?, ?, ?)
                             ON CONFLICT (unit) DO UPDATE SET installation = excluded.installation,
                             accepted_by = excluded.accepted_by, accepted_at = excluded.accepted_at""",
-                         (package.unit, package.sender, user, stamp))
+                         [(unit, package.sender, user, stamp) for unit in accepted])
         if any(written.values()):
             conn.execute("""INSERT OR IGNORE INTO handover_log (direction, sha256, sender, unit, periods,
                                 history_upto, user, at, summary) VALUES ('import', ?, ?, ?, ?, 0, ?, ?, ?)""",
@@ -351,7 +375,7 @@ def known_senders(store: Store) -> list[dict]:
 
 def _sender_message(store: Store, package: Package, status: str, known: str | None) -> str:
     org = organisation(store)
-    name = org.units[package.unit].name if package.unit in org.units else package.unit
+    name = ", ".join(org.units[unit].name if unit in org.units else unit for unit in package.units)
     if status == "unknown":
         return (f"Gói số liệu của {name} đến từ máy chưa từng gửi cho đơn vị này (mã {package.sender[:8]}…). "
                 "Hãy xem trước, rồi xác nhận nhận gói từ máy này; chưa có gì được ghi.")

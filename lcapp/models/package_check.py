@@ -47,8 +47,9 @@ MAX_ROWS = MAX_PACKAGE_ROWS
 MAX_VALUE_BYTES = 1_000_000
 MAX_REPORTED = 10
 COPY_PREFIX = "lcapp-goi-"
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
-_CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"), False: _CONTROL}
+_UNIT_CODE = re.compile(r"[A-Za-z0-9_]{1,64}")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # Unicode category Cc, and what XML cannot carry
+_CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"), False: _CONTROL}
 
 # Must stay the statement Store._migrate runs (a test compares the two schemas).
 SCHEMA_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -104,7 +105,7 @@ class Package:
     path: Path
     kind: str  # "package" (made by handover-export) or "database" (an office's whole file)
     sender: str  # installation id of the office that made the file
-    unit: str
+    unit: str  # the units taken, comma-separated (one for a package)
     months: list[int]
     created_at: str
     app_version: str
@@ -113,6 +114,12 @@ class Package:
     public_key: str = ""  # the sender's Ed25519 key (hex); "" for a package of an older version
     rows: dict[str, list[dict]] = field(default_factory=dict)  # filled from `tuples` once checked
     tuples: dict[str, list[tuple]] = field(default_factory=dict, repr=False)  # PACKAGE_TABLES column order
+    units: list[str] = field(default_factory=list)  # the units taken (default: [unit])
+    held: dict[str, int] = field(default_factory=dict)  # every unit the file has figures or texts of -> figures
+    setting_unit: str = ""  # a whole database: the unit its `reporting_unit` setting names
+
+    def __post_init__(self):
+        self.units = self.units or [self.unit]
 
     def counts(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in self.tuples.items()}
@@ -403,7 +410,7 @@ def _validate(store: Store, package: Package, name: str) -> None:
                     number = next(i for i, v in enumerate(values, 1) if type(v) is _type and v == value)
                     problems.append(f"{table} dòng {number}: {error}")
         if "unit" in columns:
-            for unit in set(columns["unit"]) - {package.unit}:
+            for unit in set(columns["unit"]) - set(package.units):
                 problems.append(f"{table}: số liệu của đơn vị “{unit}” không thuộc gói của “{package.unit}”")
         if "month" in columns:
             for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
@@ -413,15 +420,17 @@ def _validate(store: Store, package: Package, name: str) -> None:
                 p, parse_period, "kỳ") and not set(parse_period(p).months) <= set(package.months))
             for period in outside[:1]:
                 problems.append(f"{table}: nội dung kỳ {period} không thuộc các kỳ ghi trong gói")
-    unit_problem = checks["unit"](package.unit)
-    if unit_problem:
-        problems.append(f"đơn vị của gói: {unit_problem}")
+    for unit in package.units:  # a targets-only package too must name a unit this office knows
+        unit_problem = checks["unit"](unit)
+        if unit_problem:
+            problems.append(f"đơn vị của gói: {unit_problem}")
     if problems:
         tail = " (và còn lỗi khác)" if len(problems) > MAX_REPORTED else ""
         raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
 
 
-def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:
+def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int,
+                  units: list[str] | None = None, figure_unit: Callable[[str], str] = str) -> Package:
     manifest_rows = []
     if any(t == "handover_manifest" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")):
         columns = {row[1] for row in conn.execute("PRAGMA table_info(handover_manifest)")}
@@ -432,7 +441,7 @@ def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int)
         raise _refuse(name, "gói có nhiều hơn một bản kê (manifest)")
     if manifest_rows:
         return _read_manifest_package(conn, path, name, manifest_rows[0], version)
-    return _read_whole_database(conn, path, name, version)
+    return _read_whole_database(conn, path, name, version, units, figure_unit)
 
 
 def _json_field(value, name: str, label: str):
@@ -474,18 +483,37 @@ def _read_manifest_package(conn, path: Path, name: str, manifest: dict, version:
         raise _refuse(name, "chữ ký của máy gửi không đúng (gói đã bị sửa sau khi xuất, hoặc không do máy đó ký)")
     return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
                    manifest["created_at"], manifest["app_version"], manifest["schema_version"],
-                   manifest["sha256"], public_key, tuples=_with_unit(tuples, manifest["unit"], version))
+                   manifest["sha256"], public_key, tuples=_with_unit(tuples, manifest["unit"], version),
+                   held={manifest["unit"]: len(tuples["figures"])})
 
 
-def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
+def units_held(conn) -> dict[str, int]:
+    """The units a whole database has figures or narratives of, with how many figures each.
+
+    Values that could not be a unit code are left out (they are refused if ever taken).
+    """
+    held: dict[str, int] = {}
+    for table in ("figures", "narratives"):
+        for unit, count in conn.execute(f"SELECT unit, count(*) FROM {table} GROUP BY unit"):
+            if isinstance(unit, str) and _UNIT_CODE.fullmatch(unit):
+                held[unit] = held.get(unit, 0) + (count if table == "figures" else 0)
+    return held
+
+
+def _read_whole_database(conn, path: Path, name: str, version: int, units: list[str] | None = None,
+                         figure_unit: Callable[[str], str] = str) -> Package:
+    """An office's whole file: the figures and texts of `units` (default: the unit its setting names,
+    or for a department the unit it enters figures for, `figure_unit(code)`)."""
     meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM meta")}
     settings = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM settings")}
     sender = meta.get("installation_id")
     if not isinstance(sender, str) or not sender or len(sender) > MAX_NAME_CHARS:
         raise _refuse(name, "tệp dữ liệu không có mã cài đặt")
-    unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
-    if not isinstance(unit, str) or not unit:
-        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo")
+    setting_unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
+    setting_unit = setting_unit if isinstance(setting_unit, str) and _UNIT_CODE.fullmatch(setting_unit) else ""
+    if not units and not setting_unit:
+        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo; hãy chọn đơn vị cần nhập")
+    units = list(units or [figure_unit(setting_unit)])
     # A whole file holds its office's own key: having it is what proves where the file comes from.
     public_key = ""
     if signing.KEY_META in meta:
@@ -493,20 +521,22 @@ def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
             public_key = signing.public_key_of(meta[signing.KEY_META])
         except ValueError:
             raise _refuse(name, "khóa ký của tệp dữ liệu hỏng") from None
+    where = f"WHERE unit IN ({', '.join('?' * len(units))})"
     tables = package_tables(version)
-    own = ("WHERE unit = ?", (unit,)) if tables is PACKAGE_TABLES else ("", ())
+    # A file from before targets had a unit holds only its own office's targets: those of its setting's unit.
+    own_targets = (where, tuple(units)) if tables is PACKAGE_TABLES else ("", ())
     tuples = _with_unit({
-        "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
-        "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
-        "narratives": _read_table(conn, "narratives", name, "WHERE unit = ?", (unit,)),
-        "narrative_history": _read_table(conn, "narrative_history", name, "WHERE unit = ?", (unit,)),
-        "targets": _read_table(conn, "targets", name, *own, tables=tables),
-        "target_history": _read_table(conn, "target_history", name, *own, tables=tables),
-    }, unit, version)
+        "figures": _read_table(conn, "figures", name, where, tuple(units)),
+        "figure_history": _read_table(conn, "figure_history", name, where, tuple(units)),
+        "narratives": _read_table(conn, "narratives", name, where, tuple(units)),
+        "narrative_history": _read_table(conn, "narrative_history", name, where, tuple(units)),
+        "targets": _read_table(conn, "targets", name, *own_targets, tables=tables),
+        "target_history": _read_table(conn, "target_history", name, *own_targets, tables=tables),
+    }, figure_unit(setting_unit) if setting_unit else units[0], version)
     months = sorted({r[1] for r in tuples["figures"]}, key=lambda m: (type(m).__name__, m))
-    return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
-                   _digest(name, None, tuples), public_key, tuples=tuples)
-
+    return Package(path, "database", sender, ",".join(units), months, meta.get("created_at", ""), "", version,
+                   _digest(name, None, tuples), public_key, tuples=tuples, units=units, held=units_held(conn),
+                   setting_unit=setting_unit)
 
 def sqlite_error_text(error: BaseException) -> str:
     """SQLite's complaint about a file from outside, safe to show: short, no control characters."""
@@ -551,24 +581,46 @@ def open_checked(copy: Path, name: str, *, with_wal: bool, full_check: bool = Fa
         raise
 
 
-def check_package(store: Store, path: str | Path) -> Package:
+def check_package(store: Store, path: str | Path, units: list[str] | None = None) -> Package:
     """Check an untrusted handover file against `store`'s catalogue; return its rows or raise InputError.
 
-    Reads only: `store` is used for its catalogue and organisation, never written.
+    `units` chooses the units taken from a whole database (default: the unit its setting
+    names); a package holds one unit. Reads only: `store` is used for its catalogue and
+    organisation, never written.
     """
     path = Path(path)
     name = path.name
+    org = organisation(store)
+    if units:
+        units = list(dict.fromkeys(org.unit(u).code for u in units))
+
+    def figure_unit(code: str) -> str:
+        unit = org.units.get(code)
+        return unit.reports_for if unit is not None and unit.is_department else code
     with private_copy(path) as (copy, with_wal):
         conn, version = open_checked(copy, name, with_wal=with_wal)
         try:
-            package = _read_package(conn, path, name, version)
+            package = _read_package(conn, path, name, version, units, figure_unit)
         except (sqlite3.Error, UnicodeDecodeError) as error:
             raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({sqlite_error_text(error)})") from None
         finally:
             conn.close()
+    if units:
+        _refuse_units_not_held(store, package, units)
     _validate(store, package, name)
     package.rows = _as_dicts(package.tuples)
     return package
+
+
+def _refuse_units_not_held(store: Store, package: Package, units: list[str]) -> None:
+    org = organisation(store)
+    missing = [u for u in units if u not in package.held]
+    if missing:
+        def named(code):
+            return f"{org.units[code].name} ({code})" if code in org.units else code
+        held = ", ".join(named(u) for u in package.held) or "không đơn vị nào"
+        raise InputError(f"Tệp {package.path.name} không có số liệu của {', '.join(named(u) for u in missing)}; "
+                         f"tệp có số liệu của: {held}. Dữ liệu của cơ quan không thay đổi.")
 
 
 def _sweep_stale_copies(max_age_seconds: float = 24 * 3600) -> None:

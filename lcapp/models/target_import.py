@@ -25,8 +25,10 @@ from pathlib import Path
 
 from .catalogue import catalogue
 from .errors import InputError
+from .limits import errors_summary
 from .organisation import organisation
 from .progress import PLAN_SOURCE
+from .sheet_cells import formula_refusal, is_formula
 from .sheet_preview import META_SHEET, Preview, PreviewItem
 from .store import Store
 from .targets import CONTENT, parse_target_value, prepare_target, target_owner
@@ -217,15 +219,22 @@ def read_workbook(path: str | Path) -> tuple[dict, list[tuple[str, list[list]]]]
 
     book = open_workbook(path, read_only=True)
     try:
-        meta, sheets = {}, []
+        meta, sheets, formulas = {}, [], []
         for ws in book.worksheets:
-            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            cells = [list(r) for r in ws.iter_rows()]
+            # formulas as formulas, never the results Excel stored: a cell holding one is refused
+            formulas += [formula_refusal(cell, f"{ws.title}!{cell.coordinate}") for row in cells for cell in row
+                         if is_formula(cell)]
+            rows = [[cell.value for cell in row] for row in cells]
             if ws.title == META_SHEET:
                 meta = {str(r[0]): (None if len(r) < 2 or r[1] is None else str(r[1])) for r in rows if r and r[0]}
             else:
                 sheets.append((ws.title, rows))
     finally:
         book.close()
+    if formulas:
+        raise InputError(f"Không nhập trang tính ({len(formulas)} ô có công thức, chưa ghi gì): "
+                         f"{errors_summary(formulas, separator=' ')}")
     return meta, sheets
 
 

@@ -170,7 +170,7 @@ def test_closing_the_dialog_while_the_worker_writes_still_updates_the_window(dem
     dialog.lock_button.click()
     dialog.close()  # deleted on close, before the worker is done
     qtbot.waitUntil(lambda: not isValid(dialog), timeout=2000)
-    assert window.worker.pending == 1
+    assert window.worker.pending >= 1  # the lock still on the worker (the checks may be queued beside it)
     idle(qtbot, window)
     assert locked_in(demo_path, "tp_lai_chau") and window.lock_label.isVisible()
     window.close()
