@@ -54,10 +54,10 @@ def _sheet_title(outline: str, short: str, used: set[str]) -> str:
     return title
 
 
-def _enterable(cat: Catalogue, reporter) -> dict[str, list]:
-    """Enterable indicators of a reporting unit, by sector, in catalogue order."""
+def _enterable(cat: Catalogue, reporter, period: Period) -> dict[str, list]:
+    """Enterable indicators of a reporting unit in a month, by sector, in catalogue order."""
     by_sector: dict[str, list] = {}
-    for ind in cat.indicators.values():
+    for ind in cat.valid_in(period):
         if ind.derived:
             continue
         if reporter.is_department and reporter.sectors and ind.sector not in reporter.sectors:
@@ -159,7 +159,7 @@ def entry_template(store: Store, unit: str, period: Period | str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    for sector_code, indicators in _enterable(cat, reporter).items():
+    for sector_code, indicators in _enterable(cat, reporter, period).items():
         sector = cat.sectors[sector_code]
         ws = workbook.create_sheet(_sheet_title(sector.outline, sector.short, used))
         plan_columns = [(f"{s.short} {period.year}", 13) for s in sources
@@ -380,8 +380,10 @@ def targets_template(store: Store, period: str) -> Workbook:
     workbook.remove(workbook.active)
     used: set[str] = set()
     by_sector: dict[str, list] = {}
+    first, last = target_period.first_year * 100 + 1, target_period.last_year * 100 + 12
     for ind in cat.indicators.values():
-        by_sector.setdefault(ind.sector, []).append(ind)
+        if ind.valid_between(first, last):  # reported in some month of the year or term
+            by_sector.setdefault(ind.sector, []).append(ind)
     for sector_code, indicators in by_sector.items():
         sector = cat.sectors[sector_code]
         ws = workbook.create_sheet(_sheet_title(sector.outline, sector.short, used))

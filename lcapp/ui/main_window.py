@@ -422,7 +422,7 @@ class MainWindow(QMainWindow):
         """One tab per sector that has indicators (a department: only its own sectors)."""
         cat, org = catalogue(self.store), organisation(self.store)
         reporter = org.units[self.unit]
-        wanted = [s.code for s in cat.sectors.values() if cat.in_sector(s.code)
+        wanted = [s.code for s in cat.sectors.values() if cat.in_sector(s.code, self.period)
                   and (not (reporter.is_department and reporter.sectors) or s.code in reporter.sectors)]
         if wanted == list(self.tabs_by_sector):
             return

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
 from ..models.numbers import format_number
+from ..models.periods import Period
 from ..models.progress import PLAN_SOURCE
 from ..models.store import Store
 from ..models.targets import all_targets, parse_target_value, set_target
@@ -60,7 +61,7 @@ class TargetsModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         cat = catalogue(store)
-        self.codes = [code for code, ind in cat.indicators.items() if not ind.derived]
+        self.codes: list[str] = []  # the year's indicators, set by load()
         self.sources = [code for code in cat.sources if code != PLAN_SOURCE]
         self.year = 0
         self.values: dict[tuple[str, str], dict] = {}
@@ -69,6 +70,7 @@ class TargetsModel(QAbstractTableModel):
     def load(self, year: int) -> None:
         self.beginResetModel()
         self.year = year
+        self.codes = [ind.code for ind in catalogue(self.store).valid_in(Period(year, 1, 12, "year")) if not ind.derived]
         self.values = {(t["indicator"], t["source"]): t for t in all_targets(self.store) if t["period"] == str(year)}
         self.errors.clear()
         self.endResetModel()
