@@ -42,7 +42,8 @@ def _print_preview(store: Store, shown, *, dry_run: bool) -> None:
     counts = shown.counts()
     head = "Xem trước (chưa ghi gì)" if dry_run else "Đã nhập"
     source = {"package": "gói dữ liệu", "database": "tệp dữ liệu của đơn vị", "file": "tệp số liệu"}[shown.source]
-    print(f"{head}: {source} của {shown.unit}, {len(shown.months)} tháng.")
+    what = f"{len(shown.months)} tháng" if shown.months else "danh mục chỉ tiêu"
+    print(f"{head}: {source} của {shown.unit}, {what}.")
     if shown.source != "file":
         print(f"Máy gửi: {shown.sender[:8]}… ({SENDER_LABELS[shown.sender_status]}).")
     print("; ".join(f"{STATUS_LABELS[s]} {format_number(n, 0)}" for s, n in counts.items()) + ".")

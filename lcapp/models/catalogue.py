@@ -29,6 +29,7 @@ PARTS = ("", "complete", "partial", "none")
 
 KIND_LABELS = {"flow": "cộng dồn", "stock": "thời điểm", "rate": "tỷ lệ"}
 DIRECTION_LABELS = {"up": "càng cao càng tốt", "down": "càng thấp càng tốt", "range": "trong khoảng"}
+ENTRY_LABELS = {"month": "số tháng", "ytd": "lũy kế từ đầu năm"}
 
 
 @dataclass(frozen=True)
@@ -272,41 +273,59 @@ def check_links(rows: list[dict]) -> None:
     indicators without cycles, `measured_by` and `plan_indicator` exist, validity dates are in
     order, a "trong đó" part lies within its parent's validity, and what an indicator is computed
     or measured from is valid whenever it is. InputError names the first problem."""
+    problems = link_problems(rows)
+    if problems:
+        raise InputError(problems[0][1])
+
+
+def link_problems(rows: list[dict]) -> list[tuple[str, str]]:
+    """Every problem `check_links` looks for, as (indicator code, Vietnamese message)."""
     by_code = {row["code"]: row for row in rows}
+    problems = []
     for row in rows:
         where = f"Chỉ tiêu “{row['code']}”"
-        if row["valid_from"] is not None and row["valid_to"] is not None and row["valid_to"] < row["valid_from"]:
-            raise InputError(f"{where}: tháng ngừng áp dụng ({month_text(row['valid_to'])}) trước tháng bắt đầu "
-                             f"({month_text(row['valid_from'])}).")
-        parent = by_code.get(row["parent"]) if row["parent"] else None
-        if row["parent"] and parent is None:
-            raise InputError(f"{where}: chỉ tiêu cha “{row['parent']}” không có trong danh mục.")
-        if parent is not None and not _covers(parent, row):
-            raise InputError(f"{where} (hiệu lực {validity_text(row['valid_from'], row['valid_to'])}) là phần "
-                             f"“trong đó” của “{parent['name']}” (hiệu lực "
-                             f"{validity_text(parent['valid_from'], parent['valid_to'])}): phần phải nằm trong "
-                             "thời gian hiệu lực của chỉ tiêu cha.")
-        used = []
-        if row["formula"]:
-            for name in parse_formula(row["formula"]).names:
-                if name not in by_code:
-                    raise InputError(f"{where}: công thức dùng mã “{name}” không có trong danh mục.")
-                if name == row["code"]:
-                    raise InputError(f"{where}: công thức không được dùng chính nó.")
-                used.append(("công thức dùng", name))
-        for link, label in (("measured_by", "tính % theo"), ("plan_indicator", "lấy kế hoạch từ")):
-            if row[link]:
-                if row[link] not in by_code:
-                    raise InputError(f"{where}: {link} = “{row[link]}” không có trong danh mục.")
-                used.append((label, row[link]))
-        for label, name in used:
-            other = by_code[name]
-            if not _covers(other, row):
-                raise InputError(
-                    f"{where} (hiệu lực {validity_text(row['valid_from'], row['valid_to'])}) {label} “{other['name']}”, "
-                    f"chỉ có hiệu lực {validity_text(other['valid_from'], other['valid_to'])}: hãy ngừng theo dõi "
-                    f"“{row['name']}” cùng lúc, hoặc sửa công thức.")
-    _derived_order({r["code"]: r["formula"] for r in rows if r["formula"]})
+        problem = _row_link_problem(row, by_code, where)
+        if problem:
+            problems.append((row["code"], problem))
+    if not problems:
+        try:
+            _derived_order({r["code"]: r["formula"] for r in rows if r["formula"]})
+        except InputError as error:
+            problems.append(("", str(error)))
+    return problems
+
+
+def _row_link_problem(row: dict, by_code: dict[str, dict], where: str) -> str | None:
+    if row["valid_from"] is not None and row["valid_to"] is not None and row["valid_to"] < row["valid_from"]:
+        return (f"{where}: tháng ngừng áp dụng ({month_text(row['valid_to'])}) trước tháng bắt đầu "
+                f"({month_text(row['valid_from'])}).")
+    parent = by_code.get(row["parent"]) if row["parent"] else None
+    if row["parent"] and parent is None:
+        return f"{where}: chỉ tiêu cha “{row['parent']}” không có trong danh mục."
+    if parent is not None and not _covers(parent, row):
+        return (f"{where} (áp dụng {validity_text(row['valid_from'], row['valid_to'])}) là phần “trong đó” của "
+                f"“{parent['name']}” (áp dụng {validity_text(parent['valid_from'], parent['valid_to'])}): phần phải "
+                "nằm trong thời gian áp dụng của chỉ tiêu cha.")
+    used = []
+    if row["formula"]:
+        for name in parse_formula(row["formula"]).names:
+            if name not in by_code:
+                return f"{where}: công thức dùng mã “{name}” không có trong danh mục."
+            if name == row["code"]:
+                return f"{where}: công thức không được dùng chính nó."
+            used.append(("tính theo công thức từ", name))
+    for link, label in (("measured_by", "tính % kế hoạch theo"), ("plan_indicator", "lấy kế hoạch từ")):
+        if row[link]:
+            if row[link] not in by_code:
+                return f"{where}: {link} = “{row[link]}” không có trong danh mục."
+            used.append((label, row[link]))
+    for label, name in used:
+        other = by_code[name]
+        if not _covers(other, row):
+            return (f"{where} (áp dụng {validity_text(row['valid_from'], row['valid_to'])}) {label} "
+                    f"“{other['name']}”, chỉ áp dụng {validity_text(other['valid_from'], other['valid_to'])}: hãy "
+                    f"ngừng theo dõi “{row['name']}” cùng lúc, hoặc sửa công thức.")
+    return None
 
 
 def _derived_order(formulas: dict[str, str]) -> list[str]:
@@ -359,9 +378,9 @@ def load_catalogue(store: Store, data: dict, *, user: str | None = None) -> dict
         for row in indicators:
             refuse_hidden_figures(row, uses.get(row["code"]))
         before = {table: snapshot(conn, table) for table in HISTORY_KINDS.values()}
-        _upsert(conn, "target_sources", sources)
-        _upsert(conn, "sectors", sectors)
-        _upsert(conn, "indicators", indicators)
+        upsert_rows(conn, "target_sources", sources)
+        upsert_rows(conn, "sectors", sectors)
+        upsert_rows(conn, "indicators", indicators)
         _remove_missing(conn, "indicators", {r["code"] for r in indicators},
                         [("figures", "indicator"), ("targets", "indicator")], "chỉ tiêu")
         _remove_missing(conn, "sectors", {r["code"] for r in sectors}, [], "lĩnh vực")
@@ -369,7 +388,7 @@ def load_catalogue(store: Store, data: dict, *, user: str | None = None) -> dict
                         "nguồn kế hoạch")
         conn.execute("DELETE FROM check_rules")  # nothing refers to a rule's row: replace them all
         if rules:
-            _upsert(conn, "check_rules", rules)
+            upsert_rows(conn, "check_rules", rules)
         for kind, table in HISTORY_KINDS.items():
             record_history(conn, kind, before[table], snapshot(conn, table), user, note="nạp tệp danh mục")
     return {"sources": len(sources), "sectors": len(sectors), "indicators": len(indicators)}
@@ -480,7 +499,10 @@ def used_codes(conn) -> set[str]:
         "SELECT code FROM indicators UNION SELECT code FROM catalogue_history WHERE kind = 'indicator'")}
 
 
-def _upsert(conn, table: str, rows: list[dict]) -> None:
+def upsert_rows(conn, table: str, rows: list[dict]) -> None:
+    """Insert or update catalogue rows by code (inside an open write transaction)."""
+    if not rows:
+        return
     columns = list(rows[0])
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "code")
     sql = (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
@@ -505,6 +527,11 @@ def catalogue(store: Store) -> Catalogue:
 
 
 def _read(store: Store) -> Catalogue:
+    return read_catalogue(store)
+
+
+def read_catalogue(store: Store) -> Catalogue:
+    """The catalogue read afresh (not the cached one): for checks inside a write transaction."""
     return build_catalogue(store.query("SELECT * FROM target_sources ORDER BY position"),
                            store.query("SELECT * FROM sectors ORDER BY position"),
                            store.query("SELECT * FROM indicators ORDER BY position"),
