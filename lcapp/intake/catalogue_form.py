@@ -35,6 +35,7 @@ from ..models.catalogue import (
     row_of_indicator,
 )
 from ..models.catalogue_edit import (
+    IN_WHICH,
     CataloguePlan,
     CatalogueState,
     apply_catalogue_file,
@@ -71,7 +72,6 @@ PART_MARKS = ("-", "+", "*", "•", "–")
 ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
 LETTER = re.compile(r"^[a-zđ]$")
 NUMBERED = re.compile(r"^\d+(\.\d+)*$")
-IN_WHICH = re.compile(r"^trong\s+đó\s*[:,-]?\s*", re.IGNORECASE)
 KIND_WORDS = {**{label: kind for kind, label in KIND_LABELS.items()}, **{k: k for k in KIND_LABELS}}
 ENTRY_WORDS = {**{label: entry for entry, label in ENTRY_LABELS.items()}, "lũy kế": "ytd",
                **{k: k for k in ENTRY_LABELS}}

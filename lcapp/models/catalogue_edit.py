@@ -19,6 +19,7 @@ a figure already entered; a "trong đó" part stays within its parent's sector a
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
@@ -63,6 +64,7 @@ UPDATABLE = ("name", "unit", "kind", "direction", "decimals", "summable", "entry
              "measured_note", "plan_indicator", "min", "max", "key", "checks_off", "valid_from", "valid_to")
 SECTOR_KEYS = ("code", "name", "short", "parent", "outline", "narrative_only")
 MAX_CODE_CHARS = 40
+IN_WHICH = re.compile(r"^trong\s+đó\s*[:,-]?\s*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,8 @@ def plan_add(state: CatalogueState, fields: dict, *, default_from: int | None = 
         sector = raw.setdefault("sector", parent.sector)
         if sector != parent.sector:
             raise InputError(f"Phần “trong đó” phải cùng lĩnh vực với chỉ tiêu cha “{parent.name}”.")
+    if parent is not None and raw.get("name"):  # the annex writes "Trong đó:" itself
+        raw["name"] = IN_WHICH.sub("", raw["name"]).strip() or raw["name"]
     if not raw.get("name"):
         raise InputError("Chỉ tiêu mới cần có tên.")
     if raw.get("sector") not in cat.sectors:
