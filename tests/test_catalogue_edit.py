@@ -197,14 +197,14 @@ def test_a_retired_indicator_leaves_later_periods_and_stays_readable_in_its_own(
     assert progress(mini, CITY, "202405", None)[0].value == 339  # still read in its own year
     assert history(mini, CITY, "202405", "ban_le")[0]["month_value"] == 339
     cat = catalogue(mini)
-    assert cat.indicators["ban_le"].validity_text() == "… - 12/2024"
+    assert cat.indicators["ban_le"].validity_text() == "đến 12/2024"
     assert [r["action"] for r in catalogue_history(mini, "ban_le_hang_hoa")][-1] == "retire"
 
 
 def test_a_figure_outside_its_indicators_validity_is_refused(mini):
     retire_indicator(mini, "khach", "2024-06", user="t")
     refused(mini, lambda: enter(mini, CITY, "202407", "khach", 10, user="t"),
-            "Chỉ tiêu “Lượt khách du lịch” không áp dụng trong tháng 7/2024 .thời gian áp dụng … - 06/2024.")
+            "Chỉ tiêu “Lượt khách du lịch” không áp dụng trong tháng 7/2024 .áp dụng đến 06/2024.")
     add_indicator(mini, dict(TOURISM, code="du_lich_cd", valid_from="2024-07"), user="t")
     refused(mini, lambda: enter(mini, CITY, "202406", "du_lich_cd", 10, user="t"), "không áp dụng trong tháng 6/2024")
     assert enter(mini, CITY, "202407", "du_lich_cd", 10, user="t") == 1

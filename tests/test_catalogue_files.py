@@ -174,7 +174,7 @@ def test_catalog_add_retire_period_export_history(db, tmp_path, capsys):
     assert "tm_luu_tru" in listed and "tm_khach_du_lich" not in listed
     assert listed["tm_luu_tru"]["valid_from"] == "202507" and listed["tm_luu_tru"]["valid_to"] is None
     code, out, _ = run_cli(capsys, "--db", db, "catalog", "--period", "2024")
-    assert "tm_luu_tru" not in out and "tm_khach_du_lich" in out and "[áp dụng … - 06/2025]" in out
+    assert "tm_luu_tru" not in out and "tm_khach_du_lich" in out and "[áp dụng đến 06/2025]" in out
     for name in ("dm.toml", "dm.xlsx"):
         code, out, _ = run_cli(capsys, "--db", db, "catalog-export", "--out", tmp_path / name)
         assert code == 0 and (tmp_path / name).stat().st_size > 1000

@@ -97,7 +97,7 @@ class Indicator:
         return (self.valid_from is None or self.valid_from <= last) and (self.valid_to is None or first <= self.valid_to)
 
     def validity_text(self) -> str:
-        """"01/2026 - nay", "… - 06/2025": as the window and the messages show it."""
+        """"từ 01/2026", "đến 06/2025", "01/2024 - 06/2025", "mọi kỳ": as the window and the messages say it."""
         return validity_text(self.valid_from, self.valid_to)
 
 
@@ -110,7 +110,13 @@ def month_text(key: int | None) -> str:
 
 
 def validity_text(valid_from: int | None, valid_to: int | None) -> str:
-    return f"{month_text(valid_from) or '…'} - {month_text(valid_to) or 'nay'}"
+    if valid_from is None and valid_to is None:
+        return "mọi kỳ"
+    if valid_to is None:
+        return f"từ {month_text(valid_from)}"
+    if valid_from is None:
+        return f"đến {month_text(valid_to)}"
+    return f"{month_text(valid_from)} - {month_text(valid_to)}"
 
 
 def parse_validity_month(value, where: str, label: str) -> int | None:
@@ -429,7 +435,7 @@ def hidden_figures(row: dict, use: FigureUse | None) -> str | None:
     which = (f"từ tháng {month_text(use.first)}" if before else "") + (" và " if before and after else "") + \
         (f"đến tháng {month_text(use.last)}" if after else "")
     return (f"“{row['name']}” đã có {use.count} số liệu ({which}) nằm ngoài thời gian áp dụng "
-            f"{validity_text(row['valid_from'], row['valid_to'])}; số liệu đã nhập không được để ẩn đi: hãy chọn "
+            f"({validity_text(row['valid_from'], row['valid_to'])}); số liệu đã nhập không được để ẩn đi: hãy chọn "
             "thời gian bao gồm các tháng đó, hoặc xóa các số liệu ấy trước.")
 
 

@@ -242,6 +242,7 @@ def _ascii_words(text: str) -> list[str]:
 def suggest_code(state: CatalogueState, name: str, sector: str, taken: set[str] = frozenset()) -> str:
     """A code for a new indicator: its sector's usual prefix and the name's first words without
     accents ("tm_doanh_thu_du_lich"), made unique against every code ever used."""
+    name = IN_WHICH.sub("", nfc(name) or "")
     prefixes = Counter(ind.code.split("_")[0] for ind in state.cat.in_sector(sector) if "_" in ind.code)
     prefix = prefixes.most_common(1)[0][0] if prefixes else "ct"
     words = [w for w in _ascii_words(name) if w not in ("va", "cua", "cac", "so", "tong", "ty", "le")][:4] \

@@ -77,7 +77,7 @@ def prepare_change(cat: Catalogue, org: Organisation, reporter_code: str, period
     unit, reporter = org.figure_unit(reporter_code, period)
     indicator = cat.indicator(indicator_code)
     if not indicator.valid_during(period):
-        raise InputError(f"Chỉ tiêu “{indicator.name}” không áp dụng trong {period.label} (thời gian áp dụng "
+        raise InputError(f"Chỉ tiêu “{indicator.name}” không áp dụng trong {period.label} (áp dụng "
                          f"{indicator.validity_text()}); không nhập số liệu cho kỳ này.")
     if indicator.derived:
         raise InputError(f"“{indicator.name}” được tính theo công thức ({indicator.formula}); không nhập trực tiếp.")

@@ -563,7 +563,8 @@ class ImportDialog(QDialog):
         self.table.setColumnWidth(DECISION, max(self.table.columnWidth(DECISION), 130))
         header.setStretchLastSection(True)
         # One unit's package: its name is in the summary, the column would only repeat it.
-        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows if row.kind != "target"}) <= 1)
+        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows
+                                              if row.kind not in ("target", CATALOGUE_KIND)}) <= 1)
         layout.addWidget(self.table, 1)
 
         self.note = QLabel(self)
@@ -598,7 +599,7 @@ class ImportDialog(QDialog):
         undecided = self.model.undecided()
         notes = []
         if refused:
-            notes.append(f"{refused} dòng bị từ chối (kỳ đã khóa) sẽ không nhập.")
+            notes.append(f"{refused} dòng bị từ chối sẽ không nhập (lý do: di chuột vào cột Loại).")
         if undecided:
             notes.append(f"{undecided} xung đột chưa chọn sẽ giữ nguyên số đã có và được liệt kê lại.")
         if needs_acceptance:

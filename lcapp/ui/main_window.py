@@ -253,6 +253,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         entry_menu.addSeparator()
         self._action(entry_menu, "Kế hoạch năm…", self.show_targets, "Ctrl+K")
+        self._action(entry_menu, "Danh mục chỉ tiêu…", self.show_catalogue)
         self._action(entry_menu, "Chi tiết ô", self.show_details, "Ctrl+Return")
         self._action(entry_menu, "Kiểm tra lại", self.run_checks, "F9")
         entry_menu.addSeparator()
@@ -564,6 +565,26 @@ class MainWindow(QMainWindow):
         for tab in self.tabs_by_sector.values():
             tab.loaded_for = None
         self._selection_changed()
+
+    def show_catalogue(self):
+        """Nhập liệu → Danh mục chỉ tiêu (the dialog is returned, for the tests)."""
+        if self.entry is None:
+            return None
+        from .catalogue_dialog import CatalogueDialog
+
+        dialog = CatalogueDialog(self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def after_catalogue_change(self, text: str = "") -> None:
+        """The catalogue changed on the worker: drop this connection's copy, rebuild the tabs and reload."""
+        if self._closed:  # the write's answer came while the window closed
+            return
+        self.store._cache.clear()
+        self.after_import()
+        if text:
+            self.say_saved("Đã ghi danh mục")
 
     def edit_settings(self) -> None:
         if self.entry is None:
