@@ -210,6 +210,16 @@ def test_a_figure_outside_its_indicators_validity_is_refused(mini):
     assert enter(mini, CITY, "202407", "du_lich_cd", 10, user="t") == 1
 
 
+def test_an_interchange_file_with_a_figure_outside_validity_is_refused_whole(mini, tmp_path):
+    from lcapp.export.interchange import import_file
+
+    retire_indicator(mini, "khach", "2024-06", user="t")
+    path = tmp_path / "so-lieu.csv"
+    path.write_text("indicator,unit,period,value\nban_le,tp_lai_chau,202407,339\nkhach,tp_lai_chau,202407,1500\n",
+                    encoding="utf-8")
+    refused(mini, lambda: import_file(mini, path), "không áp dụng trong tháng 7/2024")
+
+
 @pytest.mark.parametrize("code, last, message", [
     ("ban_le", "2024-04", "nằm ngoài thời gian áp dụng"),  # a figure of 05/2024 would be hidden
     ("don_nhan", "2024-12", "Tỷ lệ giải quyết đơn"),  # a derived indicator still uses it
