@@ -19,7 +19,6 @@ from .models.errors import InputError
 from .models.periods import parse_period
 from .models.store import Store
 
-
 ACTION_LABELS = {"add": "thêm", "change": "sửa", "move": "chuyển chỗ", "retire": "ngừng theo dõi", "remove": "bỏ"}
 KIND_WORDS = {"indicator": "chỉ tiêu", "sector": "lĩnh vực", "source": "nguồn kế hoạch"}
 

@@ -167,7 +167,7 @@ def test_catalog_add_retire_period_export_history(db, tmp_path, capsys):
     assert file_digest(db) == before
     code, out, _ = run_cli(capsys, "--db", db, "catalog-add", toml)
     assert code == 0 and "Đã ghi 2 chỉ tiêu" in out
-    code, out, err = run_cli(capsys, "--db", db, "catalog-retire", "tm_khach_du_lich", "--after", "2025-06")
+    code, out, _ = run_cli(capsys, "--db", db, "catalog-retire", "tm_khach_du_lich", "--after", "2025-06")
     assert code == 0 and "từ tháng 07/2025" in out
     code, out, _ = run_cli(capsys, "--db", db, "catalog", "--period", "202508", "--json")
     listed = {i["code"]: i for i in json.loads(out)}
@@ -187,16 +187,16 @@ def test_catalog_add_refuses_a_bad_file_whole_and_asks_before_a_kind_change(db, 
     toml = tmp_path / "sua.toml"
     toml.write_text('[[indicator]]\ncode = "tm_ban_le"\nkind = "stock"\n', encoding="utf-8")
     before = file_digest(db)
-    code, out, err = run_cli(capsys, "--db", db, "catalog-add", toml)
+    code, _, err = run_cli(capsys, "--db", db, "catalog-add", toml)
     assert code == 2 and "cần xác nhận" in err and "1 số liệu đã nhập" in err and file_digest(db) == before
     assert run_cli(capsys, "--db", db, "catalog-add", toml, "--yes")[0] == 0
     bad = tmp_path / "sai.toml"
     bad.write_text('[[indicator]]\ncode = "moi"\nname = "Mới"\nunit = "x"\nsector = "khong_co"\n\n'
                    '[[indicator]]\ncode = "tm_ban_le"\nname = "Đổi tên"\n', encoding="utf-8")
     before = file_digest(db)
-    code, out, err = run_cli(capsys, "--db", db, "catalog-add", bad)
+    code, _, err = run_cli(capsys, "--db", db, "catalog-add", bad)
     assert code == 2 and "mục chỉ tiêu thứ 1 (moi)" in err and file_digest(db) == before
-    code, out, err = run_cli(capsys, "--db", db, "catalog-retire", "tm_ban_le", "--after", "2024-04")
+    code, _, err = run_cli(capsys, "--db", db, "catalog-retire", "tm_ban_le", "--after", "2024-04")
     assert code == 2 and "nằm ngoài thời gian áp dụng" in err and file_digest(db) == before
     broken = tmp_path / "hong.toml"
     broken.write_text("[[indicator]\n", encoding="utf-8")

@@ -64,8 +64,8 @@ def _table(name: str, entry: dict) -> str:
 
 def catalogue_toml(cat: Catalogue) -> str:
     """The whole catalogue (sources, sectors, every indicator with its validity, rules) as TOML."""
-    blocks = ["# Danh mục chỉ tiêu do LCApp xuất (catalog-export). Nạp lại bằng “catalog-load” (cả danh mục) "
-              "hoặc “catalog-add” (thêm, sửa).\nversion = 1"]
+    blocks = [("# Danh mục chỉ tiêu do LCApp xuất (catalog-export). Nạp lại bằng “catalog-load” (cả danh mục) "
+               "hoặc “catalog-add” (thêm, sửa).\nversion = 1")]
     for source in cat.sources.values():
         blocks.append(_table("source", {"code": source.code, "name": source.name, "short": source.short,
                                         "phrase": source.phrase}))
@@ -113,9 +113,7 @@ def catalogue_workbook(cat: Catalogue) -> Workbook:
                                        horizontal="center" if column in (1, 3) else None)
         row += 1
 
-    number_of_top = 0
-    for top in cat.sector_children(None):
-        number_of_top += 1
+    for number_of_top, top in enumerate(cat.sector_children(None), start=1):
         put((ROMAN[number_of_top - 1] if number_of_top <= len(ROMAN) else str(number_of_top), top.name.upper(),
              None, None, None, top.code), bold=True)
         number = 0

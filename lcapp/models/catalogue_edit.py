@@ -49,7 +49,7 @@ from .catalogue import (
     validity_text,
 )
 from .errors import InputError
-from .periods import month_key
+from .periods import add_months, month_key
 from .store import Store
 from .text import nfc
 
@@ -105,7 +105,9 @@ class CataloguePlan:
 
     @property
     def changed_sectors(self) -> list[str]:
-        return [code for code, row in self.sectors_after.items() if self.sectors_before.get(code) != row]
+        """Sectors added or changed (not only renumbered)."""
+        return [code for code, row in self.sectors_after.items() if code not in self.sectors_before
+                or _without_position(row) != _without_position(self.sectors_before[code])]
 
     def message(self) -> str:
         """The plan in Vietnamese, for the question before writing and the command line."""
@@ -157,7 +159,7 @@ def _descendants(cat: Catalogue, code: str) -> list[str]:
 
 def _shown(column: str, value) -> str:
     if value is None or value == "":
-        return "(trống)" if column not in ("valid_from", "valid_to") else ("…" if column == "valid_from" else "nay")
+        return "(trống)" if column not in ("valid_from", "valid_to") else "không giới hạn"
     if column == "kind":
         return KIND_LABELS.get(value, value)
     if column == "direction":
@@ -245,7 +247,7 @@ def suggest_code(state: CatalogueState, name: str, sector: str, taken: set[str] 
     name = IN_WHICH.sub("", nfc(name) or "")
     prefixes = Counter(ind.code.split("_")[0] for ind in state.cat.in_sector(sector) if "_" in ind.code)
     prefix = prefixes.most_common(1)[0][0] if prefixes else "ct"
-    words = [w for w in _ascii_words(name) if w not in ("va", "cua", "cac", "so", "tong", "ty", "le")][:4] \
+    words = [w for w in _ascii_words(name) if w not in ("va", "cua", "cac", "so", "tong")][:4] \
         or _ascii_words(name)[:4] or ["chi_tieu"]
     base = "_".join([prefix] + words)[:MAX_CODE_CHARS].rstrip("_")
     code, number = base, 2
@@ -312,9 +314,9 @@ def plan_add(state: CatalogueState, fields: dict, *, default_from: int | None = 
     after = _renumbered(order)
     check_links(list(after.values()))
     part = f"; phần “trong đó” của “{parent.name}”" if parent else ""
-    summary = [f"Thêm chỉ tiêu “{row['name']}” (mã {row['code']}; ĐVT {row['unit']}; {KIND_LABELS[row['kind']]}; "
-               f"lĩnh vực {cat.sectors[row['sector']].short}{part}; áp dụng "
-               f"{validity_text(row['valid_from'], row['valid_to'])})."]
+    summary = [(f"Thêm chỉ tiêu “{row['name']}” (mã {row['code']}; ĐVT {row['unit']}; {KIND_LABELS[row['kind']]}; "
+                f"lĩnh vực {cat.sectors[row['sector']].short}{part}; áp dụng "
+                f"{validity_text(row['valid_from'], row['valid_to'])}).")]
     return CataloguePlan("add", row["code"], _rows(cat), after, summary)
 
 
@@ -415,19 +417,14 @@ def plan_retire(state: CatalogueState, code: str, last_month: int) -> CatalogueP
     if not stopped:
         return CataloguePlan("retire", ind.code, _rows(cat), _rows(cat), [])
     check_links(list(rows.values()))
-    first_gone = month_text(_next_month(last_month))
-    summary = [f"Ngừng theo dõi “{ind.name}” từ tháng {first_gone}: các kỳ từ đó không còn chỉ tiêu này trong lưới "
-               f"nhập, kiểm tra, báo cáo và biểu; số liệu đến tháng {month_text(last_month)} vẫn giữ và xem được "
-               "trong các kỳ của nó."]
+    first_gone = month_text(add_months(last_month, 1))
+    summary = [(f"Ngừng theo dõi “{ind.name}” từ tháng {first_gone}: các kỳ từ đó không còn chỉ tiêu này trong "
+                f"lưới nhập, kiểm tra, báo cáo và biểu; số liệu đến tháng {month_text(last_month)} vẫn giữ và xem được "
+                "trong các kỳ của nó.")]
     parts = [cat.indicators[c].name for c in stopped if c != ind.code]
     if parts:
         summary.append("Các phần “trong đó” cũng ngừng: " + "; ".join(f"“{p}”" for p in parts) + ".")
     return CataloguePlan("retire", ind.code, _rows(cat), rows, summary)
-
-
-def _next_month(key: int) -> int:
-    year, month = divmod(key, 100)
-    return month_key(year + month // 12, month % 12 + 1)
 
 
 def plan_file(state: CatalogueState, data: dict, *, default_from: int | None = None) -> CataloguePlan:
@@ -440,8 +437,7 @@ def plan_file(state: CatalogueState, data: dict, *, default_from: int | None = N
         raise InputError("Tệp danh mục phải có các mục [[indicator]] (và có thể [[sector]]).")
     if not data.get("indicator") and not data.get("sector"):
         raise InputError("Tệp không có chỉ tiêu ([[indicator]]) hay lĩnh vực ([[sector]]) nào.")
-    sectors = _plan_sectors(state.cat, data.get("sector", []))
-    summary = list(sectors.pop("__summary__"))
+    sectors, summary = _plan_sectors(state.cat, data.get("sector", []))
     plan = CataloguePlan("file", "", _rows(state.cat), _rows(state.cat), summary,
                          sectors_before=_sector_rows(state.cat), sectors_after=sectors)
     state = _rebuilt(state, plan)
@@ -474,8 +470,8 @@ def refused_text(data: dict, refused: list[tuple[int, str]]) -> str:
     return "; ".join(parts)
 
 
-def _plan_sectors(cat: Catalogue, entries: list) -> dict:
-    """The sector rows after adding or updating `entries`, plus their summary lines."""
+def _plan_sectors(cat: Catalogue, entries: list) -> tuple[dict[str, dict], list[str]]:
+    """The sector rows after adding or updating `entries`, and their summary lines."""
     rows = _sector_rows(cat)
     summary = []
     for number, raw in enumerate(entries, start=1):
@@ -513,8 +509,7 @@ def _plan_sectors(cat: Catalogue, entries: list) -> dict:
         rows = {r["code"]: dict(r, position=i) for i, r in enumerate(order)}
         under = f", thuộc “{rows[parent]['name']}”" if parent else ""
         summary.append(f"Thêm lĩnh vực “{new['name']}” (mã {code}{under}).")
-    rows["__summary__"] = summary
-    return rows
+    return rows, summary
 
 
 # -- the writers (one transaction each) ---------------------------------------------------------------------
@@ -535,10 +530,10 @@ def _commit(store: Store, make_plan: Callable[[CatalogueState], CataloguePlan], 
 
 def write_plan(conn, plan: CataloguePlan, user: str, *, note: str = "", origin: str | None = None) -> int:
     """Write a plan's sectors and indicators and their history, inside an open write transaction."""
-    sectors = [plan.sectors_after[c] for c in plan.changed_sectors]
-    upsert_rows(conn, "sectors", sectors)
-    record_history(conn, "sector", {c: plan.sectors_before[c] for c in plan.changed_sectors if c in plan.sectors_before},
-                   {c: plan.sectors_after[c] for c in plan.changed_sectors}, user, note=note, origin=origin)
+    if plan.sectors_after:  # a file may add or change sectors
+        upsert_rows(conn, "sectors", [row for code, row in plan.sectors_after.items()
+                                      if plan.sectors_before.get(code) != row])
+        record_history(conn, "sector", plan.sectors_before, plan.sectors_after, user, note=note, origin=origin)
     rows = [row for code, row in plan.after.items() if plan.before.get(code) != row]
     upsert_rows(conn, "indicators", rows)
     action = plan.action if plan.action != "file" else "change"

@@ -537,7 +537,7 @@ class CatalogueDialog(QDialog):
                 return
             self.state = state
             self.model.load(state, self.month)
-            for (kind, code), node_id in self.model.node_of.items():  # a sector's name across the row
+            for kind, code in self.model.node_of:  # a sector's name across the row
                 if kind == "sector":
                     index = self.model.index_of(kind, code)
                     self.tree.setFirstColumnSpanned(index.row(), index.parent(), True)
@@ -663,7 +663,7 @@ class CatalogueDialog(QDialog):
             self._busy(False)
             self.say(f"Đã ghi. {text}")
             self.reload(select)
-        self.window_.after_catalogue_change(text)
+        self.window_.after_catalogue_change()
 
     def _busy(self, busy: bool) -> None:
         for button in (self.save_button, self.add_button, self.add_part_button, self.up_button, self.down_button,

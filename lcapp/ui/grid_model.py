@@ -1,10 +1,10 @@
 """The figures of one sector for a unit and period as a tree model: what the grid shows.
 
-Rows are the sector's indicators valid in the period shown, "trong đó" parts under their parent. Columns are named
-below; only the period's own figure (or its year-to-date, for indicators reported that
-way), the status and the comment are editable, and only for a month. Typed text is parsed
-here with the core's `parse_number`; a refused entry is kept on the cell with its reason
-(never saved) until it is corrected or cleared.
+Rows are the sector's indicators valid in the period shown, "trong đó" parts under their
+parent. Columns are named below; only the period's own figure (or its year-to-date, for
+indicators reported that way), the status and the comment are editable, and only for a
+month. Typed text is parsed here with the core's `parse_number`; a refused entry is kept on
+the cell with its reason (never saved) until it is corrected or cleared.
 """
 
 from __future__ import annotations

@@ -577,14 +577,12 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def after_catalogue_change(self, text: str = "") -> None:
-        """The catalogue changed on the worker: drop this connection's copy, rebuild the tabs and reload."""
+    def after_catalogue_change(self) -> None:
+        """The catalogue changed on the worker: the tabs and grids follow (see `after_import`)."""
         if self._closed:  # the write's answer came while the window closed
             return
-        self.store._cache.clear()
         self.after_import()
-        if text:
-            self.say_saved("Đã ghi danh mục")
+        self.say_saved("Đã ghi danh mục")
 
     def edit_settings(self) -> None:
         if self.entry is None:
@@ -769,7 +767,8 @@ class MainWindow(QMainWindow):
         restore_dialog(self)
 
     def after_import(self) -> None:
-        """Figures changed behind the grids: reload what is shown, and the checks."""
+        """Figures (or the catalogue) changed behind the grids: reload what is shown, and the checks."""
+        self.store._cache.clear()  # this connection's catalogue: a package may have brought a new one
         self.progress_cache.invalidate()
         for tab in self.tabs_by_sector.values():
             tab.loaded_for = None

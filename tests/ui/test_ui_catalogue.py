@@ -35,6 +35,18 @@ def indicator_row(path, code):
         conn.close()
 
 
+def short_form(path):
+    """A province's list of three rows: a sector, a new indicator, one without ĐVT."""
+    workbook = Workbook()
+    ws = workbook.active
+    ws.append(["STT", "Chỉ tiêu", "ĐVT"])
+    ws.append(["I", "Phát triển thương mại, dịch vụ và du lịch"])
+    ws.append([1, "Doanh thu lưu trú", "tỷ đồng"])
+    ws.append([2, "Thiếu đơn vị", None])
+    workbook.save(path)
+    return path
+
+
 def open_catalogue(qtbot, window):
     dialog = window.show_catalogue()
     qtbot.addWidget(dialog)
@@ -84,15 +96,8 @@ def test_the_tree_model_passes_the_model_tester(demo_path, qtmodeltester):
 
 
 def test_the_form_preview_model_passes_the_model_tester(demo_path, tmp_path, qtmodeltester):
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(["STT", "Chỉ tiêu", "ĐVT"])
-    ws.append(["I", "Phát triển thương mại, dịch vụ và du lịch"])
-    ws.append([1, "Doanh thu lưu trú", "tỷ đồng"])
-    ws.append([2, "Thiếu đơn vị", None])
-    workbook.save(tmp_path / "f.xlsx")
     store = Store(demo_path)
-    model = FormPreviewModel(read_catalogue_form(store, tmp_path / "f.xlsx"))
+    model = FormPreviewModel(read_catalogue_form(store, short_form(tmp_path / "f.xlsx")))
     qtmodeltester.check(model)
     assert [model.index(r, 4).data() for r in range(model.rowCount())] == ["lĩnh vực", "mới", "không nhận"]
     store.close()
@@ -232,14 +237,7 @@ def test_moving_and_retiring_from_the_dialog(demo_path, qtbot, monkeypatch):
 
 
 def test_the_province_form_comes_in_through_its_preview(demo_path, qtbot, tmp_path, monkeypatch):
-    workbook = Workbook()
-    ws = workbook.active
-    ws.append(["STT", "Chỉ tiêu", "ĐVT"])
-    ws.append(["I", "Phát triển thương mại, dịch vụ và du lịch"])
-    ws.append([1, "Doanh thu lưu trú", "tỷ đồng"])
-    ws.append([2, "Thiếu đơn vị", None])
-    path = tmp_path / "bieu.xlsx"
-    workbook.save(path)
+    path = short_form(tmp_path / "bieu.xlsx")
     window = open_window(qtbot, demo_path, "tp_lai_chau", "202405")
     dialog = open_catalogue(qtbot, window)
     monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(path), ""))
