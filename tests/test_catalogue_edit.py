@@ -304,3 +304,29 @@ def test_plan_add_is_pure(mini):
     before = table_rows(mini)
     plan = plan_add(state, dict(TOURISM, code="du_lich_cd"))
     assert "du_lich_cd" in plan.after and table_rows(mini) == before
+
+
+def test_a_database_from_before_validity_is_migrated_with_every_indicator_valid_always(tmp_path, monkeypatch):
+    from lcapp.models import schema
+    from lcapp.models.catalogue_package import first_schema_with_catalogue
+    from lcapp.models.store import Store
+
+    before = first_schema_with_catalogue() - 1
+    monkeypatch.setattr("lcapp.models.store.MIGRATIONS", schema.MIGRATIONS[:before])
+    monkeypatch.setattr("lcapp.models.store.SCHEMA_VERSION", before)
+    old = Store(tmp_path / "cu.sqlite", create=True)
+    data = copy.deepcopy(MINI_CATALOGUE)
+    with old.write() as conn:  # the catalogue as the old program loaded it: no validity, no history
+        for position, raw in enumerate(data["sector"]):
+            conn.execute("INSERT INTO sectors (code, name, short, parent, outline, position) VALUES (?, ?, ?, ?, ?, ?)",
+                         (raw["code"], raw["name"], raw["short"], raw.get("parent"), raw.get("outline", ""), position))
+        conn.execute("INSERT INTO indicators (code, name, unit, sector, kind, direction, summable, entry, position) "
+                     "VALUES ('ban_le', 'Tổng mức bán lẻ', 'tỷ đồng', 'thuong_mai', 'flow', 'up', 1, 'month', 0)")
+    old.close()
+    monkeypatch.undo()
+    store = Store(tmp_path / "cu.sqlite")
+    ind = catalogue(store).indicators["ban_le"]
+    assert (ind.valid_from, ind.valid_to) == (None, None) and ind.validity_text() == "mọi kỳ"
+    assert [i.code for i in catalogue(store).valid_in(parse_period("2018"))] == ["ban_le"]
+    assert list(tmp_path.glob("cu.truoc-nang-cap-*.sqlite"))  # the file was copied aside first
+    store.close()

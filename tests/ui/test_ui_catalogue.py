@@ -253,3 +253,23 @@ def test_the_province_form_comes_in_through_its_preview(demo_path, qtbot, tmp_pa
     assert indicator_row(demo_path, "tm_doanh_thu_luu_tru")["valid_from"] == 202401
     idle(qtbot, window)
     window.close()
+
+
+def test_writing_the_catalogue_out_and_a_package_for_the_units_below(demo_path, qtbot, tmp_path, monkeypatch):
+    from lcapp.models.package_check import check_package
+
+    window = open_window(qtbot, demo_path, "tp_lai_chau", "202405")
+    dialog = open_catalogue(qtbot, window)
+    for name, export in (("danh-muc.xlsx", dialog.export_file), ("danh-muc.toml", dialog.export_file),
+                         ("danh-muc.lcpkg", dialog.export_package)):
+        target = tmp_path / name
+        monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+        export()
+        qtbot.waitUntil(lambda t=target: t.exists() and t.name in dialog.status.text(), timeout=10000)
+    assert "Đã xuất gói danh mục danh-muc.lcpkg" in dialog.status.text()
+    store = Store(demo_path)
+    package = check_package(store, tmp_path / "danh-muc.lcpkg")
+    assert package.unit == "tp_lai_chau" and package.counts()["indicators"] == 174
+    store.close()
+    idle(qtbot, window)
+    window.close()
