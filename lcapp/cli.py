@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .cli_words import install as install_argparse_words
-from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
+from .models.catalogue import catalogue, load_catalogue, read_catalogue_file
 from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
 from .models.limits import parse_json
@@ -70,24 +70,39 @@ def cmd_init(args) -> None:
 
 
 def cmd_catalog(args) -> None:
-    cat = catalogue(_open(args))
-    if args.json:
-        _json([{"code": i.code, "name": i.name, "unit": i.unit, "sector": i.sector, "parent": i.parent,
-                "kind": i.kind, "direction": i.direction, "decimals": i.decimals, "summable": i.summable,
-                "entry": i.entry, "formula": i.formula or None} for i in cat.indicators.values()])
-        return
-    for sector in cat.sectors.values():
-        print(f"\n[{sector.code}] {sector.outline}. {sector.name}")
-        for ind in cat.in_sector(sector.code):
-            indent = "    " * cat.depth(ind.code)
-            extra = f" = {ind.formula}" if ind.formula else ""
-            print(f"  {indent}{ind.code:<28} {ind.name} ({ind.unit}; {KIND_LABELS[ind.kind]}){extra}")
+    from .catalogue_cli import show_catalogue
+    show_catalogue(_open(args), args.period, args.json)
 
 
 def cmd_catalog_load(args) -> None:
     store = _open(args)
     counts = load_catalogue(store, read_catalogue_file(args.file))
     print(f"Đã cập nhật danh mục: {counts['sectors']} lĩnh vực, {counts['indicators']} chỉ tiêu.")
+
+
+def cmd_catalog_add(args) -> None:
+    from .catalogue_cli import add_from_file
+    add_from_file(_open(args), args)
+
+
+def cmd_catalog_retire(args) -> None:
+    from .catalogue_cli import retire
+    retire(_open(args), args)
+
+
+def cmd_catalog_export(args) -> None:
+    from .catalogue_cli import export
+    export(_open(args), args)
+
+
+def cmd_catalog_history(args) -> None:
+    from .catalogue_cli import history
+    history(_open(args), args)
+
+
+def cmd_catalog_package(args) -> None:
+    from .catalogue_cli import package
+    package(_open(args), args)
 
 
 def cmd_units(args) -> None:
@@ -450,10 +465,33 @@ def build_parser() -> Parser:
         return p
 
     command("init", cmd_init, "tạo tệp dữ liệu với danh mục và tổ chức có sẵn")
-    p = command("catalog", cmd_catalog, "liệt kê lĩnh vực và chỉ tiêu")
+    p = command("catalog", cmd_catalog, "liệt kê lĩnh vực và chỉ tiêu (với --period: chỉ tiêu áp dụng trong kỳ)")
+    p.add_argument("--period", help="kỳ: 202405, 2024Q2, 2024...")
     p.add_argument("--json", action="store_true")
-    p = command("catalog-load", cmd_catalog_load, "cập nhật danh mục từ tệp TOML đã sửa")
+    p = command("catalog-load", cmd_catalog_load, "nạp lại cả danh mục từ tệp TOML (tệp là toàn bộ danh mục)")
     p.add_argument("file", type=Path)
+    p = command("catalog-add", cmd_catalog_add,
+                "thêm, sửa chỉ tiêu từ tệp TOML ([[indicator]], [[sector]]) hoặc biểu danh mục Excel của tỉnh")
+    p.add_argument("file", type=Path)
+    p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi gì")
+    p.add_argument("--yes", action="store_true", help="xác nhận đổi loại, cách nhập của chỉ tiêu đã có số liệu")
+    p.add_argument("--skip-refused", action="store_true", help="ghi các mục nhận được, bỏ qua các mục bị từ chối")
+    p.add_argument("--from", dest="start", metavar="YYYY-MM",
+                   help="chỉ tiêu mới áp dụng từ tháng này (mặc định: tháng 1 năm nay)")
+    p.add_argument("--json", action="store_true", help="(biểu Excel) xem trước dạng JSON")
+    p = command("catalog-retire", cmd_catalog_retire,
+                "ngừng theo dõi một chỉ tiêu (và các phần “trong đó”) sau một tháng; số liệu cũ vẫn giữ")
+    p.add_argument("code")
+    p.add_argument("--after", required=True, metavar="YYYY-MM", help="tháng cuối cùng còn theo dõi")
+    p.add_argument("--dry-run", action="store_true")
+    p = command("catalog-export", cmd_catalog_export, "xuất danh mục ra tệp .toml hoặc .xlsx")
+    p.add_argument("--out", required=True, type=Path)
+    p = command("catalog-history", cmd_catalog_history, "lịch sử thay đổi danh mục (ai, khi nào, trước và sau)")
+    p.add_argument("code", nargs="?")
+    p.add_argument("--json", action="store_true")
+    p = command("catalog-package", cmd_catalog_package,
+                "xuất gói danh mục chỉ tiêu để gửi các đơn vị cấp dưới (nhập bằng handover-import)")
+    p.add_argument("--out", required=True, type=Path)
     p = command("units", cmd_units, "liệt kê đơn vị")
     p.add_argument("--json", action="store_true")
     p = command("enter", cmd_enter, "nhập một số liệu (số viết kiểu Việt Nam: 1.931; 144,86)")

@@ -7,6 +7,7 @@ import sys
 
 from .export.incoming import open_incoming
 from .models.backup import restore, restore_preview
+from .models.catalogue_package import CATALOGUE_KIND
 from .models.errors import InputError
 from .models.handover import export_package, handed_over_unit, outside_reporting_scope
 from .models.import_outcome import WRONG_UNIT, nothing_brought, other_units_note
@@ -85,7 +86,9 @@ def _print_preview(store: Store, shown, *, dry_run: bool) -> None:
               "file": "tệp số liệu"}[shown.source]
     org = organisation(store)
     units = ", ".join(f"{org.units[u].name} ({u})" if u in org.units else u for u in shown.unit.split(",") if u)
-    print(f"{head}: {source}, đơn vị {units}, {len(shown.months)} tháng.")
+    carries_catalogue = any(row.kind == CATALOGUE_KIND for row in shown.rows)
+    what = f"{len(shown.months)} tháng" if shown.months or not carries_catalogue else "danh mục chỉ tiêu"
+    print(f"{head}: {source}, đơn vị {units}, {what}.")
     if shown.source != "file":
         print(f"Máy gửi: {shown.sender[:8]}… ({SENDER_LABELS[shown.sender_status]}).")
     print("; ".join(f"{STATUS_LABELS[s]} {format_number(n, 0)}" for s, n in counts.items()) + ".")

@@ -1,4 +1,5 @@
-"""Render the main window on the demo data at 1366x768, and the PDF report's preview, to PNG files in docs/.
+"""Render the main window on the demo data at 1366x768, the catalogue dialog, and the PDF report's preview,
+to PNG files in docs/.
 
 Usage: python scripts/screenshot_ui.py [OUT_DIR]   (runs offscreen; needs no display)
 """
@@ -54,9 +55,11 @@ def main() -> None:
         window.show_details()
         wait(app, window)
         window.grab().save(str(out / "ui-thuong-mai.png"))
+        catalogue_dialog(app, window, out / "ui-danh-muc.png")
         window.close()
         preview(app, path, out / "ui-xem-truoc-bao-cao.png")
-        print(f"wrote {out / 'ui-tong-quan.png'}, {out / 'ui-thuong-mai.png'} and {out / 'ui-xem-truoc-bao-cao.png'}")
+        print(f"wrote {out / 'ui-tong-quan.png'}, {out / 'ui-thuong-mai.png'}, {out / 'ui-danh-muc.png'} and "
+              f"{out / 'ui-xem-truoc-bao-cao.png'}")
 
 
 def preview(app, path: Path, png: Path) -> None:
@@ -82,6 +85,19 @@ def preview(app, path: Path, png: Path) -> None:
                and callable(w.text) and w.text() == items[start].label]
     if heading:
         bar.setValue(heading[0].y() - 2)
+    app.processEvents()
+    dialog.grab().save(str(png))
+    dialog.close()
+
+
+def catalogue_dialog(app, window, png: Path) -> None:
+    """Nhập liệu → Danh mục chỉ tiêu on the demo data, "Tổng lượt khách du lịch" selected."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    dialog = window.show_catalogue()
+    wait(app, window)
+    dialog.select("indicator", "tm_khach_du_lich")
+    dialog.tree.scrollTo(dialog.model.index_of("sector", "thuong_mai"), QAbstractItemView.PositionAtTop)
     app.processEvents()
     dialog.grab().save(str(png))
     dialog.close()

@@ -15,11 +15,16 @@ from tests.conftest import file_digest, run_cli
 UNEXPECTED = "không lường trước"
 WARD, MONTH = "p_tan_phong", "202405"
 
-# One line per command of `lcapp --help` (25), with arguments that would work on a healthy database.
+# One line per command of `lcapp --help` (41), with arguments that would work on a healthy database.
 COMMANDS = {
     "init": [],
     "catalog": [],
     "catalog-load": ["{catalogue}"],
+    "catalog-add": ["{addition}"],
+    "catalog-retire": ["tm_khach_du_lich", "--after", "2025-06"],
+    "catalog-export": ["--out", "{out}/danh-muc.toml"],
+    "catalog-history": [],
+    "catalog-package": ["--out", "{out}/danh-muc.lcpkg"],
     "units": [],
     "enter": [WARD, MONTH, "tm_ban_le", "12"],
     "clear": [WARD, MONTH, "tm_ban_le"],
@@ -134,7 +139,11 @@ def test_every_command_on_a_corrupted_database_ends_with_one_line(healthy, tmp_p
     csv.write_text("indicator,unit,period,value\ntm_ban_le,p_tan_phong,202405,12\n", encoding="utf-8")
     catalogue = tmp_path / "danh-muc.toml"
     catalogue.write_text("", encoding="utf-8")
-    arguments = [a.format(out=tmp_path / "out", csv=csv, catalogue=catalogue) for a in COMMANDS[command]]
+    addition = tmp_path / "them.toml"
+    addition.write_text('[[indicator]]\ncode = "tm_cho_phien"\nname = "Số phiên chợ"\nunit = "phiên"\n'
+                        'sector = "thuong_mai"\n', encoding="utf-8")
+    arguments = [a.format(out=tmp_path / "out", csv=csv, catalogue=catalogue, addition=addition)
+                 for a in COMMANDS[command]]
     digest = file_digest(db)
     code, _out, err = run_cli(capsys, "--db", db, command, *arguments)
     assert "Traceback" not in err and UNEXPECTED not in err, err

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..models.figures import FIELDS, VALUE_FIELDS, FigureChange, apply_changes, current_user
-from ..models.locks import locked_months, month_label
-from ..models.merge import CHANGED, IDENTICAL, NEW, REFUSED, ImportResult, Preview, PreviewRow
+from ..models.locks import locked_months
+from ..models.merge import CHANGED, IDENTICAL, NEW, REFUSED, ImportResult, Preview, PreviewRow, locked_reason
 from ..models.store import Store, now_iso
 from .interchange import parse_import
 
@@ -42,7 +42,7 @@ def preview_changes(store: Store, changes: list[FigureChange], *, user: str | No
         else:
             status, reason = CHANGED, ""
         if status != IDENTICAL and change.month in locked_cache[change.unit]:
-            status, reason = REFUSED, f"{month_label(change.month)} đã khóa số liệu"
+            status, reason = REFUSED, locked_reason(change.month)
         rows.append(PreviewRow("figure", [change.unit, change.month, change.indicator], status, old, new, user,
                                stamp, reason))
     units = sorted({c.unit for c in changes})

@@ -58,10 +58,10 @@ def _sheet_title(outline: str, short: str, used: set[str]) -> str:
     return title
 
 
-def _enterable(cat: Catalogue, reporter) -> dict[str, list]:
-    """Enterable indicators of a reporting unit, by sector, in catalogue order."""
+def _enterable(cat: Catalogue, reporter, period: Period) -> dict[str, list]:
+    """Enterable indicators of a reporting unit in a month, by sector, in catalogue order."""
     by_sector: dict[str, list] = {}
-    for ind in cat.indicators.values():
+    for ind in cat.valid_in(period):
         if ind.derived:
             continue
         if reporter.is_department and reporter.sectors and ind.sector not in reporter.sectors:
@@ -167,7 +167,7 @@ def entry_template(store: Store, unit: str, period: Period | str) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
-    for sector_code, indicators in _enterable(cat, reporter).items():
+    for sector_code, indicators in _enterable(cat, reporter, period).items():
         sector = cat.sectors[sector_code]
         ws = workbook.create_sheet(_sheet_title(sector.outline, sector.short, used))
         plan_columns = [(f"{s.short} {period.year}", 13) for s in sources
@@ -351,7 +351,10 @@ def targets_template(store: Store, unit: str, period: str) -> Workbook:
     workbook.remove(workbook.active)
     used: set[str] = set()
     by_sector: dict[str, list] = {}
+    first, last = target_period.first_year * 100 + 1, target_period.last_year * 100 + 12
     for ind in cat.indicators.values():  # derived indicators have targets too
+        if not ind.valid_between(first, last):  # reported in no month of the year or term
+            continue
         if not (reporter.is_department and reporter.sectors and ind.sector not in reporter.sectors):
             by_sector.setdefault(ind.sector, []).append(ind)
     for sector_code, indicators in by_sector.items():

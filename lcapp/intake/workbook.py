@@ -7,6 +7,7 @@ or broken XML refused with one Vietnamese message.
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from xml.parsers import expat
@@ -15,7 +16,7 @@ from pathlib import Path
 from ..models.errors import InputError
 from ..models.limits import (MAX_XLSX_BYTES, MAX_XLSX_CELLS, MAX_XLSX_PART_BYTES, MAX_XLSX_PARTS, MAX_XLSX_ROWS,
                              MAX_XLSX_SHEETS, MAX_XLSX_TOTAL_BYTES)
-from .safe_open import read_outside_file
+from .safe_open import open_regular, read_outside_file
 
 OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003) and other old Office files
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -91,6 +92,19 @@ def checked_xlsx_bytes(path: str | Path) -> bytes:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, ValueError, OSError):
         raise _refuse(path, "tệp nén .xlsx hỏng") from None
     return data
+
+
+def looks_like_workbook(path: str | Path) -> bool:
+    """True when the file starts as an .xlsx (a zip) or an old .xls does: files are known by their
+    content, not their name. InputError for anything that is not a regular file."""
+    handle = open_regular(path)
+    try:
+        head = os.read(handle, len(OLE2_HEADER))
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+    return head.startswith(b"PK") or head == OLE2_HEADER
 
 
 def open_workbook(path: str | Path, *, read_only: bool = False):

@@ -77,6 +77,9 @@ def prepare_change(cat: Catalogue, org: Organisation, reporter_code: str, period
         raise InputError(f"Số liệu được nhập theo tháng, không nhập cho {period.label}.")
     unit, reporter = org.figure_unit(reporter_code, period)
     indicator = cat.indicator(indicator_code)
+    if not indicator.valid_during(period):
+        raise InputError(f"Chỉ tiêu “{indicator.name}” không áp dụng trong {period.label} (áp dụng "
+                         f"{indicator.validity_text()}); không nhập số liệu cho kỳ này.")
     if indicator.derived:
         raise InputError(f"“{indicator.name}” được tính theo công thức ({indicator.formula}); không nhập trực tiếp.")
     # A department's sectors name exactly where it reports: a group sector such as

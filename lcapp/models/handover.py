@@ -19,12 +19,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from .catalogue_package import CATALOGUE_TABLES, catalogue_rows
 from .errors import InputError
 from .figures import current_user
 from .organisation import organisation
 from . import signing
-from .package_check import (MANIFEST_COLUMNS, PACKAGE_TABLES, SIGNATURE_COLUMNS, canonical_sha256, check_package,
-                            create_schema, fsync_path)
+from .package_check import (MANIFEST_COLUMNS, PACKAGE_TABLES, SIGNATURE_COLUMNS, Package, canonical_sha256,
+                            check_package, create_schema, fsync_path)
 from .periods import Period, parse_period
 from .schema import SCHEMA_VERSION
 from .store import Store, now_iso
@@ -131,6 +132,21 @@ def export_package(store: Store, unit: str, periods, out: str | Path, *, progres
                 "sender": store.installation_id, "app_version": __version__, "schema_version": SCHEMA_VERSION,
                 "row_counts": json.dumps({t: len(rows[t]) for t in PACKAGE_TABLES}), "created_at": now_iso()}
     manifest["sha256"] = canonical_sha256(manifest, rows)
+    package = _write_verified(store, out, manifest, rows, report)
+    with store.write() as conn:
+        conn.execute("""INSERT OR IGNORE INTO handover_log (direction, sha256, sender, unit, periods, history_upto,
+                            user, at, summary) VALUES ('export', ?, ?, ?, ?, ?, ?, ?, ?)""",
+                     (manifest["sha256"], manifest["sender"], found.code, manifest["periods"], upto,
+                      user or current_user(), manifest["created_at"], manifest["row_counts"]))
+    report(4, 4, "Xong")
+    return ExportResult(out, found.code, months, package.counts(), manifest["sha256"])
+
+
+def _write_verified(store: Store, out: Path, manifest: dict, rows: dict[str, list[dict]],
+                    report: Progress) -> Package:
+    """Write the package under a temporary name, sync, rename, then read it back through the checks
+    an incoming file gets; a package that does not read back is deleted. The manifest is signed
+    here (this installation's Ed25519 key over its SHA-256), catalogue packages as the others."""
     private_key = signing.own_key(store)
     manifest["public_key"] = signing.public_key_of(private_key)
     manifest["signature"] = signing.sign(private_key, manifest["sha256"])
@@ -155,13 +171,35 @@ def export_package(store: Store, unit: str, periods, out: str | Path, *, progres
     if package.sha256 != manifest["sha256"]:
         out.unlink(missing_ok=True)
         raise InputError("Gói vừa ghi đọc lại không khớp, đã xóa. Hãy thử lại hoặc dùng USB khác.")
+    return package
+
+
+def export_catalogue_package(store: Store, out: str | Path, *, progress: Progress | None = None,
+                             user: str | None = None) -> ExportResult:
+    """Write this office's catalogue (sources, sectors, every indicator with its validity) as a package for
+    the units below it; they import it like any package (`merge`), previewed first."""
+    report = progress or (lambda done, total, text: None)
+    out = Path(out)
+    unit = store.setting("reporting_unit")
+    if not unit:
+        raise InputError("Chưa chọn đơn vị báo cáo của cơ quan (Cài đặt): gói danh mục cần ghi đơn vị gửi.")
+    found = organisation(store).unit(unit)
+    report(0, 4, "Đang đọc danh mục")
+    rows: dict[str, list[dict]] = {table: [] for table in PACKAGE_TABLES}
+    rows.update(catalogue_rows(store.conn))
+    counts = {t: len(rows[t]) for t in PACKAGE_TABLES} | {t: len(rows[t]) for t in CATALOGUE_TABLES if rows[t]}
+    manifest = {"package_id": str(uuid.uuid4()), "unit": found.code, "periods": "[]",
+                "sender": store.installation_id, "app_version": __version__, "schema_version": SCHEMA_VERSION,
+                "row_counts": json.dumps(counts), "created_at": now_iso()}
+    manifest["sha256"] = canonical_sha256(manifest, rows)
+    _write_verified(store, out, manifest, rows, report)
     with store.write() as conn:
         conn.execute("""INSERT OR IGNORE INTO handover_log (direction, sha256, sender, unit, periods, history_upto,
-                            user, at, summary) VALUES ('export', ?, ?, ?, ?, ?, ?, ?, ?)""",
-                     (manifest["sha256"], manifest["sender"], found.code, manifest["periods"], upto,
-                      user or current_user(), manifest["created_at"], manifest["row_counts"]))
+                            user, at, summary) VALUES ('export', ?, ?, ?, '[]', 0, ?, ?, ?)""",
+                     (manifest["sha256"], manifest["sender"], found.code, user or current_user(),
+                      manifest["created_at"], manifest["row_counts"]))
     report(4, 4, "Xong")
-    return ExportResult(out, found.code, months, package.counts(), manifest["sha256"])
+    return ExportResult(out, found.code, [], counts, manifest["sha256"])
 
 
 def _write_package(path: Path, manifest: dict, rows: dict[str, list[dict]]) -> None:
@@ -172,9 +210,9 @@ def _write_package(path: Path, manifest: dict, rows: dict[str, list[dict]]) -> N
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("BEGIN")
         create_schema(conn)
-        for table, (columns, _key) in PACKAGE_TABLES.items():
+        for table, (columns, _key) in {**PACKAGE_TABLES, **CATALOGUE_TABLES}.items():
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            conn.executemany(sql, ([r[c] for c in columns] for r in rows[table]))
+            conn.executemany(sql, ([r[c] for c in columns] for r in rows.get(table, [])))
         columns = MANIFEST_COLUMNS + SIGNATURE_COLUMNS + ("sha256",)
         conn.execute(f"INSERT INTO handover_manifest ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
                      [manifest[c] for c in columns])

@@ -2,8 +2,9 @@
 
 A whole database copied from a ward whose `reporting_unit` setting was never changed names
 the city, while its figures are the ward's: taking the setting's unit brings nothing. A
-package can also bring nothing because its months are locked here, or everything in it is
-already here or older. `nothing_brought()` tells those cases apart from a preview (it reads
+package can also bring nothing because its months are locked here, its rows are refused for
+another reason (an indicator not valid in that month here, a catalogue not from above), or
+everything in it is already here or older. `nothing_brought()` tells those cases apart from a preview (it reads
 nothing else); the window shows its message, the command line prints it on stderr and
 exits 1. Only "everything is already here" is a success.
 """
@@ -13,18 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .locks import month_label
-from .merge import CHANGED, CONFLICT, IDENTICAL, NEW, OLDER, REFUSED, Preview
+from .merge import CHANGED, CONFLICT, IDENTICAL, LOCKED_WORDS, NEW, OLDER, REFUSED, Preview
 from .numbers import format_number
 from .organisation import organisation
 from .store import Store
 
-WRONG_UNIT, LOCKED, OLDER_ONLY, LOCKED_OR_OLDER, ALL_IDENTICAL, EMPTY = (
-    "wrong_unit", "locked", "older", "locked_or_older", "identical", "empty")
+WRONG_UNIT, LOCKED, OLDER_ONLY, LOCKED_OR_OLDER, REFUSED_ROWS, ALL_IDENTICAL, EMPTY = (
+    "wrong_unit", "locked", "older", "locked_or_older", "refused", "identical", "empty")
 
 
 @dataclass(frozen=True)
 class NothingBrought:
-    reason: str  # one of WRONG_UNIT, LOCKED, OLDER_ONLY, LOCKED_OR_OLDER, ALL_IDENTICAL, EMPTY
+    reason: str  # one of WRONG_UNIT, LOCKED, OLDER_ONLY, LOCKED_OR_OLDER, REFUSED_ROWS, ALL_IDENTICAL, EMPTY
     message: str
 
     @property
@@ -74,18 +75,27 @@ def nothing_brought(store: Store, preview: Preview) -> NothingBrought | None:
     if counts[IDENTICAL] == len(preview.rows):
         return NothingBrought(ALL_IDENTICAL, f"Cả {_count(len(preview.rows))} dòng trong tệp đều trùng với số liệu "
                                              "đã có: không có gì thay đổi.")
-    months = sorted({row.key[1] for row in preview.rows if row.status == REFUSED and row.kind == "figure"})
+    refused = [row for row in preview.rows if row.status == REFUSED]
+    locked = [row for row in refused if row.reason.endswith(LOCKED_WORDS)]
+    others = [row for row in refused if not row.reason.endswith(LOCKED_WORDS)]
+    months = sorted({row.key[1] for row in locked if row.kind == "figure"})
     parts = []
-    if counts[REFUSED]:
+    if locked:
         where = f" ({', '.join(month_label(m) for m in months)})" if months else ""
-        parts.append(f"{_count(counts[REFUSED])} dòng thuộc kỳ đã khóa số liệu{where}")
+        parts.append(f"{_count(len(locked))} dòng thuộc kỳ đã khóa số liệu{where}")
+    if others:
+        parts.append(f"{_count(len(others))} dòng bị từ chối (ví dụ: {others[0].reason})")
     if counts[OLDER]:
         parts.append(f"{_count(counts[OLDER])} dòng cũ hơn số đã có (tệp đã nhận trước đây, hoặc số ở đây mới hơn)")
     if counts[IDENTICAL]:
         parts.append(f"{_count(counts[IDENTICAL])} dòng trùng với số đã có")
-    reason = LOCKED_OR_OLDER if counts[REFUSED] and counts[OLDER] else LOCKED if counts[REFUSED] else OLDER_ONLY
+    if locked:
+        reason = LOCKED_OR_OLDER if counts[OLDER] else LOCKED
+    else:
+        reason = REFUSED_ROWS if others else OLDER_ONLY
     advice = {LOCKED: " Nếu cần nhập, hãy mở khóa các kỳ đó (có ghi lý do) rồi nhập lại.",
               OLDER_ONLY: " Tệp này không mới hơn số liệu đã có.",
+              REFUSED_ROWS: " Lý do của từng dòng có trong bản xem trước.",
               LOCKED_OR_OLDER: ""}[reason]
     return NothingBrought(reason, "Không có gì được nhập: " + "; ".join(parts) + "." + advice)
 

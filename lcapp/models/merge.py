@@ -11,7 +11,8 @@ with the version last seen from the sending installation (`handover_seen`):
 - conflict: changed on both sides since the last exchange (or, never exchanged, entered
   by different installations): decided per row or for all, ours or theirs, and both
   versions stay in history;
-- refused: the unit-month is locked (khóa số liệu).
+- refused: the unit-month is locked (khóa số liệu), the indicator is not valid in that month
+  here, or (a catalogue package) the catalogue may not be taken: the reason says which.
 
 Importing the same package twice changes nothing.
 """
@@ -23,7 +24,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from . import signing
-from .catalogue import catalogue
+from .catalogue import catalogue, validity_text
+from .catalogue_package import CATALOGUE_KIND, apply_catalogue, classify_catalogue
+from .catalogue_package import describe_row as describe_catalogue_row
 from .errors import InputError
 from .figures import current_user
 from .locks import locked_months, month_label
@@ -40,6 +43,13 @@ SENDER_LABELS = {"known": "đúng máy gửi đã biết", "self": "do chính m�
                  "new_key": "máy gửi đã biết, lần đầu gửi gói có chữ ký",
                  "unsigned": "máy gửi không ký gói (gói của LCApp phiên bản cũ, không có chữ ký)",
                  "key_changed": "máy gửi đã đổi khóa ký (đã xác nhận đổi khóa)"}
+LOCKED_WORDS = "đã khóa số liệu"  # the end of a refused row's reason when its month is locked
+
+
+def locked_reason(month: int) -> str:
+    return f"{month_label(month)} {LOCKED_WORDS}"
+
+
 # Statuses a person must accept before anything is written (the key is pinned then).
 NEEDS_ACCEPTANCE = ("unknown", "different", "new_key", "unsigned", "key_changed")
 Progress = Callable[[int, int, str], None]
@@ -212,7 +222,8 @@ def _office_rows(conn, kind: Kind, package: Package, incoming: list[dict]) -> tu
 def classify(conn, package: Package, own: str) -> list[PreviewRow]:
     """Compare every incoming row with the office's; reads only."""
     locked = {unit: locked_months(conn, unit) for unit in package.units}
-    result = []
+    result = classify_catalogue(conn, package)
+    validity = _indicator_validity(conn)
     for kind in KINDS:
         incoming = package.rows.get(kind.table, [])
         if not incoming:
@@ -228,10 +239,25 @@ def classify(conn, package: Package, own: str) -> list[PreviewRow]:
             status, reason = _status(kind, row, mine, base, own)
             month = _locked_month_of(kind, row, locked.get(row.get("unit"), set()))
             if month is not None and status not in (IDENTICAL, OLDER):
-                status, reason = REFUSED, f"{month_label(month)} đã khóa số liệu"
+                status, reason = REFUSED, locked_reason(month)
+            elif kind.name == "figure" and status not in (IDENTICAL, OLDER):
+                status, reason = _refused_outside_validity(validity, row, status, reason)
             result.append(PreviewRow(kind.name, key, status, old, new, row[kind.who], row[kind.when], reason,
                                      list(base) if base else None, text))
     return result
+
+
+def _indicator_validity(conn) -> dict[str, tuple[int | None, int | None]]:
+    return {row[0]: (row[1], row[2]) for row in conn.execute("SELECT code, valid_from, valid_to FROM indicators")}
+
+
+def _refused_outside_validity(validity: dict, row: dict, status: str, reason: str) -> tuple[str, str]:
+    """A figure for a month in which this office's catalogue does not have its indicator is refused."""
+    first, last = validity.get(row["indicator"], (None, None))
+    if (first is not None and row["month"] < first) or (last is not None and row["month"] > last):
+        return REFUSED, (f"chỉ tiêu không áp dụng trong {month_label(row['month'])} theo danh mục ở đây "
+                         f"(áp dụng {validity_text(first, last)})")
+    return status, reason
 
 
 def _status(kind: Kind, theirs: dict, mine: dict | None, base: tuple[int, int] | None, own: str) -> tuple[str, str]:
@@ -298,9 +324,14 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
         upserts = {kind.name: [] for kind in KINDS}
         histories = {kind.name: [] for kind in KINDS}
         seen_marks = []
+        catalogue_changes = apply_catalogue(conn, package, rows, user)
+        if catalogue_changes:
+            written[CATALOGUE_KIND] = catalogue_changes
         for number, row in enumerate(rows):
             if number % 2000 == 0:
                 report(number, len(rows), "Đang nhập số liệu")
+            if row.kind == CATALOGUE_KIND:
+                continue
             kind = kinds[row.kind]
             choice = None
             if row.status == CONFLICT:
@@ -389,6 +420,9 @@ def _sender_message(store: Store, package: Package, status: str, known: str | No
 def describe(store: Store, row: PreviewRow) -> str:
     """One Vietnamese line for a preview row, for the command line and logs."""
     cat = catalogue(store)
+    if row.kind == CATALOGUE_KIND:
+        text = f"[{STATUS_LABELS[row.status]}] {describe_catalogue_row(row)}"
+        return text + (f"; {row.reason}" if row.reason else "")
     if row.kind == "figure":
         unit, month, indicator = row.key
         name = cat.indicators[indicator].name if indicator in cat.indicators else indicator

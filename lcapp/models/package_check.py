@@ -32,6 +32,7 @@ from urllib.parse import quote
 from ..intake.safe_open import copy_outside_file, open_regular
 from . import signing
 from .catalogue import catalogue
+from .catalogue_package import CATALOGUE_TABLES, check_catalogue_rows, first_schema_with_catalogue
 from .errors import InputError
 from .limits import (MAX_COMMENT_CHARS, MAX_NAME_CHARS, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, MAX_PACKAGE_BYTES,
                      MAX_PACKAGE_ROWS, parse_json, value_error)
@@ -153,7 +154,7 @@ def expected_schema(version: int) -> frozenset[tuple]:
 def canonical_sha256(manifest: dict | None, rows: dict[str, list[dict]]) -> str:
     """SHA-256 over the manifest's fields and every row, tables and rows in canonical order."""
     return _sha256_of_tuples(manifest, {table: [tuple(row[c] for c in columns) for row in rows.get(table, [])]
-                                        for table, (columns, _key) in PACKAGE_TABLES.items()})
+                                        for table, (columns, _key) in {**PACKAGE_TABLES, **CATALOGUE_TABLES}.items()})
 
 
 def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]], tables: dict = PACKAGE_TABLES) -> str:
@@ -166,7 +167,17 @@ def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]], tab
         ordered = sorted(tuples.get(table, []), key=operator.itemgetter(*(columns.index(k) for k in key)))
         digest.update(json.dumps([table, ordered], ensure_ascii=False).encode())
         digest.update(b"\n")
+    _catalogue_digest(digest, tuples)
     return digest.hexdigest()
+
+
+def _catalogue_digest(digest, tuples: dict[str, list[tuple]]) -> None:
+    """A catalogue package's tables, after the others and only when there: other packages keep their digest."""
+    for table, (columns, key) in CATALOGUE_TABLES.items():
+        if tuples.get(table):
+            ordered = sorted(tuples[table], key=operator.itemgetter(*(columns.index(k) for k in key)))
+            digest.update(json.dumps([table, ordered], ensure_ascii=False).encode())
+            digest.update(b"\n")
 
 
 def _refuse(name: str, reason: str) -> InputError:
@@ -257,7 +268,8 @@ def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = ""
 
 
 def _as_dicts(tuples: dict[str, list[tuple]]) -> dict[str, list[dict]]:
-    return {table: [dict(zip(PACKAGE_TABLES[table][0], row)) for row in rows] for table, rows in tuples.items()}
+    tables = {**PACKAGE_TABLES, **CATALOGUE_TABLES}
+    return {table: [dict(zip(tables[table][0], row)) for row in rows] for table, rows in tuples.items()}
 
 
 def _digest(name: str, manifest: dict | None, tuples: dict[str, list[tuple]], tables: dict = PACKAGE_TABLES) -> str:
@@ -393,9 +405,9 @@ COLUMN_CHECKS = {
 def _validate(store: Store, package: Package, name: str) -> None:
     """Check every value of every row, each distinct value once (packages repeat values a lot)."""
     checks = _checks(store)
-    problems: list[str] = []
+    problems: list[str] = _catalogue_problems(package)
     for table, rows in package.tuples.items():
-        if not rows:
+        if not rows or table in CATALOGUE_TABLES:
             continue
         names = PACKAGE_TABLES[table][0]
         columns = dict(zip(names, zip(*rows)))
@@ -429,6 +441,13 @@ def _validate(store: Store, package: Package, name: str) -> None:
         raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
 
 
+def _catalogue_problems(package: Package) -> list[str]:
+    """A catalogue package's catalogue checked as a catalogue file would be."""
+    rows = {table: [dict(zip(CATALOGUE_TABLES[table][0], row)) for row in package.tuples[table]]
+            for table in CATALOGUE_TABLES if package.tuples.get(table)}
+    return check_catalogue_rows(rows) if rows else []
+
+
 def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int,
                   units: list[str] | None = None, figure_unit: Callable[[str], str] = str) -> Package:
     manifest_rows = []
@@ -457,10 +476,27 @@ def _is_month(value) -> bool:
     return type(value) is int and MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12
 
 
+def _read_catalogue_tables(conn, name: str, version: int) -> dict[str, list[tuple]]:
+    """The catalogue tables a package carries (none before the schema that has them)."""
+    if version < first_schema_with_catalogue():
+        return {}
+    found = {}
+    for table, (columns, key) in CATALOGUE_TABLES.items():
+        count = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        if count > MAX_ROWS:
+            raise _refuse(name, f"bảng {table} có quá nhiều dòng ({count})")
+        if count:
+            cursor = conn.cursor()
+            cursor.row_factory = None
+            found[table] = cursor.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {', '.join(key)}").fetchall()
+    return found
+
+
 def _read_manifest_package(conn, path: Path, name: str, manifest: dict, version: int) -> Package:
     periods = _json_field(manifest["periods"], name, "kỳ")
     counts = _json_field(manifest["row_counts"], name, "số dòng")
-    if not (isinstance(periods, list) and periods and all(_is_month(m) for m in periods)):
+    carries_catalogue = isinstance(counts, dict) and any(counts.get(t) for t in CATALOGUE_TABLES)
+    if not (isinstance(periods, list) and (periods or carries_catalogue) and all(_is_month(m) for m in periods)):
         raise _refuse(name, "bản kê hỏng (danh sách tháng)")
     if not isinstance(counts, dict):
         raise _refuse(name, "bản kê hỏng (số dòng)")
@@ -473,6 +509,7 @@ def _read_manifest_package(conn, path: Path, name: str, manifest: dict, version:
             raise _refuse(name, f"bản kê hỏng ({key})")
     tables = package_tables(version)
     tuples = {table: _read_table(conn, table, name, tables=tables) for table in PACKAGE_TABLES}
+    tuples.update(_read_catalogue_tables(conn, name, version))
     actual_counts = {table: len(r) for table, r in tuples.items()}
     if counts != actual_counts:
         raise _refuse(name, "số dòng không khớp với bản kê (tệp đã bị sửa hoặc chép thiếu)")

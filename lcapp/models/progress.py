@@ -119,7 +119,7 @@ def percent_of_target(quantity: float | None, target: Target, direction: str) ->
 
 
 def progress(store: Store, unit: str, period: Period | str, indicators: list[str] | None = None) -> list[IndicatorProgress]:
-    """Progress of the catalogue's indicators (or those given) for `unit` in `period`."""
+    """Progress of the indicators valid in `period` (or those given) for `unit` in `period`."""
     if isinstance(period, str):
         period = parse_period(period)
     cat, org = catalogue(store), organisation(store)
@@ -129,18 +129,19 @@ def progress(store: Store, unit: str, period: Period | str, indicators: list[str
     previous = period.previous()
     last_year = period.same_period_last_year()
     targets = targets_for_year(store, figure_unit.code, period.year)
-    chosen = _chosen_indicators(cat, reporter, indicators)
+    chosen = _chosen_indicators(cat, reporter, period, indicators)
     children_now = [u.code for u in org.children(figure_unit.code, period)]
     return [_one(data, cat, figure_unit.code, children_now, cat.indicators[code], period, previous, last_year,
                  targets) for code in chosen]
 
 
-def _chosen_indicators(cat: Catalogue, reporter, indicators: list[str] | None) -> list[str]:
+def _chosen_indicators(cat: Catalogue, reporter, period: Period, indicators: list[str] | None) -> list[str]:
     if indicators is not None:
         return [cat.indicator(code).code for code in indicators]
+    valid = cat.valid_in(period)
     if reporter.is_department and reporter.sectors:
-        return [code for code, ind in cat.indicators.items() if ind.sector in reporter.sectors]
-    return list(cat.indicators)
+        return [ind.code for ind in valid if ind.sector in reporter.sectors]
+    return [ind.code for ind in valid]
 
 
 def _one(data: FigureData, cat: Catalogue, unit: str, children: list[str], ind: Indicator, period: Period,

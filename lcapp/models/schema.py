@@ -381,6 +381,27 @@ MIGRATION_TARGET_UNITS = [
         WHERE code = 'ubnd' AND name = 'Kế hoạch UBND thành phố'""",
 ]
 
+# Indicators valid from / until a month (YYYYMM, inclusive; NULL = open), so a period shows
+# the catalogue of its time; and the history of every catalogue change (who, when, the row
+# before and after as JSON, where it came from), which also keeps every code ever used so none is reused.
+MIGRATION_CATALOGUE_VALIDITY = [
+    "ALTER TABLE indicators ADD COLUMN valid_from INTEGER",
+    "ALTER TABLE indicators ADD COLUMN valid_to INTEGER",
+    """CREATE TABLE catalogue_history (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('indicator', 'sector', 'source')),
+        code TEXT NOT NULL,
+        action TEXT NOT NULL,
+        before TEXT,
+        after TEXT,
+        changed_by TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX catalogue_history_code ON catalogue_history (kind, code)",
+]
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
@@ -389,6 +410,7 @@ MIGRATIONS = [
     (4, "handover: manifest, locks, senders, exchange marks", MIGRATION_HANDOVER),
     (5, "signed packages: sender keys", MIGRATION_SIGNATURES),
     (6, "targets per unit, known terms, source names per level", MIGRATION_TARGET_UNITS),
+    (7, "catalogue: validity by month, history of changes", MIGRATION_CATALOGUE_VALIDITY),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

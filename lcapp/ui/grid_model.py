@@ -1,10 +1,10 @@
 """The figures of one sector for a unit and period as a tree model: what the grid shows.
 
-Rows are the sector's indicators, "trong đó" parts under their parent. Columns are named
-below; only the period's own figure (for indicators reported by month), a flow's
-year-to-date, the status and the comment are editable, and only for a month. Typed text is parsed
-here with the core's `parse_number`; a refused entry is kept on the cell with its reason
-(never saved) until it is corrected or cleared.
+Rows are the sector's indicators valid in the period shown, "trong đó" parts under their
+parent. Columns are named below; only the period's own figure (for indicators reported by
+month), a flow's year-to-date, the status and the comment are editable, and only for a month.
+Typed text is parsed here with the core's `parse_number`; a refused entry is kept on the cell
+with its reason (never saved) until it is corrected or cleared.
 """
 
 from __future__ import annotations
@@ -124,6 +124,11 @@ class SectorGridModel(QAbstractItemModel):
         """Show `unit` in `period` (columns may change: one per target source in use)."""
         self.beginResetModel()
         self.unit, self.period = unit, period
+        self.cat = catalogue(self.store)  # the catalogue may have changed since (Danh mục chỉ tiêu)
+        codes = [ind.code for ind in self.cat.in_sector(self.sector, period)]
+        if codes != self.codes:  # the indicators valid in this period
+            self.codes = codes
+            self._build_tree()
         org = organisation(self.store)
         reporter = org.unit(unit)
         self.figure_unit = reporter.reports_for if reporter.is_department else reporter.code

@@ -36,6 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from ..models.catalogue import catalogue
+from ..models.catalogue_package import CATALOGUE_KIND
+from ..models.catalogue_package import describe_row as describe_catalogue_row
+from ..models.catalogue_package import values_text as catalogue_values_text
 from ..models.locks import month_label
 from ..models.merge import CHANGED, CONFLICT, IDENTICAL, NEW, OLDER, REFUSED, SENDER_LABELS, STATUS_LABELS
 from ..models.numbers import format_number
@@ -332,6 +335,9 @@ class PreviewModel(QAbstractTableModel):
         def indicator_name(code):
             return cat.indicators[code].name if code in cat.indicators else code
 
+        if row.kind == CATALOGUE_KIND:
+            return ("", "Danh mục", describe_catalogue_row(row), STATUS_LABELS[row.status],
+                    catalogue_values_text(row.old), catalogue_values_text(row.new), row.who or "", _when_text(row.when))
         if row.kind == "figure":
             unit, month, indicator = row.key
             where = (unit_name(unit), month_label(month).capitalize(), indicator_name(indicator))
@@ -624,8 +630,10 @@ class ImportDialog(QDialog):
             self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
         self.table.setColumnWidth(DECISION, max(self.table.columnWidth(DECISION), 130))
         header.setStretchLastSection(True)
-        # One unit's package: its name is in the summary, the column would only repeat it.
-        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows}) <= 1)
+        # One unit's package: its name is in the summary, the column would only repeat it (a
+        # catalogue row names no unit).
+        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows
+                                              if row.kind != CATALOGUE_KIND}) <= 1)
         self._update()
 
     def _show_units(self, store: Store, note: str) -> None:
@@ -694,10 +702,12 @@ class ImportDialog(QDialog):
         source = {"package": "Gói dữ liệu", "database": "Tệp dữ liệu của một văn phòng",
                   "file": "Tệp trao đổi (CSV / DHIS2)"}.get(preview.source, preview.source)
         units = [org.units[u].name if u in org.units else u for u in preview.unit.split(",") if u]
-        months = ", ".join(f"{m % 100:02d}/{m // 100}" for m in preview.months) or "(không có)"
+        months = ", ".join(f"{m % 100:02d}/{m // 100}" for m in preview.months)
         counts = preview.counts()
         parts = [f"{counts[k]} {STATUS_LABELS[k]}" for k in KIND_ORDER if counts.get(k)]
-        return (f"<b>{source}</b>: {self.incoming.path.name}<br>Đơn vị: {', '.join(units)} — tháng {months}<br>"
+        carries_catalogue = any(row.kind == CATALOGUE_KIND for row in preview.rows)
+        what = "danh mục chỉ tiêu" if carries_catalogue and not months else f"tháng {months or '(không có)'}"
+        return (f"<b>{source}</b>: {self.incoming.path.name}<br>Đơn vị: {', '.join(units)} — {what}<br>"
                 f"So với số liệu đã có: {', '.join(parts) or 'không có dòng nào'}. Chưa có gì được ghi.")
 
     def _brings(self) -> bool:
@@ -710,7 +720,7 @@ class ImportDialog(QDialog):
         undecided = self.model.undecided()
         notes = []
         if refused:
-            notes.append(f"{refused} dòng bị từ chối (kỳ đã khóa) sẽ không nhập.")
+            notes.append(f"{refused} dòng bị từ chối sẽ không nhập (lý do: di chuột vào cột Loại).")
         if undecided:
             notes.append(f"{undecided} xung đột chưa chọn sẽ giữ nguyên số đã có và được liệt kê lại.")
         if needs_acceptance:
@@ -726,6 +736,8 @@ def _written_text(result) -> str:
     written = result.written
     if "written" in written:  # a CSV / DHIS2 file
         return f"Đã nhập {written['new']} số mới, {written['changed']} số thay đổi."
+    if written.get(CATALOGUE_KIND) and not any(written.get(k) for k in (NEW, CHANGED, THEIRS, OURS)):
+        return f"Đã nhận danh mục: {written[CATALOGUE_KIND]} thay đổi (xem Nhập liệu → Danh mục chỉ tiêu)."
     text = (f"Đã nhập {written.get(NEW, 0)} số mới, {written.get(CHANGED, 0)} số thay đổi, "
             f"{written.get(THEIRS, 0)} xung đột lấy số trong gói, {written.get(OURS, 0)} xung đột giữ số đã có.")
     if result.conflicts_left:

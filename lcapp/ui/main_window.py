@@ -230,6 +230,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(False)
         entry_menu.addSeparator()
         self._action(entry_menu, "Kế hoạch…", self.show_targets, "Ctrl+K")
+        self._action(entry_menu, "Danh mục chỉ tiêu…", self.show_catalogue)
         self._action(entry_menu, "Chi tiết ô", self.show_details, "Ctrl+Return")
         self._action(entry_menu, "Kiểm tra lại", self.run_checks, "F9")
         entry_menu.addSeparator()
@@ -408,7 +409,7 @@ class MainWindow(QMainWindow):
         """One tab per sector that has indicators (a department: only its own sectors)."""
         cat, org = catalogue(self.store), organisation(self.store)
         reporter = org.units[self.unit]
-        wanted = [s.code for s in cat.sectors.values() if cat.in_sector(s.code)
+        wanted = [s.code for s in cat.sectors.values() if cat.in_sector(s.code, self.period)
                   and (not (reporter.is_department and reporter.sectors) or s.code in reporter.sectors)]
         if wanted == list(self.tabs_by_sector) and self.tabs.indexOf(self.text_tab) >= 0:
             return
@@ -569,6 +570,24 @@ class MainWindow(QMainWindow):
         for tab in self.text_tabs():
             tab.loaded_for = None
         self._selection_changed()
+
+    def show_catalogue(self):
+        """Nhập liệu → Danh mục chỉ tiêu (the dialog is returned, for the tests)."""
+        if self.entry is None:
+            return None
+        from .catalogue_dialog import CatalogueDialog
+
+        dialog = CatalogueDialog(self)
+        dialog.setAttribute(Qt.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def after_catalogue_change(self) -> None:
+        """The catalogue changed on the worker: the tabs and grids follow (see `after_import`)."""
+        if self._closed:  # the write's answer came while the window closed
+            return
+        self.after_import()
+        self.say_saved("Đã ghi danh mục")
 
     def edit_settings(self) -> None:
         if self.entry is None:
@@ -757,7 +776,8 @@ class MainWindow(QMainWindow):
         restore_dialog(self)
 
     def after_import(self) -> None:
-        """Figures changed behind the grids: reload what is shown, and the checks."""
+        """Figures (or the catalogue) changed behind the grids: reload what is shown, and the checks."""
+        self.store._cache.clear()  # this connection's catalogue: a package may have brought a new one
         self.progress_cache.invalidate()
         for tab in self.text_tabs():
             tab.loaded_for = None

@@ -54,7 +54,7 @@ class KeyIndicatorModel(QAbstractTableModel):
     def load(self, unit: str, period: Period) -> None:
         cat, org = catalogue(self.store), organisation(self.store)
         reporter = org.unit(unit)
-        codes = [code for code, ind in cat.indicators.items() if ind.key
+        codes = [ind.code for ind in cat.valid_in(period) if ind.key
                  and (not (reporter.is_department and reporter.sectors) or ind.sector in reporter.sectors)]
         self.beginResetModel()
         self.period = period

@@ -89,10 +89,9 @@ class TargetsModel(QAbstractTableModel):
         super().__init__(parent)
         self.store, self.unit = store, unit
         org = organisation(store)
-        reporter = org.unit(unit)
+        self.reporter = org.unit(unit)
         self.cat = catalogue(store, org.level(unit))
-        self.codes = [code for code, ind in self.cat.indicators.items() if not ind.derived
-                      and not (reporter.is_department and reporter.sectors and ind.sector not in reporter.sectors)]
+        self.codes: list[str] = []  # the indicators reported in the year or term, set by load()
         self.sources = [code for code in self.cat.sources if code != PLAN_SOURCE]
         self.period = ""
         self.values: dict[tuple[str, str], dict] = {}
@@ -101,6 +100,12 @@ class TargetsModel(QAbstractTableModel):
     def load(self, period: str) -> None:
         self.beginResetModel()
         self.period = period
+        years = known_terms(self.store).resolve(period)
+        first, last = years.first_year * 100 + 1, years.last_year * 100 + 12
+        reporter = self.reporter
+        self.codes = [code for code, ind in self.cat.indicators.items() if not ind.derived
+                      and ind.valid_between(first, last)  # reported in some month of the year or term
+                      and not (reporter.is_department and reporter.sectors and ind.sector not in reporter.sectors)]
         self.values = {(t["indicator"], t["source"]): t for t in unit_targets(self.store, self.unit, period)}
         self.errors.clear()
         self.endResetModel()
