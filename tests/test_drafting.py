@@ -1,7 +1,7 @@
 import pytest
 
-from lcapp.models.drafting import (change_words, drafts, new_sentences, part_texts, report_outline, resolve_part,
-                                   save_part, split_footnotes, subject_line)
+from lcapp.models.drafting import (PLACEHOLDER_START, change_words, drafts, new_sentences, part_texts, report_outline,
+                                   resolve_part, save_part, split_footnotes, subject_line)
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.narrative import narratives, set_narrative
@@ -38,7 +38,7 @@ def test_official_figures_drop_the_word_estimate_and_compare_with_last_year(mini
     put(mini, "202405", "ban_le", 1931, basis="ytd", status="official")
     text = sentence(mini, "202405", "Tổng mức bán lẻ")
     assert "ước" not in text
-    assert "lũy kế 5 tháng là 1.931 tỷ đồng (tăng 18% so với cùng kỳ)" in text
+    assert "lũy kế 5 tháng là 1.931 tỷ đồng (tăng 18% so với cùng kỳ năm 2023)" in text
 
 
 def test_two_sources_the_measured_note_and_parts(mini):
@@ -50,9 +50,9 @@ def test_two_sources_the_measured_note_and_parts(mini):
                       "nguồn năm trước sang' WHERE code = 'thu_nsdp'")
     text = sentence(mini, "202405", "Tổng thu NSĐP")
     assert text == (
-        "Tổng thu NSĐP lũy kế 5 tháng ước đạt 265.772 triệu đồng, đạt 40,7% so với kế hoạch tỉnh giao và "
+        "Tổng thu NSĐP lũy kế 5 tháng ước đạt 265.772 triệu đồng, đạt 40,7% so với kế hoạch tỉnh và "
         "40,4% so với Nghị quyết HĐND thành phố giao^[Tỷ lệ phần trăm đã loại trừ phần thu chuyển nguồn năm "
-        "trước sang (71.283 triệu đồng)]. Trong đó: Thu chuyển nguồn lũy kế 5 tháng ước đạt 71.283 triệu đồng.")
+        "trước sang (71.283 triệu đồng)] (trong đó: thu chuyển nguồn là 71.283 triệu đồng).")
 
 
 def test_comments_become_footnotes_and_stocks_and_rates_read_as_levels(mini):
@@ -60,7 +60,7 @@ def test_comments_become_footnotes_and_stocks_and_rates_read_as_levels(mini):
     put(mini, "202405", "suy_dinh_duong", 9.2, status="official")
     set_target(mini, "suy_dinh_duong", "2024", "tinh", 10.5, user="t")
     assert sentence(mini, "202405", "Diện tích chè") == "Diện tích chè là 954,95 ha^[Chăm sóc 954,95 ha chè]."
-    assert sentence(mini, "202405", "Tỷ lệ trẻ") == "Tỷ lệ trẻ suy dinh dưỡng đạt 9,2%, đạt 114,1% kế hoạch tỉnh giao."
+    assert sentence(mini, "202405", "Tỷ lệ trẻ") == "Tỷ lệ trẻ suy dinh dưỡng là 9,2%, đạt 114,1% kế hoạch tỉnh giao."
 
 
 @pytest.mark.parametrize("period, words", [
@@ -80,6 +80,7 @@ def test_quarter_half_and_year_wording(mini, period, words):
 def test_one_rounding_rule_for_every_percent():
     assert change_words(112.185, "tháng 4/2024") == "tăng 12,2% so với tháng 4/2024"
     assert change_words(97.0, "cùng kỳ") == "giảm 3% so với cùng kỳ"
+    assert change_words(112.185, "tháng 4/2024", 2) == "tăng 12,19% so với tháng 4/2024"
     assert change_words(100.04, "cùng kỳ") == "bằng cùng kỳ"
 
 
@@ -121,17 +122,66 @@ def test_text_typed_without_a_draft_is_kept_and_sentences_it_already_has_are_not
     assert untouched_but_figures_cleared.text == "" and untouched_but_figures_cleared.origin == "empty"
 
 
-def test_sections_without_figures_keep_the_official_text_in_the_outline(store):
+def test_every_heading_stays_with_a_placeholder_and_official_text_is_kept(store):
     set_narrative(store, UNIT, "202405", "dan_toc_ton_giao", "Tình hình tôn giáo ổn định.", user="t")
     enter(store, UNIT, "202405", "tm_ban_le", 339, user="t", status="estimate")
     items = report_outline(store, UNIT, "202405")
     labels = [i.label for i in items if i.kind == "heading"]
-    assert labels == ["I. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG 5/2024", "1. Về phát triển kinh tế",
-                      "a) Phát triển thương mại, dịch vụ và du lịch", "2. Về Văn hóa - xã hội",
-                      "đ) Công tác dân tộc và tôn giáo", "II. ĐÁNH GIÁ CHUNG", "1. Kết quả đạt được"]
+    assert labels[:4] == ["I. VỀ TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT 01/NQ-CP NĂM 2024 CỦA CHÍNH PHỦ",
+                          "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG 5/2024", "1. Về phát triển kinh tế",
+                          "a) Phát triển thương mại, dịch vụ và du lịch"]
+    # the seeds' letters without a gap, though only one sector has figures
+    economy = [label[:2] for label in labels[labels.index("1. Về phát triển kinh tế") + 1:
+                                              labels.index("2. Về Văn hóa - xã hội")]]
+    assert economy == ["a)", "b)", "c)", "d)", "đ)", "e)", "f)", "g)"]
+    assert labels[-5:] == ["III. ĐÁNH GIÁ CHUNG", "1. Kết quả đạt được", "2. Hạn chế, vướng mắc", "3. Nguyên nhân",
+                           "IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM THÁNG 6/2024"]
     texts = {i.part: i for i in items if i.kind == "text"}
     assert texts["dan_toc_ton_giao"].text == "Tình hình tôn giáo ổn định."
     assert texts["dan_toc_ton_giao"].origin == "official"
+    assert texts["cong_nghiep"].origin == "placeholder"
+    assert texts["cong_nghiep"].text.startswith(PLACEHOLDER_START)
+    assert texts["nhiem_vu"].text == ("[Cán bộ viết các nhiệm vụ, giải pháp trọng tâm tháng 6/2024, "
+                                      "mỗi nhiệm vụ một đoạn.]")
+    assert texts["nguyen_nhan"].origin == "placeholder"
+    # the closing sentence comes last, before "Nơi nhận"
+    assert items[-1].part == "ket_luan" and items[-1].text == (
+        "Trên đây là báo cáo tình hình thực hiện Nghị quyết 01/NQ-CP; tình hình thực hiện Kế hoạch phát triển "
+        "kinh tế - xã hội tháng 5; nhiệm vụ trọng tâm tháng 6 năm 2024 của Ủy ban nhân dân thành phố Lai Châu.")
+
+
+@pytest.mark.parametrize("period, section_ii, tasks", [
+    ("2024Q1", "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI QUÝ I/2024", "IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM QUÝ II/2024"),
+    ("2024S1", "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM 2024",
+     "IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM 6 THÁNG CUỐI NĂM 2024"),
+    ("2024M9", "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI 9 THÁNG NĂM 2024", "IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM QUÝ IV/2024"),
+    ("2024", "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI NĂM 2024", "IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM NĂM 2025"),
+    ("202412", "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG 12/2024",
+     "IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM THÁNG 1/2025"),
+])
+def test_structure_by_kind_of_period(store, period, section_ii, tasks):
+    set_narrative(store, UNIT, period, "nhiem_vu", "Tiếp tục chỉ đạo.\n- Đẩy nhanh giải ngân.", user="t")
+    items = report_outline(store, UNIT, period)
+    labels = [i.label for i in items if i.kind == "heading"]
+    year = parse_period(period).year
+    assert labels[0] == f"I. VỀ TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT 01/NQ-CP NĂM {year} CỦA CHÍNH PHỦ"
+    assert section_ii in labels and labels[-1] == tasks
+    assert labels.index("III. ĐÁNH GIÁ CHUNG") < labels.index(tasks)
+    tasks_text = next(i.text for i in items if i.kind == "text" and i.part == "nhiem_vu")
+    assert tasks_text == "1. Tiếp tục chỉ đạo.\n2. Đẩy nhanh giải ngân."
+    assert items[-1].text.startswith("Trên đây là báo cáo") and items[-1].text.endswith("thành phố Lai Châu.")
+
+
+def test_a_department_reports_its_own_sectors_lettered_without_gaps(store):
+    """Phòng Kinh tế, Hạ tầng và Đô thị (2025): trade a), industry b), urban management (the
+    seeds' e) and capital construction (g) follow on as c) and d)."""
+    enter(store, "tp_kthtdt", "202503", "dt_giay_phep_xd", 12, user="t", status="official")
+    items = report_outline(store, "tp_kthtdt", "202503")
+    labels = [i.label for i in items if i.kind == "heading" and i.level == 3]
+    assert labels == ["a) Phát triển thương mại, dịch vụ và du lịch", "b) Công nghiệp, tiểu thủ công nghiệp",
+                      "c) Công tác quản lý, quy hoạch phát triển đô thị", "d) Về xây dựng cơ bản"]
+    assert not any("NGHỊ QUYẾT 01" in i.label for i in items)
+    assert "cấp giấy phép xây dựng trong tháng là 12 hồ sơ" in next(i.text for i in items if i.kind == "text" and i.part == "do_thi")
 
 
 def test_saving_text_for_an_unknown_part_changes_nothing(mini):

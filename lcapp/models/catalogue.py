@@ -45,6 +45,7 @@ class Sector:
     outline: str
     narrative_only: bool
     position: int
+    heading: str = ""  # the report's heading when it differs from the name; "{năm}" is the period's year
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,8 @@ class Indicator:
     key: bool
     position: int
     checks_off: tuple[str, ...] = ()  # built-in check rules switched off for this indicator
+    sentence: str = ""  # sentence group: a sector's indicators of one group are said in one sentence
+    is_count: bool = False  # counts things (vụ, hồ sơ, người): under ten written 01-09
 
     @property
     def derived(self) -> bool:
@@ -143,7 +146,8 @@ def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict], list[dict
         sector_codes.add(code)
         sectors.append({"code": code, "name": nfc(raw["name"]), "short": nfc(raw.get("short") or raw["name"]),
                         "parent": parent, "outline": nfc(raw.get("outline", "")),
-                        "narrative_only": int(_as_bool(raw.get("narrative_only"))), "position": position})
+                        "narrative_only": int(_as_bool(raw.get("narrative_only"))), "position": position,
+                        "heading": nfc(raw.get("heading", ""))})
     codes: set[str] = set()
     for position, raw in enumerate(data.get("indicator", [])):
         code = nfc(raw.get("code", ""))
@@ -171,6 +175,9 @@ def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict], list[dict
         decimals = raw.get("decimals", 0)
         if not isinstance(decimals, int) or not 0 <= decimals <= 6:
             raise InputError(f"{where}: số chữ số thập phân phải từ 0 đến 6.")
+        sentence = nfc(raw.get("sentence", ""))
+        if sentence and not (sentence.isidentifier() and sentence.isascii()):
+            raise InputError(f"{where}: nhóm câu (sentence) chỉ được gồm chữ cái không dấu, chữ số và dấu gạch dưới.")
         codes.add(code)
         indicators.append({
             "code": code, "name": nfc(raw["name"]), "unit": nfc(raw["unit"]), "sector": sector,
@@ -180,6 +187,7 @@ def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict], list[dict
             "measured_note": nfc(raw.get("measured_note", "")), "plan_indicator": nfc(raw.get("plan_indicator", "")),
             "min_value": raw.get("min"), "max_value": raw.get("max"), "key": int(_as_bool(raw.get("key"))),
             "position": position, "checks_off": json.dumps(validate_checks_off(raw.get("checks_off"), where)),
+            "sentence": sentence, "is_count": int(_as_bool(raw.get("count"))),
         })
     for row in indicators:
         where = f"Chỉ tiêu “{row['code']}”"
@@ -278,7 +286,7 @@ def _read(store: Store) -> Catalogue:
         sectors[r["code"]] = Sector(**r)
     indicators = {}
     for r in store.query("SELECT * FROM indicators ORDER BY position"):
-        r["summable"], r["key"] = bool(r["summable"]), bool(r["key"])
+        r["summable"], r["key"], r["is_count"] = bool(r["summable"]), bool(r["key"]), bool(r["is_count"])
         r["checks_off"] = tuple(json.loads(r["checks_off"]))
         indicators[r["code"]] = Indicator(**r)
     children: dict[str, list[str]] = {}

@@ -38,6 +38,12 @@ class CheckInput:
     settings: dict
     today: date
     by_code: dict[str, IndicatorProgress] = field(default_factory=dict)
+    # the report's text (for the text rules): what each part prints, today's drafts, the parts
+    # that print only the request to write them, and the percent precision of the setting
+    texts: dict[str, str] = field(default_factory=dict)
+    drafted: dict[str, str] = field(default_factory=dict)
+    placeholders: list[str] = field(default_factory=list)
+    percent_decimals: int = 1
 
     def __post_init__(self):
         self.by_code = {row.indicator: row for row in self.rows}
