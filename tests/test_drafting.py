@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from lcapp.models.drafting import (PLACEHOLDER_START, change_words, drafts, new_sentences, part_texts, report_outline,
@@ -5,6 +7,7 @@ from lcapp.models.drafting import (PLACEHOLDER_START, change_words, drafts, new_
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.narrative import narratives, set_narrative
+from lcapp.models.numbers import parse_number
 from lcapp.models.periods import parse_period
 from lcapp.models.targets import set_target
 from lcapp.models.schema import SCHEMA_VERSION
@@ -217,3 +220,141 @@ def test_results_sum_up_the_key_indicators_as_seed_001_does(store):
             "đạt 83% kế hoạch tỉnh giao;") in line
     assert "lũy kế 10 tháng ước đạt 435 tỷ đồng, đạt 79,5% kế hoạch tỉnh giao" in line
     assert "diện tích lúa" not in line.lower()  # only the catalogue's key indicators
+
+
+# -- sentences in the seeds' manner (bundled catalogue) -------------------------------------
+def lines_of(store, period, part=None):
+    texts = drafts(store, UNIT, period)
+    return [line for key, text in texts.items() if part in (None, key) for line in text.splitlines()]
+
+
+def test_related_figures_of_a_sector_share_one_sentence(store):
+    """Seed 000: "tổng lượt khách du lịch ước đạt 21.930 lượt người, lũy kế ... đạt 46% kế hoạch giao;
+    doanh thu ước thực hiện 144,86 tỷ đồng, đạt 38% kế hoạch giao"."""
+    for month, visitors in enumerate([18000, 20000, 21375, 22930, 21930], start=1):
+        enter(store, UNIT, f"2024{month:02d}", "tm_khach_du_lich", visitors, user="t", status="estimate")
+    enter(store, UNIT, "202405", "tm_doanh_thu_du_lich", 144.86, basis="ytd", user="t", status="estimate")
+    set_target(store, "tm_khach_du_lich", "2024", "tinh", 226600, user="t")
+    set_target(store, "tm_doanh_thu_du_lich", "2024", "tinh", 381, user="t")
+    (line,) = [line for line in lines_of(store, "202405", "thuong_mai") if "khách du lịch" in line]
+    assert line == ("Tổng lượt khách du lịch trong tháng ước đạt 21.930 lượt người (giảm 4,4% so với tháng 4/2024), "
+                    "lũy kế 5 tháng ước đạt 104.235 lượt người, đạt 46% kế hoạch tỉnh giao; doanh thu du lịch "
+                    "lũy kế 5 tháng ước đạt 144,86 tỷ đồng, đạt 38% kế hoạch tỉnh giao.")
+
+
+def test_one_percent_for_both_sources_when_they_agree_and_one_giao(store):
+    enter(store, UNIT, "202302", "ns_chi_nsdp", 35237, basis="ytd", user="t", status="estimate")
+    set_target(store, "ns_chi_nsdp", "2023", "tinh", 469800, user="t")
+    set_target(store, "ns_chi_nsdp", "2023", "hdnd", 469900, user="t")
+    (line,) = lines_of(store, "202302", "ngan_sach")
+    assert line == ("Tổng chi ngân sách địa phương lũy kế 2 tháng ước đạt 35.237 triệu đồng, đạt 7,5% so với "
+                    "kế hoạch tỉnh và Nghị quyết HĐND thành phố giao.")
+    set_target(store, "ns_chi_nsdp", "2023", "hdnd", 500000, user="t")
+    (line,) = lines_of(store, "202302", "ngan_sach")
+    assert line.endswith("đạt 7,5% so với kế hoạch tỉnh và 7% so với Nghị quyết HĐND thành phố giao.")
+
+
+def test_parts_inside_the_sentence_and_official_figures_said_with_la(store):
+    """Seed 000: "Tổng chi NSĐP đạt 135.446 trđ (Trong đó: Chi thường xuyên 117.443 triệu đồng, chi đầu
+    tư 18.003 triệu đồng), đạt 28,3% ..."."""
+    for code, value in (("ns_chi_nsdp", 135446), ("ns_chi_thuong_xuyen", 117443), ("ns_chi_dau_tu", 18003)):
+        enter(store, UNIT, "202405", code, value, basis="ytd", user="t", status="official")
+    set_target(store, "ns_chi_nsdp", "2024", "tinh", 478600, user="t")
+    (line,) = lines_of(store, "202405", "ngan_sach")
+    assert line == ("Tổng chi ngân sách địa phương lũy kế 5 tháng là 135.446 triệu đồng, đạt 28,3% kế hoạch tỉnh "
+                    "giao (trong đó: chi thường xuyên là 117.443 triệu đồng; chi đầu tư là 18.003 triệu đồng).")
+
+
+def test_no_doubled_words_and_a_level_that_meets_its_target(store):
+    enter(store, UNIT, "202405", "mt_thu_gom_rac", 100, user="t", status="official")
+    set_target(store, "mt_thu_gom_rac", "2024", "tinh", 100, user="t")
+    (line,) = [line for line in lines_of(store, "202405", "tai_nguyen") if "thu gom" in line]
+    assert line == "Tỷ lệ thu gom, xử lý chất thải rắn sinh hoạt là 100%, đạt kế hoạch tỉnh giao."
+
+
+def test_no_demo_sentence_says_the_same_words_twice(store):
+    from lcapp.models.demo import load_demo
+    load_demo(store)
+    doubled = re.compile(r"(đạt [\d.,]+ ?%?)[,;] \1\b")
+    for period in ("202405", "202210", "202302", "202406", "202412"):
+        for line in lines_of(store, period):
+            assert not doubled.search(line), line
+            assert "đạt đạt" not in line and "là là" not in line, line
+
+
+def test_lũy_kế_only_where_the_year_to_date_differs(store):
+    enter(store, UNIT, "202401", "tm_ban_le", 400, user="t", status="estimate")
+    set_target(store, "tm_ban_le", "2024", "tinh", 4490, user="t")
+    january = " ".join(lines_of(store, "202401"))
+    assert "lũy kế" not in january
+    assert "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng trong tháng ước đạt 400 tỷ đồng" in january
+    for month in (2, 3):
+        enter(store, UNIT, f"2024{month:02d}", "tm_ban_le", 380, user="t", status="estimate")
+    quarter = " ".join(lines_of(store, "2024Q1"))
+    assert "lũy kế" not in quarter and "trong quý ước đạt 1.160 tỷ đồng" in quarter
+
+
+def test_figures_print_with_the_decimals_they_were_typed_with(store):
+    enter(store, UNIT, "202405", "tm_ban_le", parse_number("1.099,7"), user="t", status="official")
+    enter(store, UNIT, "202405", "tm_vi_pham", 5, user="t", status="official")
+    text = " ".join(lines_of(store, "202405", "thuong_mai"))
+    assert "trong tháng là 1.099,7 tỷ đồng" in text and "1.100" not in text
+    assert "được phát hiện, xử lý trong tháng là 05 vụ" in text  # counts under ten as 01-09, the unit words kept
+
+
+def test_sums_of_months_print_without_float_noise(store):
+    for month, value in ((1, 0.1), (2, 0.2)):
+        enter(store, UNIT, f"2024{month:02d}", "tm_doanh_thu_du_lich", value, user="t", status="official")
+    (line,) = lines_of(store, "202402", "thuong_mai")
+    assert "lũy kế 2 tháng là 0,3 tỷ đồng" in line
+
+
+def test_the_percent_precision_is_a_setting(store):
+    from lcapp.models.store import set_settings
+    enter(store, UNIT, "202405", "ns_chi_nsdp", 135446, basis="ytd", user="t", status="official")
+    set_target(store, "ns_chi_nsdp", "2024", "tinh", 478600, user="t")
+    assert "đạt 28,3% kế hoạch" in lines_of(store, "202405", "ngan_sach")[0]
+    with store.write() as conn:
+        set_settings(conn, {"percent_decimals": 2})
+    assert "đạt 28,30% kế hoạch" not in lines_of(store, "202405", "ngan_sach")[0]
+    assert "đạt 28,3% kế hoạch" in lines_of(store, "202405", "ngan_sach")[0]  # 28,30: trailing zero dropped
+    set_target(store, "ns_chi_nsdp", "2024", "tinh", 478000, user="t")
+    assert "đạt 28,34% kế hoạch" in lines_of(store, "202405", "ngan_sach")[0]
+
+
+def test_a_percent_that_cannot_be_computed_says_what_is_missing(store):
+    """Total local revenue is measured without carry-over revenue (seed 000 footnote 4)."""
+    from lcapp.models.checks import run_checks
+    enter(store, UNIT, "202405", "ns_thu_nsdp", 265772, basis="ytd", user="t", status="estimate")
+    set_target(store, "ns_thu_nsdp", "2024", "tinh", 477860, user="t")
+    set_target(store, "ns_thu_nsdp", "2024", "hdnd", 481400, user="t")
+    (line,) = lines_of(store, "202405", "ngan_sach")
+    assert line == ("Tổng thu ngân sách địa phương lũy kế 5 tháng ước đạt 265.772 triệu đồng, chưa tính được tỷ lệ "
+                    "so với kế hoạch tỉnh và Nghị quyết HĐND thành phố giao (thiếu số liệu thu chuyển nguồn).")
+    (finding,) = [f for f in run_checks(store, UNIT, "202405") if f.rule == "percent_missing_input"]
+    assert finding.indicator == "ns_thu_nsdp" and finding.severity == "warning"
+    assert "thiếu số liệu Thu chuyển nguồn" in finding.message
+    enter(store, UNIT, "202405", "ns_thu_chuyen_nguon", 71283, basis="ytd", user="t", status="estimate")
+    assert not [f for f in run_checks(store, UNIT, "202405") if f.rule == "percent_missing_input"]
+
+
+def test_a_missing_month_is_named(store):
+    from lcapp.models.checks import run_checks
+    enter(store, UNIT, "202401", "tm_ban_le", 400, user="t", status="official")
+    enter(store, UNIT, "202403", "tm_ban_le", 380, user="t", status="official")
+    set_target(store, "tm_ban_le", "2024", "tinh", 4490, user="t")
+    (finding,) = [f for f in run_checks(store, UNIT, "202403") if f.rule == "percent_missing_input"]
+    assert "lũy kế từ đầu năm (chưa có tháng 2/2024)" in finding.message
+
+
+def test_results_and_limitations_say_the_key_indicators_against_pace(store):
+    from lcapp.models.demo import load_demo
+    load_demo(store)
+    texts = drafts(store, UNIT, "202405")
+    results, limits = texts["ket_qua"], texts["han_che"]
+    assert "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng lũy kế 5 tháng ước đạt 1.931 tỷ đồng" in results
+    assert "Giá trị sản xuất công nghiệp" not in results and "Ngô xuân hè" not in results  # behind; not key
+    assert ("- Giải ngân vốn đầu tư công còn chậm so với tiến độ, mới đạt 17,9% kế hoạch vốn giao "
+            "(tiến độ theo thời gian 41,7%).") in limits.splitlines()
+    assert "Tổng mức bán lẻ" not in limits and "Ngô xuân hè" not in limits
+    assert len(limits.splitlines()) <= 6

@@ -237,6 +237,7 @@ class _Said:
     part: str
     sentence: str
     key: str | None  # which quantity it matches ("ytd", "percent:tinh" ...), None: it matches none
+    what: str = "figure"  # "figure", "percent" (of a target) or "change" (tăng/giảm so với)
 
 
 def _known_figures(row: IndicatorProgress) -> dict[str, float]:
@@ -339,9 +340,9 @@ def _percents_after(row: IndicatorProgress, scope: list[Figure], sentence: str, 
         if not figure.percent or figure is skip or figure.start in claimed:
             continue
         if percents and _before(sentence, figure, ("đạt",)):
-            said.append(_Said(row, figure, part, sentence, _match(figure, percents)))
+            said.append(_Said(row, figure, part, sentence, _match(figure, percents), "percent"))
         elif changes and _before(sentence, figure, ("tăng", "giảm")):
-            said.append(_Said(row, figure, part, sentence, _match(figure, changes)))
+            said.append(_Said(row, figure, part, sentence, _match(figure, changes), "change"))
         else:
             continue
         claimed.add(figure.start)
@@ -372,11 +373,12 @@ def _attributions(inp: CheckInput) -> tuple[list[_Said], list[Finding]]:
 
 
 def _expected(inp: CheckInput, said: _Said) -> str:
-    row = said.row
-    if said.figure.percent and row.dvt != "%":
-        percents = [f"{format_percent(p, inp.percent_decimals)}%" for p in row.percent_of_target.values()
-                    if p is not None]
-        return "tỷ lệ " + (" hoặc ".join(percents) if percents else "không tính được")
+    """What the figures give in place of a wrong typed number, as the report prints it."""
+    row, decimals = said.row, inp.percent_decimals
+    if said.what == "percent":
+        return "tỷ lệ " + " hoặc ".join(f"{format_percent(p, decimals)}%" for p in _known_percents(row).values())
+    if said.what == "change":
+        return "mức tăng, giảm " + " hoặc ".join(f"{format_percent(c, decimals)}%" for c in _known_changes(row).values())
     shown = [v for v in (row.value, row.ytd) if v is not None]
     return " hoặc ".join(dict.fromkeys(with_unit(format_figure(v, row.decimals), row.dvt) for v in shown))
 
