@@ -27,14 +27,13 @@ from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, Ne
 
 from ..models.drafting import OutlineItem, report_outline, split_footnotes, subject_line
 from ..models.errors import InputError
-from ..models.numbers import format_number, format_percent
 from ..models.organisation import organisation
 from ..models.periods import Period, parse_period
 from ..models.store import Store
 from ..models.text import nfc
 from .pdf_fonts import FontFamily, register_family
 from .pdf_footnotes import FootnotedDocTemplate, build_until_stable, marker
-from .tables import AnnexTable, table_01
+from .tables import AnnexTable, attached_line, figure_text, percent_text, table_01, target_text
 
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20 * mm, 20 * mm, 30 * mm, 15 * mm
 ANNEX_MARGINS = (20 * mm, 15 * mm, 20 * mm, 15 * mm)  # top, bottom, left, right
@@ -220,32 +219,17 @@ def signature_block(styles: Styles, settings: dict, width: float, last: list | N
 
 
 # -- annex --------------------------------------------------------------------------------
-def _target_text(value, decimals: int) -> str:
-    if isinstance(value, list):
-        return f"{format_number(value[0], decimals)}-{format_number(value[1], decimals)}"
-    return format_number(value, decimals)
-
-
-def issuer_phrase(settings: dict) -> str:
-    """"Ủy ban nhân dân thành phố Lai Châu": the parent body in sentence case and the place name."""
-    parent = nfc(settings.get("issuing_body_parent", "")).capitalize()
-    place = nfc(settings.get("place", ""))
-    return f"{parent} {place[:1].lower()}{place[1:]}".strip()
-
-
 def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: float) -> list:
     period = table.period
     title = f"KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU {period.label.upper()}"
     story = [Paragraph("Phụ lục", styles.annex_title),
              Paragraph(text(f"Biểu 01. {title}"), styles.annex_title),
-             Paragraph(text(f"(Kèm theo Báo cáo số{' ' * 6}/{settings.get('document_code', 'BC-UBND')} "
-                            f"của {issuer_phrase(settings)})"), styles.annex_note),
+             Paragraph(text(attached_line(settings, period, table.unit_name)), styles.annex_note),
              Spacer(1, 6)]
     short = {s.code: s.short for s in table.sources}
-    flows_only = period.first > 1
-    head = ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", f"Thực hiện {period.label}",
-            "Lũy kế từ đầu năm" if flows_only else "", "% so kế hoạch", "Cùng kỳ năm trước", "% so cùng kỳ",
-            "Ghi chú"]
+    head = ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", f"Thực hiện {period.label}", "Lũy kế từ đầu năm",
+            "% so kế hoạch", "Cùng kỳ năm trước", "% so cùng kỳ", "Ghi chú"]
+    decimals = table.percent_decimals
     data = [[Paragraph(text(h), styles.cell_head) for h in head]]
     spans, shading = [], []
     for row in table.rows:
@@ -257,20 +241,19 @@ def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: fl
             spans.append(("SPAN", (1, r), (-1, r)))
             shading.append(r)
             continue
-        decimals = row.decimals
-        targets = "<br/>".join(text(f"{short.get(s, s)}: {_target_text(v, decimals)}")
+        targets = "<br/>".join(text(f"{short.get(s, s)}: {target_text(row, v)}")
                                for s, v in row.targets.items() if v is not None)
-        percents = "<br/>".join(text(f"{format_percent(p)}%") if p is not None else "-"
+        percents = "<br/>".join(text(f"{percent_text(decimals, p)}%") if p is not None else "-"
                                 for s, p in row.percents.items() if row.targets.get(s) is not None)
         name = ("&nbsp;" * 4 * row.depth) + text(row.name)
-        right = [format_number(row.value, decimals), format_number(row.ytd, decimals)]
+        right = [figure_text(row, row.value), figure_text(row, row.ytd)]
         data.append([
             Paragraph(text(row.stt), styles.cell_center), Paragraph(name, styles.cell),
             Paragraph(text(row.dvt), styles.cell_center), Paragraph(targets, styles.cell_right)]
             + [Paragraph(text(value), styles.cell_right) for value in right]
             + [Paragraph(percents, styles.cell_right),
-               Paragraph(text(format_number(row.last_year, decimals)), styles.cell_right),
-               Paragraph(text(format_percent(row.percent_vs_last_year)), styles.cell_right),
+               Paragraph(text(figure_text(row, row.last_year)), styles.cell_right),
+               Paragraph(text(percent_text(decimals, row.percent_vs_last_year)), styles.cell_right),
                Paragraph(text(row.note), styles.cell)])
     widths = [10 * mm, None, 18 * mm, 40 * mm, 20 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm, 42 * mm]
     fixed = sum(w for w in widths if w)

@@ -410,17 +410,24 @@ def shortfall_lines(w: Wording, rows: list[IndicatorProgress]) -> list[str]:
 
 
 # -- the closing sentence -----------------------------------------------------------------
-def issuer_name(settings: dict) -> str:
-    """"Ủy ban nhân dân thành phố Lai Châu": the issuing body's first line in sentence case and the place."""
-    parent = (nfc(settings.get("issuing_body_parent", "")) or "").capitalize()
-    place = nfc(settings.get("place", "")) or ""
-    return f"{parent} {place[:1].lower()}{place[1:]}".strip()
+BODIES_OF_A_UNIT = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN")  # an issuing body named after its unit
 
 
-def closing_sentence(period: Period, settings: dict, with_nq01: bool) -> str:
+def issuer_name(settings: dict, unit_name: str) -> str:
+    """Who issues the report, as a sentence names it: "Ủy ban nhân dân thành phố Lai Châu",
+    "Ủy ban nhân dân phường Tân Phong" (the issuing body's first line and the unit's name), or
+    the unit itself when it issues in its own name ("Phòng Tài chính - Kế hoạch")."""
+    parent = nfc(settings.get("issuing_body_parent", "")) or ""
+    unit_name = nfc(unit_name) or ""
+    if parent.upper() in BODIES_OF_A_UNIT:
+        return f"{parent.capitalize()} {lower_first(unit_name)}".strip()
+    return unit_name
+
+
+def closing_sentence(period: Period, settings: dict, with_nq01: bool, unit_name: str) -> str:
     """"Trên đây là báo cáo tình hình ... của Ủy ban nhân dân thành phố Lai Châu." (seeds 001, 004)."""
     subject = subject_line(period, with_nq01)
-    issuer = issuer_name(settings)
+    issuer = issuer_name(settings, unit_name)
     return f"Trên đây là báo cáo {subject[:1].lower()}{subject[1:]}{f' của {issuer}' if issuer else ''}."
 
 
@@ -461,7 +468,8 @@ def drafts(store: Store, unit: str, period: Period | str, rows: list[IndicatorPr
     if shortfalls:
         result["han_che"] = shortfalls
     sectors = _outline_sectors(cat, reporter)
-    result[CLOSING_PART] = [closing_sentence(period, store.settings(), _nq01_sector(cat, sectors) is not None)]
+    result[CLOSING_PART] = [closing_sentence(period, store.settings(), _nq01_sector(cat, sectors) is not None,
+                                             reporter.name)]
     return {part: "\n".join(lines) for part, lines in result.items()}
 
 
