@@ -528,7 +528,11 @@ class MainWindow(QMainWindow):
         finding = self.findings_model.finding(index.row())
         cat = catalogue(self.store)
         ind = cat.indicators.get(finding.indicator)
-        if ind is None or ind.sector not in self.tabs_by_sector:
+        if ind is None:  # a finding about a part's text: its sector's tab, where the text is typed
+            if finding.part in self.tabs_by_sector:
+                self.tabs.setCurrentWidget(self.tabs_by_sector[finding.part])
+            return
+        if ind.sector not in self.tabs_by_sector:
             return
         tab = self.tabs_by_sector[ind.sector]
         self.tabs.setCurrentWidget(tab)

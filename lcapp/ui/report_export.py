@@ -31,8 +31,9 @@ from ..models.findings import summary_text
 
 ANNEX_TITLE = "Xuất biểu phụ lục (Excel)"
 REPORT_TITLE = "Xuất báo cáo PDF"
-ORIGIN_LABELS = {"official": "Nội dung cán bộ đã sửa", "draft": "Bản nháp từ số liệu (chưa sửa)"}
-ORIGIN_COLORS = {"official": "#1b5e20", "draft": "#8a5a00"}
+ORIGIN_LABELS = {"official": "Nội dung cán bộ đã sửa", "draft": "Bản nháp từ số liệu (chưa sửa)",
+                 "placeholder": "Chưa có nội dung — cán bộ cần viết phần này"}
+ORIGIN_COLORS = {"official": "#1b5e20", "draft": "#8a5a00", "placeholder": "#b00020"}
 
 
 def default_file_name(kind: str, unit: str, period_code: str) -> str:
