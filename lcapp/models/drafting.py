@@ -293,25 +293,47 @@ def _part_clause(w: Wording, row: IndicatorProgress, by_code: dict[str, Indicato
     return text + targets
 
 
-def parts_bracket(w: Wording, code: str, by_code: dict[str, IndicatorProgress], parent_ytd: bool) -> str:
-    """" (trong đó: chi thường xuyên là 117.443 triệu đồng; chi đầu tư là 18.003 triệu đồng)", nested."""
+def _stated_parts(w: Wording, code: str, by_code: dict[str, IndicatorProgress]) -> list[IndicatorProgress]:
+    """The parts said in the text: those with a figure, a zero left out ("thu chuyển nguồn là 0")."""
+    parts = [by_code.get(child) for child in w.cat.children.get(code, [])]
+    return [row for row in parts if _has_figure(row) and (row.value or row.ytd)]
+
+
+def parts_list(w: Wording, code: str, by_code: dict[str, IndicatorProgress], parent_ytd: bool) -> str:
+    """"chi thường xuyên là 117.443 triệu đồng; chi đầu tư là 18.003 triệu đồng", a part's own
+    parts in brackets after it."""
     said = []
-    for child in w.cat.children.get(code, []):
-        row = by_code.get(child)
-        if not _has_figure(row):
-            continue
+    for row in _stated_parts(w, code, by_code):
         child_ytd = parent_ytd and row.kind == "flow" and row.ytd is not None
         said.append(_part_clause(w, row, by_code, parent_ytd) + _comment_footnotes(row)
-                    + parts_bracket(w, child, by_code, child_ytd))
-    return f" (trong đó: {'; '.join(said)})" if said else ""
+                    + parts_bracket(w, row.indicator, by_code, child_ytd))
+    return "; ".join(said)
+
+
+def parts_bracket(w: Wording, code: str, by_code: dict[str, IndicatorProgress], parent_ytd: bool) -> str:
+    """" (trong đó: chi thường xuyên là 117.443 triệu đồng; chi đầu tư là 18.003 triệu đồng)", nested."""
+    said = parts_list(w, code, by_code, parent_ytd)
+    return f" (trong đó: {said})" if said else ""
+
+
+def _parts_follow(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress]) -> bool:
+    """Parts follow as their own "Trong đó: ..." sentence after a figure with percents of target
+    whose parts have parts of their own, as seeds 000 and 001 write total local revenue; else
+    they go in brackets, as seed 000 writes spending and the target programmes' funds."""
+    return bool(row.reported_percents(w.period)) and any(
+        _stated_parts(w, part.indicator, by_code) for part in _stated_parts(w, row.indicator, by_code))
 
 
 def indicator_clause(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress], *,
                      lead: bool = True) -> str:
-    """One indicator as said in its sector's sentence: figures, targets, footnotes, parts."""
+    """One indicator as said in its sector's sentence: figures, targets, footnotes, parts (in
+    brackets, or as a following "Trong đó: ..." sentence, `_parts_follow`)."""
     ends_on_ytd = shows_ytd(row, w.period) or (row.kind == "flow" and row.value is None)
-    return (figure_clause(w, row, by_code, lead=lead) + _measured_footnote(w, row, by_code)
-            + _comment_footnotes(row) + parts_bracket(w, row.indicator, by_code, ends_on_ytd))
+    text = figure_clause(w, row, by_code, lead=lead) + _measured_footnote(w, row, by_code) + _comment_footnotes(row)
+    if _parts_follow(w, row, by_code):
+        parts = parts_list(w, row.indicator, by_code, ends_on_ytd)
+        return f"{text}. Trong đó: {parts[:1].upper()}{parts[1:]}"
+    return text + parts_bracket(w, row.indicator, by_code, ends_on_ytd)
 
 
 @dataclass
@@ -394,18 +416,18 @@ def _topic(name: str) -> str:
 
 
 def shortfall_lines(w: Wording, rows: list[IndicatorProgress]) -> list[str]:
-    """Drafted "Hạn chế" lines: the key indicators behind the pace expected by now (seed 000
-    III.2: "Tiến độ giải ngân kế hoạch vốn đầu tư công còn chậm (đạt 17,9% kế hoạch vốn giao)"). Pure."""
+    """Drafted "Hạn chế" lines: the key indicators behind the pace expected by now, worded as
+    seed 000 III.2 does: "Tiến độ giải ngân vốn đầu tư công còn chậm (đạt 17,9% kế hoạch vốn
+    giao)"; in a year's report, the targets missed. Pure."""
     lines = []
     for row in _key_rows(w, rows):
         if _standing(w, row) != "behind":
             continue
-        said = percents_words(w, row, lead="mới đạt")
+        said = percents_words(w, row)
         if row.expected_pace is not None and w.period.kind != "year":
-            lines.append(f"- {_topic(row.name)} còn chậm so với tiến độ, {said} "
-                         f"(tiến độ theo thời gian {w.percent(row.expected_pace)}%).")
+            lines.append(f"- Tiến độ {lower_first(_topic(row.name))} còn chậm ({said}).")
         else:
-            lines.append(f"- {_topic(row.name)} chưa đạt kế hoạch, {said}.")
+            lines.append(f"- {_topic(row.name)} chưa đạt kế hoạch ({said}).")
     return lines
 
 

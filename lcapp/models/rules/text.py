@@ -36,9 +36,9 @@ MAX_QUOTES = 3
 
 # A number as reports type it ("1.931", "144,86", "16,5 %"); not part of a date, a fraction,
 # a document number, a range or a word ("30/4", "02/09", "01/NQ-CP", "2021-2025", "m2").
-_NUMBER = re.compile(r"(?<![\w/.,\-])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?![\d/]|-\d|[.,]\d)(\s?[%‰])?")
+_NUMBER = re.compile(r"(?<![\w/.,\-])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?![\d/]|-|[.,]\d)(\s?[%‰])?")
 # Numbers that name a period, an order or a place rather than a quantity.
-_NOT_QUANTITY_BEFORE = {"tháng", "quý", "số", "thứ", "đợt", "tổ", "khu", "lớp", "ngày", "điều", "khoản", "mục",
+_NOT_QUANTITY_BEFORE = {"tháng", "quý", "đường", "thứ", "đợt", "tổ", "khu", "lớp", "ngày", "điều", "khoản", "mục",
                         "phần", "nhóm", "tượng", "đoạn", "kỳ"}
 _NOT_QUANTITY_AFTER = {"tháng", "năm", "ngày"}
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[^\s\d])")
