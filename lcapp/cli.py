@@ -17,7 +17,7 @@ from .models.errors import DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
 from .models.drafting import save_part
 from .models.narrative import narratives, part_label
-from .models.numbers import format_number, format_percent, parse_number
+from .models.numbers import format_number, format_percent, parse_number, parse_percent_decimals
 from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .models.organisation import organisation
 from .models.periods import parse_period
@@ -234,6 +234,8 @@ def cmd_settings(args) -> None:
         value = parse_number(args.value)
     if args.key == "reporting_unit":
         organisation(store).unit(value)
+    if args.key == "percent_decimals":
+        value = parse_percent_decimals(args.value)
     with store.write() as conn:
         set_settings(conn, {args.key: value})
     print("Đã lưu thiết lập.")

@@ -357,3 +357,33 @@ def test_results_and_limitations_say_the_key_indicators_against_pace(store):
     assert "- Tiến độ giải ngân vốn đầu tư công còn chậm (đạt 17,9% kế hoạch vốn giao)." in limits.splitlines()
     assert "Tổng mức bán lẻ" not in limits and "Ngô xuân hè" not in limits
     assert len(limits.splitlines()) <= 6
+
+
+def test_a_database_from_before_the_wording_gets_the_groups_counts_decimals_and_heading(tmp_path, monkeypatch):
+    from lcapp.models import schema
+    from lcapp.models.catalogue import catalogue
+    from lcapp.models.store import Store
+    path = tmp_path / "old.sqlite"
+    wording = next(n for n, name, _ in schema.MIGRATIONS if name.startswith("report wording"))
+    with monkeypatch.context() as patch:
+        patch.setattr("lcapp.models.store.MIGRATIONS", schema.MIGRATIONS[:wording - 1])
+        patch.setattr("lcapp.models.store.SCHEMA_VERSION", wording - 1)
+        old = Store(path, create=True)
+        with old.write() as conn:
+            conn.execute("INSERT INTO sectors VALUES ('nq01', 'Về triển khai thực hiện Nghị quyết 01/NQ-CP của "
+                         "Chính phủ', 'NQ01', NULL, 'I', 0, 0)")
+            conn.execute("INSERT INTO sectors VALUES ('thuong_mai', 'Thương mại', 'TM', NULL, 'a', 0, 1)")
+            for position, (code, unit) in enumerate((("tm_ban_le", "tỷ đồng"), ("tm_khach_du_lich", "lượt người"),
+                                                     ("tm_doanh_thu_du_lich", "tỷ đồng"))):
+                conn.execute("INSERT INTO indicators (code, name, unit, sector, kind, direction, summable, entry, "
+                             "position) VALUES (?, ?, ?, 'thuong_mai', 'flow', 'up', 1, 'month', ?)",
+                             (code, code, unit, position))
+        old.close()
+    store = Store(path)
+    cat = catalogue(store)
+    assert cat.indicators["tm_khach_du_lich"].sentence == cat.indicators["tm_doanh_thu_du_lich"].sentence == "du_lich"
+    assert cat.indicators["tm_khach_du_lich"].is_count and not cat.indicators["tm_ban_le"].is_count
+    assert cat.indicators["tm_ban_le"].decimals == 2  # a typed 1.099,7 tỷ đồng no longer prints 1.100
+    assert "{năm}" in cat.sectors["nq01"].heading
+    assert store.setting("percent_decimals") == 1
+    store.close()

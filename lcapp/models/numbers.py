@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel import Locale
+from babel.numbers import NumberFormatError, parse_decimal, parse_pattern
 
 from .errors import InputError
 from .text import nfc
@@ -67,9 +69,19 @@ def format_number(value: float | None, decimals: int = 0, *, fixed: bool = False
     rounded = round_half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0"
+    return _pattern(decimals, fixed).apply(rounded, _locale(), decimal_quantization=False)
+
+
+@lru_cache(maxsize=None)
+def _locale() -> Locale:
+    return Locale.parse(LOCALE)
+
+
+@lru_cache(maxsize=64)
+def _pattern(decimals: int, fixed: bool):
+    """Babel's parsed number pattern, made once per precision (parsing it is most of the cost)."""
     fraction = ("0" if fixed else "#") * decimals
-    pattern = "#,##0" + ("." + fraction if decimals else "")
-    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
+    return parse_pattern("#,##0" + ("." + fraction if decimals else ""))
 
 
 def figure_decimals(value: float | None, maximum: int) -> int:

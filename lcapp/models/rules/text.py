@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ..findings import Finding
 from ..narrative import REPORT_PARTS
@@ -60,13 +61,14 @@ class Figure:
         return number is not None and round_half_up(number, self.decimals) == self.value
 
 
-def figures_in(text: str) -> list[Figure]:
+@lru_cache(maxsize=4096)
+def figures_in(text: str) -> tuple[Figure, ...]:
     """The quantities typed in `text`, dates, years, document numbers and period words left out."""
     found = []
     for match in _NUMBER.finditer(text):
         whole, fraction, sign = match.group(1), match.group(2), match.group(3)
-        before = text[:match.start()].split()
-        after = text[match.end():].split()
+        before = text[max(0, match.start() - 24):match.start()].split()
+        after = text[match.end():match.end() + 24].split()
         if before and before[-1].lower().strip("(,:") in _NOT_QUANTITY_BEFORE:
             continue
         if not sign and after and after[0].lower().strip(".,;:)") in _NOT_QUANTITY_AFTER:
@@ -80,7 +82,7 @@ def figures_in(text: str) -> list[Figure]:
             unit = "‰"
         found.append(Figure(value, len(fraction or ""), sign == "%", match.start(), match.end(),
                             match.group(0).strip(), unit))
-    return found
+    return tuple(found)
 
 
 def sentences(text: str) -> list[str]:
@@ -293,9 +295,10 @@ def _before(sentence: str, figure: Figure, words: tuple[str, ...]) -> bool:
     return any(w in sentence[max(0, figure.start - 16):figure.start].lower() for w in words)
 
 
-def _said_in(inp: CheckInput, part: str, sentence: str, names) -> list[_Said]:
+def _said_in(part: str, sentence: str, names, by_unit: dict[str, list[IndicatorProgress]]) -> list[_Said]:
     """Typed figures attributed to indicators: after an indicator's name (up to the next name or
-    ";"), and percents after a figure that is exactly one indicator's."""
+    ";"), and percents after a figure that is exactly one indicator's (`by_unit`: the rows by
+    their unit of measure, lower case)."""
     said: list[_Said] = []
     lowered = sentence.casefold()
     figures = figures_in(sentence)
@@ -312,9 +315,6 @@ def _said_in(inp: CheckInput, part: str, sentence: str, names) -> list[_Said]:
             said.append(_Said(row, first_figure, part, sentence, _match(first_figure, _known_figures(row))))
             claimed.add(first_figure.start)
         said += _percents_after(row, scope, sentence, part, skip=first_figure, claimed=claimed)
-    by_unit: dict[str, list[IndicatorProgress]] = {}
-    for _name, row in names:
-        by_unit.setdefault(row.dvt.casefold(), []).append(row)
     for index, figure in enumerate(figures):
         if figure.percent or figure.start in claimed:
             continue
@@ -352,6 +352,9 @@ def _percents_after(row: IndicatorProgress, scope: list[Figure], sentence: str, 
 def _attributions(inp: CheckInput) -> tuple[list[_Said], list[Finding]]:
     """Every typed figure attributed to an indicator, and the stale drafted sentences."""
     names = _names(inp)
+    by_unit: dict[str, list[IndicatorProgress]] = {}
+    for _name, row in names:
+        by_unit.setdefault(row.dvt.casefold(), []).append(row)
     drafted = {skeleton(s): s for text in inp.drafted.values() for s in sentences(text)}
     said: list[_Said] = []
     stale: dict[str, list[str]] = {}
@@ -364,7 +367,7 @@ def _attributions(inp: CheckInput) -> tuple[list[_Said], list[Finding]]:
             spans = _name_spans(sentence.casefold(), names)
             stale_rows.setdefault(part, spans[0][2].indicator if spans else "")
             continue
-        said += _said_in(inp, part, sentence, names)
+        said += _said_in(part, sentence, names, by_unit)
     findings = [Finding("warning", "text_figure_mismatch", stale_rows.get(part, ""), inp.unit, inp.period.code,
                         f"Phần “{_part_name(inp, part)}” còn câu soạn từ số liệu cũ, khác số liệu hiện nay: "
                         f"{'; '.join(items[:MAX_QUOTES])}.", {"quotes": items}, part=part, quote=items[0])
