@@ -266,3 +266,12 @@ def test_official_text_is_printed_as_typed_with_markup_characters_escaped(store,
     text = flat(" ".join(page.extract_text() for page in reader.pages))
     assert "4. Quốc phòng - An ninh; công tác đối ngoại" in text
     assert "Tỷ lệ < 5% & ổn định1" in text and "1 Chú thích <b>" in text
+
+
+def test_a_departments_report_names_no_resolution_01_it_does_not_report_on(store, tmp_path):
+    enter(store, "tp_kthtdt", "202503", "dt_giay_phep_xd", 12, user="t", status="official")
+    pages = [page.extract_text() for page in PdfReader(write_report_pdf(store, "tp_kthtdt", "202503",
+                                                                        tmp_path / "d.pdf")).pages]
+    assert "Nghị quyết 01/NQ-CP" not in flat(" ".join(pages))
+    assert "Trên đây là báo cáo tình hình thực hiện Kế hoạch phát triển kinh tế - xã hội tháng 3" in flat(
+        " ".join(pages))

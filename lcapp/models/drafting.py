@@ -234,7 +234,7 @@ def figure_clause(w: Wording, row: IndicatorProgress, by_code: dict[str, Indicat
         text = f"{name} {verb} {w.amount(row, row.value if row.value is not None else row.ytd)}"
         if compare and row.kind == "stock":
             text += _bracket(_last_year_words(w, row, on_ytd=False) + _previous_words(w, row))
-    elif ytd_only and ytd_shown or row.value is None:
+    elif (ytd_only and ytd_shown) or row.value is None:
         words = _ytd_words(row, period) if period.first > 1 else in_period_words(period)
         text = f"{name} {words} {verb} {w.amount(row, row.ytd)}"
         if compare:
@@ -341,15 +341,6 @@ class DraftSentence:
     indicator: str  # the first indicator of the sentence
     sector: str
     text: str
-    indicators: list[str] = field(default_factory=list)  # every indicator the sentence states (parts too)
-
-
-def _stated(cat: Catalogue, codes: list[str], by_code: dict[str, IndicatorProgress]) -> list[str]:
-    stated = []
-    for code in codes:
-        stated.append(code)
-        stated += _stated(cat, [c for c in cat.children.get(code, []) if _has_figure(by_code.get(c))], by_code)
-    return stated
 
 
 def draft_sentences(w: Wording, rows: list[IndicatorProgress]) -> list[DraftSentence]:
@@ -369,8 +360,7 @@ def draft_sentences(w: Wording, rows: list[IndicatorProgress]) -> list[DraftSent
     sentences = []
     for (sector, _group), members in groups.items():
         clauses = [indicator_clause(w, row, by_code, lead=index == 0) for index, row in enumerate(members)]
-        codes = _stated(cat, [row.indicator for row in members], by_code)
-        sentences.append(DraftSentence(members[0].indicator, sector, nfc("; ".join(clauses) + "."), codes))
+        sentences.append(DraftSentence(members[0].indicator, sector, nfc("; ".join(clauses) + ".")))
     return sentences
 
 
@@ -692,8 +682,9 @@ def outline_items(cat: Catalogue, reporter: Unit, period: Period, part_text: dic
         items.append(OutlineItem("heading", 2, f"{number}. {REPORT_PARTS[part]}", part))
         items += body(part)
     section += 1
+    # no part on this heading: a level-1 heading with a part is section I (the subject line names it)
     items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM "
-                             f"{next_period(period).label.upper()}", "nhiem_vu"))
+                             f"{next_period(period).label.upper()}"))
     items += body("nhiem_vu")
     items += body(CLOSING_PART, required=False)
     return items

@@ -24,14 +24,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from ..drafting import FOOTNOTE, PLACEHOLDER_START
 from ..findings import Finding
 from ..narrative import REPORT_PARTS
 from ..numbers import format_figure, format_percent, round_half_up, with_unit
 from ..progress import IndicatorProgress
 from .context import CheckInput
 
-FOOTNOTE = re.compile(r"\^\[([^\]]*)\]")
-PLACEHOLDER_START = "[Cán bộ viết"  # as drafting prints it (drafting imports the rules, not the other way)
 MIN_REPEATED_WORDS = 6
 MAX_QUOTES = 3
 
