@@ -114,7 +114,8 @@ def test_a_wrong_figure_after_an_indicators_name(store):
     assert finding.indicator == "dt_giay_phep_xd" and finding.part == "do_thi"
     assert finding.message.startswith("Hồ sơ được cấp giấy phép xây dựng: văn bản ghi 44 nhưng số liệu cho 40 hồ sơ")
     # a drafted sentence retyped with another number is the same slip, said as such
-    set_narrative(store, UNIT, "202405", "do_thi", "Hồ sơ được cấp giấy phép xây dựng trong tháng là 44 hồ sơ.", user="t")
+    set_narrative(store, UNIT, "202405", "do_thi", "Hồ sơ được cấp giấy phép xây dựng trong tháng là 44 hồ sơ.",
+                  user="t")
     (finding,) = text_findings(store, "202405", "text_figure_mismatch")
     assert "44 hồ sơ" in finding.message and "(nay: “Hồ sơ được cấp giấy phép xây dựng trong tháng là 40 hồ sơ.”)" in (
         finding.message)

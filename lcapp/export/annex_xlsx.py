@@ -490,8 +490,8 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
         sheet.put(r, "percent", content, sheet.percent_format, result=item.percent)
         sheet.put(r, "required", item.required, sheet.percent_format)
         p, q, d = sheet.ref("percent", r), sheet.ref("required", r), table.percent_decimals
-        sheet.put(r, "assessment", f'=IF({p}="","",IF(ROUND({p},{d})>100,"Vượt",IF(ROUND({p},{d})>={q},"Đạt","Khó đạt")))',
-                  horizontal="center", result=item.assessment)
+        assessment = f'IF(ROUND({p},{d})>100,"Vượt",IF(ROUND({p},{d})>={q},"Đạt","Khó đạt"))'
+        sheet.put(r, "assessment", f'=IF({p}="","",{assessment})', horizontal="center", result=item.assessment)
         sheet.end_row(r, {"name": item.name, "dvt": item.dvt, "source": label})
         r += 1
     sheet.finish(r - 1)

@@ -171,7 +171,8 @@ def percents_words(w: Wording, row: IndicatorProgress, lead: str = "đạt") -> 
         if row.kind != "flow" and text == "100":
             return f"{lead} {said}"
         return f"{lead} {text}% {'so với ' if len(group) > 1 else ''}{said}"
-    return f"{lead} " + " và ".join(f"{text}% so với {' và '.join(phrases[s] for s in group)}" for text, group in groups)
+    said = (f"{text}% so với {' và '.join(phrases[s] for s in group)}" for text, group in groups)
+    return f"{lead} " + " và ".join(said)
 
 
 def target_words(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress] | None = None) -> str:
@@ -456,7 +457,8 @@ def _outline_sectors(cat: Catalogue, reporter: Unit) -> set[str]:
     return chosen
 
 
-def drafts(store: Store, unit: str, period: Period | str, rows: list[IndicatorProgress] | None = None) -> dict[str, str]:
+def drafts(store: Store, unit: str, period: Period | str,
+           rows: list[IndicatorProgress] | None = None) -> dict[str, str]:
     """The drafted text of every part with figures: part code -> one sentence per line.
 
     Sector parts get their sentences; "ket_qua" the key indicators on pace, "han_che" those

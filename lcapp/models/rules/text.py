@@ -128,9 +128,10 @@ def _printed(inp: CheckInput) -> list[tuple[str, str]]:
 
 
 def _text_finding(inp: CheckInput, rule: str, part: str, message: str, quotes: list[str], *,
-                  indicator: str = "", severity: str = "warning", **values) -> Finding:
-    return Finding(severity, rule, indicator, inp.unit, inp.period.code, message, {"quotes": quotes, **values},
-                   part=part, quote=quotes[0] if quotes else "")
+                  indicator: str = "", quote: str | None = None, **values) -> Finding:
+    """A warning about the report's text: the part, the words quoted (the first quote unless given)."""
+    return Finding("warning", rule, indicator, inp.unit, inp.period.code, message, {"quotes": quotes, **values},
+                   part=part, quote=quotes[0] if quote is None and quotes else (quote or ""))
 
 
 def _listed(quotes: list[str]) -> str:
@@ -367,9 +368,9 @@ def _attributions(inp: CheckInput) -> tuple[list[_Said], list[Finding]]:
             stale_rows.setdefault(part, spans[0][2].indicator if spans else "")
             continue
         said += _said_in(part, sentence, names, by_unit)
-    findings = [Finding("warning", "text_figure_mismatch", stale_rows.get(part, ""), inp.unit, inp.period.code,
-                        f"Phần “{_part_name(inp, part)}” còn câu soạn từ số liệu cũ, khác số liệu hiện nay: "
-                        f"{'; '.join(items[:MAX_QUOTES])}.", {"quotes": items}, part=part, quote=items[0])
+    findings = [_text_finding(inp, "text_figure_mismatch", part,
+                              f"Phần “{_part_name(inp, part)}” còn câu soạn từ số liệu cũ, khác số liệu hiện nay: "
+                              f"{'; '.join(items[:MAX_QUOTES])}.", items, indicator=stale_rows.get(part, ""))
                 for part, items in stale.items()]
     return said, findings
 
@@ -380,7 +381,8 @@ def _expected(inp: CheckInput, said: _Said) -> str:
     if said.what == "percent":
         return "tỷ lệ " + " hoặc ".join(f"{format_percent(p, decimals)}%" for p in _known_percents(row).values())
     if said.what == "change":
-        return "mức tăng, giảm " + " hoặc ".join(f"{format_percent(c, decimals)}%" for c in _known_changes(row).values())
+        changes = _known_changes(row).values()
+        return "mức tăng, giảm " + " hoặc ".join(f"{format_percent(c, decimals)}%" for c in changes)
     shown = [v for v in (row.value, row.ytd) if v is not None]
     return " hoặc ".join(dict.fromkeys(with_unit(format_figure(v, row.decimals), row.dvt) for v in shown))
 
@@ -399,11 +401,12 @@ def typed_figures(inp: CheckInput) -> Iterator[Finding]:
         ind = inp.cat.indicators[code]
         quotes = [f"“{_quote(i.sentence, i.figure.start, i.figure.end)}” (phần “{_part_name(inp, i.part)}”)"
                   for i in items]
-        yield Finding("warning", "text_figure_mismatch", code, inp.unit, inp.period.code,
-                      f"{ind.name}: văn bản ghi {', '.join(dict.fromkeys(i.figure.text for i in items))} nhưng số "
-                      f"liệu cho {_expected(inp, items[0])}: {'; '.join(quotes[:MAX_QUOTES])}.",
-                      {"typed": [i.figure.text for i in items], "quotes": quotes},
-                      part=items[0].part, quote=_quote(items[0].sentence, items[0].figure.start, items[0].figure.end))
+        first = items[0]
+        yield _text_finding(inp, "text_figure_mismatch", first.part,
+                            f"{ind.name}: văn bản ghi {', '.join(dict.fromkeys(i.figure.text for i in items))} nhưng "
+                            f"số liệu cho {_expected(inp, first)}: {'; '.join(quotes[:MAX_QUOTES])}.", quotes,
+                            indicator=code, quote=_quote(first.sentence, first.figure.start, first.figure.end),
+                            typed=[i.figure.text for i in items])
     seen: dict[tuple[str, str], dict[int, _Said]] = {}
     for item in said:
         if item.key is not None:
@@ -415,10 +418,10 @@ def typed_figures(inp: CheckInput) -> Iterator[Finding]:
         reported.add(code)
         items = list(by_decimals.values())
         listed = " và ".join(f"“{i.figure.text}” (phần “{_part_name(inp, i.part)}”)" for i in items)
-        yield Finding("warning", "text_rounding", code, inp.unit, inp.period.code,
-                      f"{inp.cat.indicators[code].name}: cùng một số được làm tròn hai cách trong báo cáo: {listed}.",
-                      {"typed": [i.figure.text for i in items]}, part=items[0].part,
-                      quote=_quote(items[0].sentence, items[0].figure.start, items[0].figure.end))
+        quotes = [_quote(i.sentence, i.figure.start, i.figure.end) for i in items]
+        yield _text_finding(inp, "text_rounding", items[0].part,
+                            f"{inp.cat.indicators[code].name}: cùng một số được làm tròn hai cách trong báo cáo: "
+                            f"{listed}.", quotes, indicator=code, typed=[i.figure.text for i in items])
 
 
 # -- parts nobody wrote ----------------------------------------------------------------------
@@ -429,7 +432,7 @@ def placeholder_left(inp: CheckInput) -> Iterator[Finding]:
     if parts:
         names = ", ".join(f"“{_part_name(inp, p)}”" for p in parts)
         yield _text_finding(inp, "placeholder_left", "", f"Còn {len(parts)} phần chưa có nội dung: {names}.",
-                            [], severity="warning", parts=parts)
+                            [], parts=parts)
 
 
 RULES = [other_period_date, month_words, repeated_sentence, typed_figures, placeholder_left]
