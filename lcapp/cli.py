@@ -16,12 +16,12 @@ from pathlib import Path
 from . import __version__
 from .cli_words import install as install_argparse_words
 from .models.catalogue import catalogue, load_catalogue, read_catalogue_file
-from .models.errors import DatabaseError, InputError
+from .models.errors import DamagedDatabaseError, DatabaseError, InputError
 from .models.figures import STATUS_LABELS, enter, history
 from .models.limits import parse_json
 from .models.drafting import save_part
 from .models.narrative import narratives, part_label, report_parts
-from .models.numbers import format_number, format_percent, parse_number
+from .models.numbers import format_number, format_percent, parse_number, parse_percent_decimals
 from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .models.organisation import organisation
 from .models.periods import parse_period
@@ -53,6 +53,8 @@ def _open(args) -> Store:
     def backup_first(opened: Store) -> None:
         try:
             session_backup(opened, unless_newer_than=COMMAND_LINE_BACKUP_INTERVAL)
+        except DamagedDatabaseError:  # nothing is written into a file that fails its integrity check
+            raise
         except (InputError, DatabaseError) as error:  # the work goes on; the user is told there is no fresh backup
             print(f"cảnh báo: chưa sao lưu được trước khi ghi: {error}", file=sys.stderr)
 
@@ -293,6 +295,8 @@ def cmd_settings(args) -> None:
         value = parse_number(args.value)
     if args.key == "reporting_unit":
         organisation(store).unit(value)
+    if args.key == "percent_decimals":
+        value = parse_percent_decimals(args.value)
     with store.write() as conn:
         set_settings(conn, {args.key: value})
     print("Đã lưu thiết lập.")

@@ -46,6 +46,9 @@ def with_children(demo):
     for i, unit in enumerate(CHILDREN):
         enter(demo, unit, "202405", "tm_ban_le", 40 + i * 1.5)
     enter(demo, "p_doan_ket", "202405", "mt_thu_gom_rac", 97.5)
+    # a total without its own figure whose parts are all filled: the annex shows their sum
+    enter(demo, "tp_lai_chau", "202405", "yt_dan_so_thanh_thi", 38000)
+    enter(demo, "tp_lai_chau", "202405", "yt_dan_so_nong_thon", 9766)
     return demo
 
 
@@ -266,11 +269,79 @@ def test_printed_biểu_01_is_a4_landscape_one_page_wide_with_page_numbers(demo,
                             text=True, check=True).stdout for i in range(1, pages + 1)]
     first = texts[0]
     # every column of Biểu 01 on the first page (fit to one page wide), the title block and page number
-    for text in ("Biểu số 01", "ỦY BAN NHÂN DÂN", "STT", "Kế hoạch năm", "% so cùng", "Ghi chú", "Trang 1/"):
+    for text in ("Biểu số 01", "ỦY BAN NHÂN DÂN", "STT", "Kế hoạch năm", "% so cùng", "Ghi chú", "Trang 1"):
         assert text in first, text
     # the header repeats on every page of a sheet, and each sheet's signer block is printed
     assert all("STT" in t for t in texts)
     assert sum("Nguyễn Văn Nghiệp" in t for t in texts) == 4
+    # page numbers restart for each sheet: every sheet's first page is "Trang 1"
+    starts = [i for i, t in enumerate(texts) if "Biểu số 0" in t]
+    assert len(starts) == 4 and all("Trang 1\n" in texts[i] or texts[i].rstrip().endswith("Trang 1")
+                                    for i in starts)
+    assert "Trang 2" in texts[starts[0] + 1]
+
+
+def test_parent_rows_whose_parts_are_all_filled_show_their_sum(with_children, tmp_path):
+    rows = {r.indicator: r for r in table_01(with_children, "tp_lai_chau", "202405").rows if r.indicator}
+    population = rows["yt_dan_so_tb"]
+    assert population.value == 47766 and population.sum_of_parts and "Tổng các phần" in population.note
+    assert not rows["tm_ban_le"].sum_of_parts  # it has its own figure
+    path = write_annex_workbook(with_children, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
+    ws = openpyxl.load_workbook(path)["Biểu 01"]
+    first, cols = header(ws)
+    order = [r.indicator for r in table_01(with_children, "tp_lai_chau", "202405", annual_only=True).rows]
+    cell = ws.cell(row=first + order.index("yt_dan_so_tb"), column=cols["Thực hiện kỳ báo cáo"])
+    assert cell.value.startswith("=IF(COUNT(") and "SUM(" in cell.value
+    values = openpyxl.load_workbook(path, data_only=True)["Biểu 01"]
+    assert values.cell(row=cell.row, column=cell.column).value == 47766
+
+
+def test_the_decimals_of_a_row_are_even_and_percents_follow_the_setting(demo, tmp_path):
+    from lcapp.export.tables import figure_text, percent_text, target_text
+    table = table_01(demo, "tp_lai_chau", "202405", annual_only=True)
+    revenue = next(r for r in table.rows if r.indicator == "tm_doanh_thu_du_lich")
+    assert (target_text(revenue, revenue.targets["tinh"]), figure_text(revenue, revenue.ytd)) == ("381,00", "144,86")
+    retail = next(r for r in table.rows if r.indicator == "tm_ban_le")
+    assert [figure_text(retail, v) for v in (retail.value, retail.ytd)] == ["339", "1.931"]
+    assert percent_text(table.percent_decimals, retail.percents["tinh"]) == "43,0"
+    ws = openpyxl.load_workbook(write_annex_workbook(demo, "tp_lai_chau", "202405", tmp_path / "a.xlsx"))["Biểu 01"]
+    first, cols = header(ws)
+    r = first + [row.indicator for row in table.rows].index("tm_doanh_thu_du_lich")
+    assert {ws.cell(row=r, column=cols[k]).number_format for k in ("Kế hoạch năm", "Lũy kế từ đầu năm")} == {
+        "#,##0.00"}
+    with demo.write() as conn:
+        set_settings(conn, {"percent_decimals": 2})
+    assert table_01(demo, "tp_lai_chau", "202405").percent_decimals == 2
+    ws = openpyxl.load_workbook(write_annex_workbook(demo, "tp_lai_chau", "202405", tmp_path / "b.xlsx"))["Biểu 01"]
+    assert ws.cell(row=r, column=cols["So KH tỉnh"]).number_format == "#,##0.00"
+
+
+def test_the_attached_line_leaves_room_for_the_number_and_the_date(demo, tmp_path):
+    wb = openpyxl.load_workbook(write_annex_workbook(demo, "tp_lai_chau", "202405", tmp_path / "a.xlsx"))
+    for ws in wb.worksheets:
+        assert ws.cell(row=6, column=1).value == (
+            "(Kèm theo Báo cáo số ........./BC-UBND ngày ....... tháng ....... năm 2024 của Ủy ban nhân dân "
+            "thành phố Lai Châu)")
+
+
+def test_biểu_02_holds_every_summable_key_indicator(demo):
+    from lcapp.models.catalogue import catalogue
+    cat = catalogue(demo)
+    rows = {item.row.indicator: item for item in table_02(demo, "tp_lai_chau", "202405").rows if item.row.indicator}
+    key = {c for c, ind in cat.indicators.items() if ind.key and ind.summable and not ind.derived}
+    assert key <= set(rows) and {"tm_khach_du_lich", "ns_thu_nsdp", "yt_kham_benh"} <= key
+    assert rows["tm_khach_du_lich"].summable and rows["tm_khach_du_lich"].total is None  # the wards have not sent it
+
+
+def test_biểu_04_is_filled_whenever_term_targets_exist_and_says_so_when_none_do(store, tmp_path):
+    set_target(store, "tp_lai_chau", "as_viec_lam", "2021-2025", "daihoi", 600)
+    table = table_04(store, "tp_lai_chau", "202405")
+    assert [r.indicator for r in table.rows] == ["as_viec_lam"] and table.rows[0].quantity is None
+    assert table_04(store, "p_tan_phong_2025", "202605").rows == []  # the 2021-2025 term is over
+    ws = openpyxl.load_workbook(write_annex_workbook(store, "p_tan_phong_2025", "202605", tmp_path / "a.xlsx"))[
+        "Biểu 04"]
+    top = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "STT")
+    assert ws.cell(row=top + 1, column=2).value == "Không có chỉ tiêu nghị quyết nhiệm kỳ nào áp dụng cho tháng 5/2026."
 
 
 def test_a_ward_without_child_units_gets_no_biểu_02(demo, tmp_path):

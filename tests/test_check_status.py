@@ -146,9 +146,10 @@ def test_the_seeds_have_no_error_they_do_not_deserve(demo, period):
 def test_the_seeds_real_slips_are_flagged(demo):
     budget = {f.rule: f for f in run_checks(demo, CITY, "202405", today=TODAY) if f.indicator == "ns_thu_nsdp"}
     assert budget["parts_sum"].values["gap"] == pytest.approx(-1)  # 265.771 against 265.772
+    # the industry branches add to 53,17 and the total was typed 53,2: one decimal, so within its
+    # rounding (the tolerance follows the decimals typed, `rounding_step`)
     industry = {f.rule: f for f in run_checks(demo, CITY, "202210", today=TODAY) if f.indicator == "cn_gia_tri_sx"}
-    assert industry["parts_sum"].values["parts_total"] == pytest.approx(53.17)
-    assert industry["parts_sum"].values["total"] == pytest.approx(53.2)
+    assert "parts_sum" not in industry
     tourists = {f.rule: f for f in run_checks(demo, CITY, "202412", today=TODAY) if f.indicator == "tm_khach_du_lich"}
     assert tourists["term_behind_pace"].values["term_to_date"] == 647600
 

@@ -79,6 +79,8 @@ def test_quarter_progress_uses_the_periods_own_figure(db, capsys):
     (["progress", "tp_lai_chau", "2024Q7"], "Kỳ báo cáo"),
     (["history", "tp_lai_chau", "202405", "khong_co"], "Không có chỉ tiêu"),
     (["settings", "reporting_unit", "khong_co"], "Không có đơn vị"),
+    (["settings", "percent_decimals", "1,5"], "số nguyên từ 0 đến 3"),
+    (["settings", "percent_decimals", "7"], "số nguyên từ 0 đến 3"),
     (["nonsense"], "lựa chọn 'nonsense' không hợp lệ"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(db, capsys, argv, message):
@@ -96,6 +98,8 @@ def test_a_missing_database_is_reported(tmp_path, capsys):
 
 
 def test_settings_and_narrative(db, capsys):
+    assert run(capsys, "--db", db, "settings", "percent_decimals", "2")[0] == 0
+    assert json.loads(run(capsys, "--db", db, "settings", "percent_decimals")[1]) == 2
     assert run(capsys, "--db", db, "settings", "signer_name", "Trần Văn A")[0] == 0
     assert json.loads(run(capsys, "--db", db, "settings", "signer_name")[1]) == "Trần Văn A"
     assert run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405", "thuong_mai", "--set",

@@ -59,3 +59,18 @@ def test_text_is_normalised_to_nfc_and_control_characters_refused():
     with pytest.raises(InputError, match="ký tự điều khiển"):
         clean_text("a\x00b")
     assert clean_text("dòng 1\ndòng 2") == "dòng 1\ndòng 2"
+
+
+def test_a_figure_prints_with_the_decimals_it_was_typed_with_up_to_the_maximum():
+    from lcapp.models.numbers import figure_decimals, format_figure, percent_decimals, shared_decimals
+    assert format_figure(parse_number("1.099,7"), 2) == "1.099,7"  # never 1.100
+    assert format_figure(339.0, 2) == "339" and format_figure(144.86, 2) == "144,86"
+    assert format_figure(144.86, 1) == "144,9"  # the indicator's maximum
+    assert format_figure(0.1 + 0.2, 2) == "0,3"  # a sum's float noise never shows
+    assert format_figure(381.0, 2, decimals=2) == "381,00" and format_figure(5, 0, count=True) == "05"
+    assert format_figure(12, 0, count=True) == "12" and format_figure(0, 0, count=True) == "0"
+    assert figure_decimals(1931.5, 2) == 1 and figure_decimals(1e-7, 2) == 0
+    assert shared_decimals([381.0, 144.86, None], 2) == 2
+    assert percent_decimals({}) == 1 and percent_decimals({"percent_decimals": 2}) == 2
+    assert percent_decimals({"percent_decimals": 9}) == 1 and percent_decimals({"percent_decimals": True}) == 1
+    assert format_percent(43, 1, fixed=True) == "43,0"

@@ -21,6 +21,7 @@ from lcapp.export.report_pdf import write_report_pdf
 from lcapp.models.demo import load_demo
 from lcapp.models.drafting import FOOTNOTE, report_outline
 from lcapp.models.errors import InputError
+from lcapp.models.figures import enter
 from lcapp.models.narrative import set_narrative
 from lcapp.models.setup import create_database
 from lcapp.models.store import set_settings
@@ -252,9 +253,23 @@ def test_bieu_01_in_a_landscape_section_with_a_repeating_header_row_and_numbers_
         wanted = [c.replace("\n", "") for c in line.cells]
         assert cells == (wanted if line.kind == "indicator" else wanted[:2])
     retail = next(cells for cells in texts if cells[1] == "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng")
-    assert retail[4:6] == ["339", "1.931"] and retail[6] == "43%"
-    assert "Biểu 01. KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU THÁNG 5/2024" in \
-        [p.text for p in doc.paragraphs]
+    assert retail[4:6] == ["339", "1.931"] and retail[6] == "43,0%"  # a table's percents: fixed decimals
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "Biểu 01. KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU THÁNG 5/2024" in paragraphs
+    assert ("(Kèm theo Báo cáo số ........./BC-UBND ngày ....... tháng ....... năm 2024 của Ủy ban nhân dân "
+            "thành phố Lai Châu)") in paragraphs  # room for the number and the date, as in the PDF
+
+
+def test_bieu_01_heads_every_column_in_january_too(tmp_path):
+    """The Word report's Biểu 01 comes from the same content as the PDF's: "Lũy kế từ đầu năm" is
+    headed in a January report as well."""
+    store = create_database(tmp_path / "jan.sqlite")
+    enter(store, UNIT, "202401", "tm_ban_le", 400, user="t", status="estimate")
+    doc = Document(str(write_report_docx(store, UNIT, "202401", tmp_path / "jan.docx")))
+    assert [c.text for c in doc.tables[-1].rows[0].cells] == [
+        "STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", "Thực hiện tháng 1/2024", "Lũy kế từ đầu năm", "% so kế hoạch",
+        "Cùng kỳ năm trước", "% so cùng kỳ", "Ghi chú"]
+    store.close()
 
 
 def test_progress_is_reported_to_the_end(demo):
@@ -366,7 +381,10 @@ def test_official_text_and_a_wards_own_header_are_written_as_typed(tmp_path):
     assert "PHƯỜNG TÂN PHONG" in header.rows[0].cells[0].text
     assert re.fullmatch(r"Tân Phong, ngày\s+tháng\s+năm 2025", header.rows[1].cells[1].text)
     assert "Lò Văn Thắng" in doc.tables[1].rows[0].cells[1].text
-    assert any(p.text == "Tỷ lệ < 5% & ổn định./." for p in doc.paragraphs)
+    assert any(p.text == "Tỷ lệ < 5% & ổn định" for p in doc.paragraphs)
+    # the body ends with the drafted closing sentence, which names the ward's committee
+    assert any(p.text.startswith("Trên đây là báo cáo") and p.text.endswith("của Ủy ban nhân dân phường Tân Phong./.")
+               for p in doc.paragraphs)
     notes = part(path, "word/footnotes.xml")
     assert "".join(t.text for t in notes.iter(f"{W}t")).strip() == "Chú thích <b> & ý"
     assert unicodedata.is_normalized("NFC", header.rows[0].cells[0].text)

@@ -1,3 +1,4 @@
+import io
 import re
 import unicodedata
 
@@ -7,10 +8,11 @@ from pypdf import PdfReader
 from lcapp.cli import main
 from lcapp.export.pdf_fonts import STYLES, find_family
 from lcapp.export.report_layout import MARGIN_TOP
-from lcapp.export.report_pdf import write_report_pdf
+from lcapp.export.report_pdf import report_pdf_bytes, write_report_pdf
 from lcapp.models.demo import load_demo
 from lcapp.models.drafting import FOOTNOTE, report_outline
 from lcapp.models.errors import InputError
+from lcapp.models.figures import enter
 from lcapp.models.narrative import set_narrative
 from lcapp.models.setup import create_database
 from lcapp.models.store import set_settings
@@ -78,11 +80,29 @@ def test_drafted_sentences_with_vietnamese_numbers_and_letters(demo):
     assert ("Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng trong tháng ước đạt 339 tỷ đồng, "
             "lũy kế 5 tháng ước đạt 1.931 tỷ đồng, đạt 43%") in text
     assert "Tổng thu ngân sách địa phương lũy kế 5 tháng ước đạt 265.772 triệu đồng, đạt 40,7%" in text
-    assert "I. VỀ TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT 01/NQ-CP CỦA CHÍNH PHỦ" in text
+    assert "I. VỀ TRIỂN KHAI THỰC HIỆN NGHỊ QUYẾT 01/NQ-CP NĂM 2024 CỦA CHÍNH PHỦ" in text
     assert "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG 5/2024" in text
     for letter in ("ố", "ỷ", "đ", "ạ", "ệ", "ử", "Ủ"):
         assert letter in text
     assert unicodedata.is_normalized("NFC", text)
+
+
+def test_the_report_closes_before_noi_nhan_and_the_annex_leaves_room_for_number_and_date(demo):
+    _store, pdf, _calls = demo
+    text = flat(" ".join(page.extract_text() for page in pdf.pages))
+    closing = text.index("Trên đây là báo cáo tình hình thực hiện Nghị quyết 01/NQ-CP")
+    assert text.index("IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM THÁNG 6/2024") < closing < text.index("Nơi nhận:")
+    assert "của Ủy ban nhân dân thành phố Lai Châu./." in text
+    assert ("(Kèm theo Báo cáo số ........./BC-UBND ngày ....... tháng ....... năm 2024 của Ủy ban nhân dân "
+            "thành phố Lai Châu)") in text
+
+
+def test_every_column_of_biểu_01_has_its_header_in_january_too(store):
+    enter(store, UNIT, "202401", "tm_ban_le", 400, user="t", status="estimate")
+    annex = flat(PdfReader(io.BytesIO(report_pdf_bytes(store, UNIT, "202401"))).pages[-1].extract_text())
+    for head in ("STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", "Thực hiện tháng 1/2024", "Lũy kế từ đầu năm",
+                 "% so kế hoạch", "Cùng kỳ năm trước", "% so cùng kỳ", "Ghi chú"):
+        assert head in annex, head
 
 
 def test_footnotes_are_numbered_through_the_report_on_the_page_of_their_marker(demo):
@@ -153,9 +173,11 @@ def test_a_ward_after_july_2025_gets_its_own_header(tmp_path):
                             "issuing_body": unicodedata.normalize("NFD", "PHƯỜNG TÂN PHONG"),
                             "place": unicodedata.normalize("NFD", "Tân Phong"), "signer_name": "Lò Văn Thắng"})
     path = write_report_pdf(store, "p_tan_phong_2025", "202508", tmp_path / "p.pdf")
-    text = PdfReader(path).pages[0].extract_text()
+    pages = [page.extract_text() for page in PdfReader(path).pages]
+    text = pages[0]
     assert "PHƯỜNG TÂN PHONG" in text and re.search(r"Tân Phong, ngày\s+tháng\s+năm 2025", text)
-    assert "Lò Văn Thắng" in text and unicodedata.is_normalized("NFC", text)
+    assert "Lò Văn Thắng" in pages[-1] and unicodedata.is_normalized("NFC", " ".join(pages))
+    assert "của Ủy ban nhân dân phường Tân Phong" in flat(pages[-1])
     store.close()
 
 
@@ -242,6 +264,15 @@ def test_times_new_roman_is_preferred_when_windows_has_it(tmp_path, monkeypatch)
 def test_official_text_is_printed_as_typed_with_markup_characters_escaped(store, tmp_path):
     set_narrative(store, UNIT, PERIOD, "quoc_phong_an_ninh", "Tỷ lệ < 5% & ổn định^[Chú thích <b>]", user="t")
     reader = PdfReader(write_report_pdf(store, UNIT, PERIOD, tmp_path / "q.pdf"))
-    text = flat(reader.pages[0].extract_text())
+    text = flat(" ".join(page.extract_text() for page in reader.pages))
     assert "4. Quốc phòng - An ninh; công tác đối ngoại" in text
     assert "Tỷ lệ < 5% & ổn định1" in text and "1 Chú thích <b>" in text
+
+
+def test_a_departments_report_names_no_resolution_01_it_does_not_report_on(store, tmp_path):
+    enter(store, "tp_kthtdt", "202503", "dt_giay_phep_xd", 12, user="t", status="official")
+    pages = [page.extract_text() for page in PdfReader(write_report_pdf(store, "tp_kthtdt", "202503",
+                                                                        tmp_path / "d.pdf")).pages]
+    assert "Nghị quyết 01/NQ-CP" not in flat(" ".join(pages))
+    assert "Trên đây là báo cáo tình hình thực hiện Kế hoạch phát triển kinh tế - xã hội tháng 3" in flat(
+        " ".join(pages))

@@ -83,6 +83,20 @@ def test_a_failed_session_backup_warns_and_the_figure_is_still_saved(db_path, ca
     assert _figures(db_path) == 1
 
 
+def test_the_command_line_writes_nothing_into_a_file_that_fails_its_integrity_check(db_path, capsys):
+    """The session's backup finds the damage: the write is refused with one line (a warning and a
+    write that goes on would put new figures into a damaged file, and its backup would fail too)."""
+    from tests.conftest import file_digest
+    from tests.test_attacks import _break_an_index
+
+    create_database(db_path).close()
+    _break_an_index(db_path)
+    digest = file_digest(db_path)
+    code, _out, err = run_cli(capsys, "--db", db_path, "enter", "p_doan_ket", "2024-05", "tm_ban_le", "48,5")
+    assert code == 2 and err.startswith("lỗi: ") and "không toàn vẹn" in err and err.count("\n") == 1
+    assert file_digest(db_path) == digest and _figures(db_path) == 0
+
+
 def test_the_store_hook_runs_once_before_the_first_write(store):
     calls = []
     store.before_first_write = lambda s: calls.append(_figures(s.path))

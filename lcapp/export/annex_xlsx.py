@@ -2,8 +2,9 @@
 
 The rows come from `tables.py` (shared with the PDF report); this module only lays them
 out: title block from the database's settings, merged two-level headers, Times New Roman,
-borders, number formats with the indicator's decimals, A4 landscape fitted to one page
-wide with the header rows repeated, page numbers and the signer's block. Percents,
+borders, number formats with each row's shared decimals (percents: the `percent_decimals`
+setting), A4 landscape fitted to one page wide with the header rows repeated, page numbers
+counted from 1 on every sheet and the signer's block. Percents,
 totals and derived figures are live formulas wrapped so that a missing or zero plan
 shows blank, and the workbook asks Excel and LibreOffice to recalculate on opening.
 A formula is written only where it gives exactly what `progress()` computed from the
@@ -37,11 +38,11 @@ from ..models.progress import PLAN_SOURCE, progress
 from ..models.store import Store
 from ..models.targets import Target
 from .spreadsheet_text import Formula, set_cell
-from .tables import AnnexRow, AnnexTable, TermTable, UnitTable, table_01, table_02, table_03, table_04
+from .tables import (AnnexRow, AnnexTable, TermTable, UnitTable, attached_line, table_01, table_02, table_03,
+                     table_04)
 
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 12
-PERCENT_FORMAT = "#,##0.0"
 MAX_ROW_HEIGHT = 409  # points: Excel refuses a taller row
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -133,8 +134,9 @@ class AnnexSheet:
     """Lays out one annex sheet: title block, header, rows, signer block, print settings."""
 
     def __init__(self, workbook: Workbook, number: str, settings: dict, columns: list[Column],
-                 period: Period, unit_name: str, unit_of_measure: str = ""):
+                 period: Period, unit_name: str, unit_of_measure: str = "", percent_decimals: int = 1):
         self.ws = workbook.create_sheet(f"Biểu {number}")
+        self.percent_format = number_format(percent_decimals)
         self.number, self.settings, self.columns, self.period = number, settings, columns, period
         self.index = {c.key: i + 1 for i, c in enumerate(columns)}
         for i, column in enumerate(columns, start=1):
@@ -167,12 +169,9 @@ class AnnexSheet:
         self._merged(1, 1, left, s.get("issuing_body_parent", ""), _font(bold=True))
         self._merged(2, 1, left, s.get("issuing_body", ""), _font(bold=True))
         self._merged(1, right_first, width, f"Biểu số {self.number}", _font(bold=True), horizontal="right")
-        end = self.period.cutoff_window()[1]
-        code = s.get("document_code", "BC-UBND")
         self._merged(4, 1, width, SHEET_TITLES[self.number], _font(bold=True, size=14))
         self._merged(5, 1, width, f"Kỳ báo cáo: {self.period.label}; đơn vị: {unit_name}", _font(bold=True))
-        attached = f"(Kèm theo Báo cáo số          /{code} ngày        tháng {end.month} năm {end.year})"
-        self._merged(6, 1, width, attached, _font(italic=True))
+        self._merged(6, 1, width, attached_line(s, self.period, unit_name), _font(italic=True))
         self.ws.row_dimensions[4].height = 22
         if unit_of_measure:
             self._merged(7, right_first, width, f"Đơn vị tính: {unit_of_measure}", _font(italic=True),
@@ -286,11 +285,14 @@ class AnnexSheet:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
+        # every sheet is its own annex: its pages are numbered from 1 when the workbook is printed
+        ws.page_setup.firstPageNumber = 1
+        ws.page_setup.useFirstPageNumber = True
         ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.5
         ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.oddFooter.center.text = "Trang &P/&N"
+        ws.oddFooter.center.text = "Trang &P"  # &N would count every sheet's pages (LibreOffice)
         ws.oddFooter.center.font = f"{FONT_NAME},Regular"
         ws.oddFooter.center.size = 11
 
@@ -325,7 +327,8 @@ def indicator_sheet(workbook: Workbook, number: str, table: AnnexTable, settings
     columns += [Column(f"pct:{s.code}", f"So {_source_label(s)}", 10, "% so kế hoạch") for s in table.sources]
     columns += [Column("last_year", "Cùng kỳ năm trước", 13), Column("pct_last_year", "% so cùng kỳ", 10),
                 Column("note", "Ghi chú", 30)]
-    sheet = AnnexSheet(workbook, number, settings, columns, table.period, table.unit_name, unit_of_measure)
+    sheet = AnnexSheet(workbook, number, settings, columns, table.period, table.unit_name, unit_of_measure,
+                       table.percent_decimals)
     row_of = {r.indicator: sheet.first_data_row + i for i, r in enumerate(table.rows) if r.kind == "indicator"}
     values_of = {r.indicator: r for r in table.rows if r.kind == "indicator"}
     r = sheet.first_data_row
@@ -366,6 +369,10 @@ def _indicator_cells(sheet: AnnexSheet, r: int, item: AnnexRow, table: AnnexTabl
                         if code in values_of}
             if formula and _same(cat.formulas[ind.code].evaluate(operands), shown):
                 content = formula
+        elif item.sum_of_parts and shown is not None:
+            content = _parts_sum_formula(sheet, key, [row_of.get(c) for c in cat.children.get(ind.code, [])],
+                                         [getattr(values_of.get(c), attribute, None) for c in cat.children[ind.code]],
+                                         shown) or shown
         if content is not None:
             sheet.put(r, key, content, fmt, result=shown)
     quantity_key = "ytd" if flow else "value"
@@ -389,7 +396,7 @@ def _indicator_cells(sheet: AnnexSheet, r: int, item: AnnexRow, table: AnnexTabl
                 if _same(expected, core):
                     content = formula
         if content is not None:
-            sheet.put(r, f"pct:{source.code}", content, PERCENT_FORMAT, result=core)
+            sheet.put(r, f"pct:{source.code}", content, sheet.percent_format, result=core)
     if item.last_year is not None:
         sheet.put(r, "last_year", item.last_year, fmt)
     core = item.percent_vs_last_year
@@ -400,9 +407,18 @@ def _indicator_cells(sheet: AnnexSheet, r: int, item: AnnexRow, table: AnnexTabl
         content = _blank_unless([sheet.ref(quantity_key, r), sheet.ref("last_year", r)],
                                 f"IF({sheet.ref('last_year', r)}=0,\"\","
                                 f"{sheet.ref(quantity_key, r)}/{sheet.ref('last_year', r)}*100)")
-    sheet.put(r, "pct_last_year", content, PERCENT_FORMAT, result=core)
+    sheet.put(r, "pct_last_year", content, sheet.percent_format, result=core)
     if item.note:
         sheet.put(r, "note", item.note)
+
+
+def _parts_sum_formula(sheet: AnnexSheet, key: str, rows: list[int | None], values: list,
+                       total: float) -> Formula | None:
+    """"=IF(COUNT(F12,F13)=2,SUM(F12,F13),"")" when every part is on the sheet and they give `total`."""
+    if not rows or None in rows or any(v is None for v in values) or not _same(sum(values), total):
+        return None
+    refs = ",".join(sheet.ref(key, row) for row in rows)
+    return Formula(f'=IF(COUNT({refs})={len(rows)},SUM({refs}),"")')
 
 
 # -- Biểu 02 -------------------------------------------------------------------------------------
@@ -419,7 +435,7 @@ def units_sheet(workbook: Workbook, table: UnitTable, settings: dict) -> AnnexSh
             sheet.heading(r, row.stt, row.name, row.kind == "section")
             r += 1
             continue
-        fmt = number_format(row.decimals)
+        fmt = number_format(item.decimals)
         sheet.put(r, "stt", row.stt, horizontal="center")
         sheet.put(r, "name", row.name, indent=2 * row.depth, italic=row.depth > 0)
         sheet.put(r, "dvt", row.dvt, horizontal="center")
@@ -434,7 +450,7 @@ def units_sheet(workbook: Workbook, table: UnitTable, settings: dict) -> AnnexSh
                       bold=True, result=item.total)
             difference = row.progress.difference_vs_children if row.progress else None
             if difference:
-                note = f"Số của {table.unit_name} khác tổng các đơn vị {format_number(difference, row.decimals)}"
+                note = f"Số của {table.unit_name} khác tổng các đơn vị {format_number(difference, item.decimals)}"
         else:
             if item.total is not None:
                 sheet.put(r, "total", item.total, fmt, bold=True)
@@ -453,8 +469,12 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
                Column("source", "Nghị quyết", 18), Column("target", "Chỉ tiêu nhiệm kỳ", 13),
                Column("quantity", "Thực hiện đến kỳ báo cáo", 14), Column("percent", "% thực hiện", 11),
                Column("required", "Yêu cầu theo thời gian (%)", 12), Column("assessment", "Đánh giá", 12)]
-    sheet = AnnexSheet(workbook, "04", settings, columns, table.period, table.unit_name)
+    sheet = AnnexSheet(workbook, "04", settings, columns, table.period, table.unit_name,
+                       percent_decimals=table.percent_decimals)
     r = sheet.first_data_row
+    if not table.rows:
+        sheet.heading(r, "", table.empty_text, section=False)
+        r += 1
     for item in table.rows:
         fmt = number_format(item.decimals)
         sheet.put(r, "stt", item.stt, horizontal="center")
@@ -472,12 +492,12 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
         content = item.percent
         if _same(expected, item.percent):
             content = percent_formula(sheet.ref("quantity", r), sheet.ref("target", r), target, item.direction)
-        sheet.put(r, "percent", content, PERCENT_FORMAT, result=item.percent)
-        sheet.put(r, "required", item.required, PERCENT_FORMAT)
-        p, q = sheet.ref("percent", r), sheet.ref("required", r)
-        sheet.put(r, "assessment",
-                  Formula(f'=IF({p}="","",IF(ROUND({p},1)>100,"Vượt",IF(ROUND({p},1)>={q},"Đạt","Khó đạt")))'),
-                  horizontal="center", result=item.assessment)
+        sheet.put(r, "percent", content, sheet.percent_format, result=item.percent)
+        sheet.put(r, "required", item.required, sheet.percent_format)
+        p, q, d = sheet.ref("percent", r), sheet.ref("required", r), table.percent_decimals
+        assessment = f'IF(ROUND({p},{d})>100,"Vượt",IF(ROUND({p},{d})>={q},"Đạt","Khó đạt"))'
+        sheet.put(r, "assessment", Formula(f'=IF({p}="","",{assessment})'), horizontal="center",
+                  result=item.assessment)
         sheet.end_row(r, {"name": item.name, "dvt": item.dvt, "source": label})
         r += 1
     sheet.finish(r - 1)

@@ -74,9 +74,11 @@ def catalogue_toml(cat: Catalogue) -> str:
             entry[f"level.{kind}"] = dict(words)
         blocks.append(_table("source", entry))
     for sector in cat.sectors.values():
-        blocks.append(_table("sector", {"code": sector.code, "name": sector.name, "short": sector.short,
-                                        "parent": sector.parent or "", "outline": sector.outline,
-                                        "narrative_only": sector.narrative_only}))
+        entry = {"code": sector.code, "name": sector.name, "short": sector.short, "parent": sector.parent or "",
+                 "outline": sector.outline, "narrative_only": sector.narrative_only}
+        if sector.heading:  # the report's own heading ("{năm}": the period's year)
+            entry["heading"] = sector.heading
+        blocks.append(_table("sector", entry))
     for ind in cat.indicators.values():
         blocks.append(_table("indicator", indicator_as_toml(ind)))
     for rule in cat.rules:

@@ -14,12 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..models.drafting import OutlineItem, report_outline, split_footnotes, subject_line
-from ..models.numbers import format_number, format_percent
 from ..models.organisation import organisation
 from ..models.periods import Period, parse_period
 from ..models.store import Store
 from ..models.text import nfc
-from .tables import AnnexTable, table_01
+from .tables import AnnexTable, attached_line, figure_text, percent_text, table_01, target_text
 
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
@@ -184,20 +183,7 @@ def issuer_lines(heading: ReportHeading) -> list[tuple[str, bool]]:
     return [(line, index == len(lines) - 1 or line in NAME_STARTS) for index, line in enumerate(lines)]
 
 
-def issuer_phrase(heading: ReportHeading) -> str:
-    """"Ủy ban nhân dân thành phố Lai Châu": the parent body in sentence case and the place name."""
-    parent = heading.issuing_body_parent.capitalize()
-    place = heading.place
-    return f"{parent} {place[:1].lower()}{place[1:]}".strip()
-
-
 # -- Biểu 01 ------------------------------------------------------------------------------
-def _target_text(value, decimals: int) -> str:
-    if isinstance(value, list):
-        return f"{format_number(value[0], decimals)}-{format_number(value[1], decimals)}"
-    return format_number(value, decimals)
-
-
 PRINTED_NOTE_CHARS = 600  # a row of the PDF's table cannot break across pages: a longer note would not fit
 
 
@@ -210,29 +196,32 @@ def _note_cell(note: str) -> str:
 
 
 def annex_content(table: AnnexTable, heading: ReportHeading) -> AnnexContent:
-    """Biểu 01's titles, header and cells as text: numbers in Vietnamese style, a target and its
-    percent per source on its own line."""
+    """Biểu 01's titles, header and cells as text: figures with their row's shared decimals
+    (`tables.figure_text`), percents as the `percent_decimals` setting says, a target and its
+    percent per source on its own line; the year-to-date column always headed (a January report
+    prints the month's figure there too); room left for the report's number and date
+    (`tables.attached_line`)."""
     period = table.period
     title = f"KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU {period.label.upper()}"
-    note = f"(Kèm theo Báo cáo số{BLANK_DAY}/{heading.document_code} của {issuer_phrase(heading)})"
+    note = attached_line({"document_code": heading.document_code, "issuing_body_parent": heading.issuing_body_parent},
+                         period, table.unit_name)
     short = {s.code: s.short for s in table.sources}
-    head = ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", f"Thực hiện {period.label}",
-            "Lũy kế từ đầu năm" if period.first > 1 else "", "% so kế hoạch", "Cùng kỳ năm trước", "% so cùng kỳ",
-            "Ghi chú"]
+    head = ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", f"Thực hiện {period.label}", "Lũy kế từ đầu năm",
+            "% so kế hoạch", "Cùng kỳ năm trước", "% so cùng kỳ", "Ghi chú"]
+    decimals = table.percent_decimals
     lines = []
     for row in table.rows:
         if row.kind in ("section", "subsection"):
             lines.append(AnnexLine(row.kind, [row.stt, row.name] + [""] * (len(head) - 2)))
             continue
-        decimals = row.decimals
-        targets = "\n".join(f"{short.get(s, s)}: {_target_text(v, decimals)}"
+        targets = "\n".join(f"{short.get(s, s)}: {target_text(row, v)}"
                             for s, v in row.targets.items() if v is not None)
-        percents = "\n".join(f"{format_percent(p)}%" if p is not None else "-"
+        percents = "\n".join(f"{percent_text(decimals, p)}%" if p is not None else "-"
                              for s, p in row.percents.items() if row.targets.get(s) is not None)
         lines.append(AnnexLine("indicator", [
-            row.stt, row.name, row.dvt, targets, format_number(row.value, decimals),
-            format_number(row.ytd, decimals), percents, format_number(row.last_year, decimals),
-            format_percent(row.percent_vs_last_year), _note_cell(row.note)], row.depth))
+            row.stt, row.name, row.dvt, targets, figure_text(row, row.value), figure_text(row, row.ytd), percents,
+            figure_text(row, row.last_year), percent_text(decimals, row.percent_vs_last_year),
+            _note_cell(row.note)], row.depth))
     for line in lines:
         line.cells = [nfc(cell) or "" for cell in line.cells]
     return AnnexContent(["Phụ lục", nfc(f"Biểu 01. {title}")], nfc(note), head, lines)

@@ -2,8 +2,12 @@
 
 `table_01()` gives the rows of Biểu 01 "Kết quả thực hiện một số chỉ tiêu kinh tế - xã hội
 chủ yếu" for a unit and period: sector rows numbered I, II, ...; leaf-sector headings a), b);
-indicators numbered 1, 2, ... within each section; "Trong đó" parts under their parent. The
-figures are `progress()`'s, so every output shows the same numbers.
+indicators numbered 1, 2, ... within each section; "Trong đó" parts under their parent; a
+parent without its own figure whose parts (all of them, `parts = "complete"`) are filled shows
+their sum. The figures are `progress()`'s, so every output shows the same numbers. A row's
+figures share one number of decimals (the most any was typed with, up to the indicator's
+maximum) and percents the `percent_decimals` setting, so each column lines up; `figure_text`
+and `percent_text` print them so for every writer.
 """
 
 from __future__ import annotations
@@ -11,14 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..models.catalogue import Catalogue, Source, catalogue
+from ..models.drafting import issuer_name, sector_heading
 from ..models.figure_data import FigureData
 from ..models.figures import STATUS_LABELS
-from ..models.numbers import round_percent
+from ..models.numbers import format_figure, format_percent, percent_decimals, round_percent, shared_decimals
 from ..models.organisation import organisation
 from ..models.periods import Period, parse_period
-from ..models.progress import PLAN_SOURCE, IndicatorProgress, progress
+from ..models.progress import PLAN_SOURCE, IndicatorProgress, percent_of_target, progress
 from ..models.store import Store
-from ..models.targets import targets_for_year
+from ..models.targets import Target, targets_for_year
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -31,7 +36,7 @@ class AnnexRow:
     depth: int = 0  # 0 for an indicator, 1 for its "Trong đó" parts, ...
     indicator: str | None = None
     dvt: str = ""
-    decimals: int = 0
+    decimals: int = 0  # what the row's figures are printed with (shared, `shared_decimals`)
     kind_of_indicator: str = ""
     targets: dict = field(default_factory=dict)  # source -> number or [low, high]
     value: float | None = None
@@ -41,6 +46,8 @@ class AnnexRow:
     percent_vs_last_year: float | None = None
     note: str = ""
     progress: IndicatorProgress | None = None
+    max_decimals: int = 0  # the indicator's maximum
+    sum_of_parts: bool = False  # value and ytd are the sum of its parts (it has no figure of its own)
 
 
 @dataclass
@@ -50,6 +57,33 @@ class AnnexTable:
     period: Period
     sources: list[Source]
     rows: list[AnnexRow]
+    percent_decimals: int = 1
+
+
+def figure_text(row: AnnexRow, value: float | None) -> str:
+    """A figure of a table row, with the row's shared decimals: 381,00 beside 144,86."""
+    return format_figure(value, row.max_decimals or row.decimals, decimals=row.decimals)
+
+
+def target_text(row: AnnexRow, target) -> str:
+    """A target as a table prints it: a number, or a range "9,5-10"."""
+    if isinstance(target, list):
+        return f"{figure_text(row, target[0])}-{figure_text(row, target[1])}"
+    return figure_text(row, target)
+
+
+def percent_text(decimals: int, percent: float | None) -> str:
+    """A percent of a table's column: fixed decimals (43,0 beside 40,7), as the setting says."""
+    return format_percent(percent, decimals, fixed=True)
+
+
+def attached_line(settings: dict, period: Period, unit_name: str) -> str:
+    """"(Kèm theo Báo cáo số ....../BC-UBND ngày ..... tháng ..... năm 2024 của Ủy ban nhân dân ...)":
+    room left for the number and the date, which are written when the report is signed."""
+    code = settings.get("document_code", "BC-UBND")
+    issuer = issuer_name(settings, unit_name)
+    return (f"(Kèm theo Báo cáo số ........./{code} ngày ....... tháng ....... năm {period.year}"
+            f"{f' của {issuer}' if issuer else ''})")
 
 
 def _plan_source(cat: Catalogue) -> Source:
@@ -66,13 +100,14 @@ def _has_content(row: IndicatorProgress) -> bool:
 
 def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bool = False,
              annual_only: bool = False, sectors: set[str] | None = None, with_parts: bool = False,
-             progress_rows: list[IndicatorProgress] | None = None) -> AnnexTable:
+             progress_rows: list[IndicatorProgress] | None = None, keep: set[str] | None = None) -> AnnexTable:
     """Rows of Biểu 01 for `unit` in `period` (indicators without figure or target left out).
 
     `annual_only` keeps only the targets of the period's year (term targets go to Biểu 04);
     `sectors` limits the rows to those sectors (and their sub-sectors); `with_parts` keeps
-    every part of a kept indicator, even an empty one. `progress_rows` reuses a `progress()`
-    result of the same unit and period (it is not changed).
+    every part of a kept indicator, even an empty one; `keep` keeps those indicators even
+    when empty. `progress_rows` reuses a `progress()` result of the same unit and period
+    (it is not changed).
     """
     if isinstance(period, str):
         period = parse_period(period)
@@ -87,7 +122,8 @@ def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bo
                         if _in_sectors(cat, cat.indicators[code].sector, sectors)}
     if annual_only:
         rows_by_code = {code: _without_term_targets(row) for code, row in rows_by_code.items()}
-    keep = {code for code, row in rows_by_code.items() if include_empty or _has_content(row)}
+    wanted = keep or set()
+    keep = {code for code, row in rows_by_code.items() if include_empty or code in wanted or _has_content(row)}
     if with_parts:
         for code in list(rows_by_code):  # in catalogue order, so a part follows its parent
             if cat.indicators[code].parent in keep:
@@ -106,14 +142,14 @@ def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bo
                    for code in rows_by_code):
             continue
         section_number += 1
-        rows.append(AnnexRow("section", ROMAN[section_number - 1], top.name.upper()))
+        rows.append(AnnexRow("section", ROMAN[section_number - 1], sector_heading(top, period).upper()))
         number = 0
         for sector in sectors:
             indicators = [i for i in cat.in_sector(sector.code) if i.code in keep]
             if not indicators:
                 continue
             if sector is not top:
-                rows.append(AnnexRow("subsection", f"{sector.outline}", sector.name))
+                rows.append(AnnexRow("subsection", f"{sector.outline}", sector_heading(sector, period)))
             first_child_seen: set[str] = set()
             for ind in indicators:
                 row = rows_by_code[ind.code]
@@ -128,11 +164,40 @@ def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bo
                     first_child_seen.add(ind.parent)
                     name = f"Trong đó: {name}"
                 used_sources.update(row.targets)
-                rows.append(_indicator_row(ind, row, stt, name, depth))
+                summed = _sum_of_parts(cat, row, rows_by_code)
+                rows.append(_indicator_row(ind, summed or row, stt, name, depth, summed=summed is not None))
     sources = [s for s in cat.sources.values() if s.code in used_sources]
     if PLAN_SOURCE in used_sources and PLAN_SOURCE not in cat.sources:
         sources.append(_plan_source(cat))
-    return AnnexTable(reporter.code, reporter.name, period, sources, rows)
+    return AnnexTable(reporter.code, reporter.name, period, sources, rows, percent_decimals(store.settings()))
+
+
+def _sum_of_parts(cat: Catalogue, row: IndicatorProgress,
+                  rows_by_code: dict[str, IndicatorProgress]) -> IndicatorProgress | None:
+    """A parent without its own figure whose parts make it up whole (`parts = "complete"`) and are
+    all filled: a copy with their sum as its figure and its percents of target computed on it."""
+    ind = cat.indicators[row.indicator]
+    parts = [rows_by_code.get(code) for code in cat.children.get(ind.code, [])]
+    if ind.parts != "complete" or not parts or row.value is not None or row.ytd is not None or None in parts:
+        return None
+    value = _total(p.value for p in parts)
+    ytd = _total(p.ytd for p in parts)
+    if value is None and ytd is None:
+        return None
+    quantity = ytd if ind.kind == "flow" else value
+    percents = dict(row.percent_of_target)
+    for source, target in row.targets.items():
+        if source in row.term_to_date:
+            continue  # a term-to-date is not the sum of this period's parts
+        plan = (Target(ind.code, None, source, None, target[0], target[1], False, "") if isinstance(target, list)
+                else Target(ind.code, None, source, target, None, None, False, ""))
+        percents[source] = percent_of_target(quantity, plan, ind.direction)[0]
+    return replace(row, value=value, ytd=ytd, percent_of_target=percents)
+
+
+def _total(values) -> float | None:
+    values = list(values)
+    return None if not values or any(v is None for v in values) else sum(values)
 
 
 def _in_sectors(cat: Catalogue, sector: str, chosen: set[str]) -> bool:
@@ -153,7 +218,7 @@ def _without_term_targets(row: IndicatorProgress) -> IndicatorProgress:
     return replace(row, **{name: {k: v for k, v in getattr(row, name).items() if k not in term} for name in names})
 
 
-def _indicator_row(ind, row: IndicatorProgress, stt: str, name: str, depth: int) -> AnnexRow:
+def _indicator_row(ind, row: IndicatorProgress, stt: str, name: str, depth: int, *, summed: bool = False) -> AnnexRow:
     flow = ind.kind == "flow"
     last_year = row.ytd_last_year if flow else row.same_period_last_year
     notes = []
@@ -162,15 +227,20 @@ def _indicator_row(ind, row: IndicatorProgress, stt: str, name: str, depth: int)
     notes.extend(row.comments)
     if row.value_from_children:
         notes.append("Tổng các đơn vị")
+    if summed:
+        notes.append("Tổng các phần")
     if ind.measured_note and any(p is not None for p in row.percent_of_target.values()):
         notes.append(ind.measured_note)
+    ytd = row.ytd if flow else None
+    targets = [v for t in row.targets.values() for v in (t if isinstance(t, list) else [t])]
+    decimals = shared_decimals([row.value, ytd, last_year, *targets], ind.decimals)
     return AnnexRow(
         kind="indicator", stt=stt, name=name, depth=depth, indicator=ind.code, dvt=ind.unit,
-        decimals=ind.decimals, kind_of_indicator=ind.kind, targets=dict(row.targets),
-        value=row.value, ytd=row.ytd if flow else None, percents=dict(row.percent_of_target),
+        decimals=decimals, kind_of_indicator=ind.kind, targets=dict(row.targets),
+        value=row.value, ytd=ytd, percents=dict(row.percent_of_target),
         last_year=last_year,
         percent_vs_last_year=row.ytd_percent_vs_last_year if flow else row.percent_vs_last_year,
-        note="; ".join(notes), progress=row)
+        note="; ".join(notes), progress=row, max_decimals=ind.decimals, sum_of_parts=summed)
 
 
 # -- Biểu 02: by unit ----------------------------------------------------------------------
@@ -186,6 +256,7 @@ class UnitRow:
     values: dict = field(default_factory=dict)  # child unit -> the period's figure
     summable: bool = False  # the total is the sum of the units (else: the unit's own figure)
     total: float | None = None
+    decimals: int = 0  # what the row's figures are printed with (shared by the units and the total)
 
 
 @dataclass
@@ -201,13 +272,16 @@ def table_02(store: Store, unit: str, period: Period | str,
              progress_rows: list[IndicatorProgress] | None = None) -> UnitTable:
     """Biểu 02: each indicator's figure of the period for every child unit, and the total.
 
-    For summable indicators the total is the sum of the units (None when one is missing,
-    as `progress()` counts it); for the others it is the unit's own figure.
+    Every summable key indicator has its row, filled or not (the units' figures are what the
+    sheet asks for); other indicators appear when a unit or the total has a figure. For
+    summable indicators the total is the sum of the units (None when one is missing, as
+    `progress()` counts it); for the others it is the unit's own figure.
     """
     if isinstance(period, str):
         period = parse_period(period)
     cat, org = catalogue(store), organisation(store)
-    base = table_01(store, unit, period, progress_rows=progress_rows)
+    key = {code for code, ind in cat.indicators.items() if ind.key and ind.summable and not ind.derived}
+    base = table_01(store, unit, period, progress_rows=progress_rows, keep=key)
     reporter = org.unit(base.unit)
     figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
     children = org.children(figure_unit.code, period)
@@ -221,9 +295,10 @@ def table_02(store: Store, unit: str, period: Period | str,
         values = {child.code: data.period_value(child.code, ind, period) for child in children}
         summable = ind.summable and not ind.derived and bool(children)
         total = row.progress.children_value if summable else row.value
-        if total is None and all(v is None for v in values.values()):
+        if total is None and all(v is None for v in values.values()) and ind.code not in key:
             continue
-        rows.append(UnitRow(row, values, summable, total))
+        decimals = shared_decimals([*values.values(), total], ind.decimals)
+        rows.append(UnitRow(row, values, summable, total, decimals))
     rows = _without_empty_headings(rows)
     return UnitTable(base.unit, base.unit_name, period, [UnitColumn(c.code, c.name) for c in children], rows)
 
@@ -284,6 +359,7 @@ class TermRow:
     percent: float | None
     required: float  # percent the elapsed time asks for
     assessment: str
+    max_decimals: int = 0  # the indicator's maximum (`decimals` is the row's shared one)
 
 
 @dataclass
@@ -292,6 +368,12 @@ class TermTable:
     unit_name: str
     period: Period
     rows: list[TermRow]
+    percent_decimals: int = 1
+
+    @property
+    def empty_text(self) -> str:
+        """What the sheet says when no term target covers the period."""
+        return f"Không có chỉ tiêu nghị quyết nhiệm kỳ nào áp dụng cho {self.period.label}."
 
 
 def term_elapsed_percent(first_year: int, last_year: int, period: Period) -> float:
@@ -301,12 +383,12 @@ def term_elapsed_percent(first_year: int, last_year: int, period: Period) -> flo
     return max(0.0, min(100.0, done / months * 100))
 
 
-def term_assessment(percent: float | None, required: float) -> str:
+def term_assessment(percent: float | None, required: float, decimals: int = 1) -> str:
     """"Vượt" above 100%, "Đạt" when the percent reaches what the elapsed time asks for,
-    "Khó đạt" below it; blank without a percent. Compared as printed (one decimal)."""
+    "Khó đạt" below it; blank without a percent. Compared as printed (`decimals`)."""
     if percent is None:
         return ""
-    shown = round_percent(percent)
+    shown = round_percent(percent, decimals)
     if shown > 100:
         return "Vượt"
     return "Đạt" if shown >= required else "Khó đạt"
@@ -325,6 +407,7 @@ def table_04(store: Store, unit: str, period: Period | str,
     cat = catalogue(store, org.level(unit))  # sources as the unit names them
     reporter = org.unit(unit)
     targets = targets_for_year(store, unit, period.year)
+    decimals = percent_decimals(store.settings())
     rows: list[TermRow] = []
     number = 0
     for row in progress_rows if progress_rows is not None else progress(store, unit, period):
@@ -335,13 +418,15 @@ def table_04(store: Store, unit: str, period: Period | str,
             quantity = row.term_to_date.get(target.source) if target.cumulative else row.ytd
             if row.measured_by and not target.cumulative:
                 quantity = row.ytd  # shown figure; the percent below is the measured one
-            # compared as printed, one decimal, like the percent
+            # compared as printed, like the percent
             required = (round_percent(term_elapsed_percent(target.period.first_year, target.period.last_year,
-                                                           period)) if target.cumulative else 100.0)
+                                                           period), decimals) if target.cumulative else 100.0)
             percent = row.percent_of_target.get(target.source)
+            bounds = target.as_json() if isinstance(target.as_json(), list) else [target.as_json()]
             rows.append(TermRow(
-                stt=str(number), name=row.name, indicator=row.indicator, dvt=row.dvt, decimals=row.decimals,
+                stt=str(number), name=row.name, indicator=row.indicator, dvt=row.dvt,
+                decimals=shared_decimals([quantity, *bounds], row.decimals),
                 direction=row.direction, source=cat.sources[target.source], term=target.period.code,
                 target=target.as_json(), cumulative=target.cumulative, quantity=quantity, percent=percent,
-                required=required, assessment=term_assessment(percent, required)))
-    return TermTable(reporter.code, reporter.name, period, rows)
+                required=required, assessment=term_assessment(percent, required, decimals), max_decimals=row.decimals))
+    return TermTable(reporter.code, reporter.name, period, rows, decimals)

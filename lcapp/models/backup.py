@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from . import signing
-from .errors import DatabaseError, InputError
+from .errors import DamagedDatabaseError, DatabaseError, InputError
 from .schema import SCHEMA_VERSION
 from .store import Store
 
@@ -61,8 +61,8 @@ def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu", verify:
             destination.close()
         if verify and problems != ["ok"]:
             temporary.unlink(missing_ok=True)
-            raise DatabaseError(f"Không sao lưu được: tệp dữ liệu {store.path.name} không toàn vẹn ({problems[0]}); "
-                                "hãy phục hồi từ một bản sao lưu cũ hơn.")
+            raise DamagedDatabaseError(f"Không sao lưu được: tệp dữ liệu {store.path.name} không toàn vẹn "
+                                       f"({problems[0]}); hãy phục hồi từ một bản sao lưu cũ hơn.")
         fsync_path(temporary)
         os.replace(temporary, target)
         fsync_path(folder)

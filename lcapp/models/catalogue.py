@@ -64,6 +64,7 @@ class Sector:
     outline: str
     narrative_only: bool
     position: int
+    heading: str = ""  # the report's heading when it differs from the name; "{năm}" is the period's year
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,8 @@ class Indicator:
     checks_off: tuple[str, ...] = ()  # built-in check rules switched off for this indicator
     valid_from: int | None = None  # first month (YYYYMM) it is reported; None: from the start
     valid_to: int | None = None  # last month; None: still reported
+    sentence: str = ""  # sentence group: a sector's indicators of one group are said in one sentence
+    is_count: bool = False  # counts things (vụ, hồ sơ, người): under ten written 01-09
 
     @property
     def derived(self) -> bool:
@@ -241,7 +244,8 @@ def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict], list[dict
         sector_codes.add(code)
         sectors.append({"code": code, "name": nfc(raw["name"]), "short": nfc(raw.get("short") or raw["name"]),
                         "parent": parent, "outline": nfc(raw.get("outline", "")),
-                        "narrative_only": int(_as_bool(raw.get("narrative_only"))), "position": position})
+                        "narrative_only": int(_as_bool(raw.get("narrative_only"))), "position": position,
+                        "heading": nfc(raw.get("heading", ""))})
     codes: set[str] = set()
     for position, raw in enumerate(data.get("indicator", [])):
         row = parse_indicator(raw, position, sector_codes, codes)
@@ -282,6 +286,9 @@ def parse_indicator(raw: dict, position: int, sector_codes: set[str], known: set
     decimals = raw.get("decimals", 0)
     if isinstance(decimals, bool) or not isinstance(decimals, int) or not 0 <= decimals <= 6:
         raise InputError(f"{where}: số chữ số thập phân phải từ 0 đến 6.")
+    sentence = nfc(raw.get("sentence", "")) or ""
+    if sentence and not (sentence.isidentifier() and sentence.isascii()):
+        raise InputError(f"{where}: nhóm câu (sentence) chỉ được gồm chữ cái không dấu, chữ số và dấu gạch dưới.")
     bounds = {}
     for key in ("min", "max"):
         value = raw.get(key)
@@ -298,6 +305,7 @@ def parse_indicator(raw: dict, position: int, sector_codes: set[str], known: set
         "position": position, "checks_off": json.dumps(validate_checks_off(raw.get("checks_off"), where)),
         "valid_from": parse_validity_month(raw.get("valid_from"), where, "áp dụng từ tháng (valid_from)"),
         "valid_to": parse_validity_month(raw.get("valid_to"), where, "áp dụng đến tháng (valid_to)"),
+        "sentence": sentence, "is_count": int(_as_bool(raw.get("count"))),
     }
 
 
@@ -595,7 +603,7 @@ def source_of_row(row: dict) -> Source:
 
 def indicator_of_row(row: dict) -> Indicator:
     r = dict(row)
-    r["summable"], r["key"] = bool(r["summable"]), bool(r["key"])
+    r["summable"], r["key"], r["is_count"] = bool(r["summable"]), bool(r["key"]), bool(r["is_count"])
     r["checks_off"] = tuple(json.loads(r["checks_off"]))
     return Indicator(**r)
 
@@ -603,7 +611,7 @@ def indicator_of_row(row: dict) -> Indicator:
 def row_of_indicator(ind: Indicator) -> dict:
     """The database row of an indicator (the inverse of `indicator_of_row`)."""
     row = {f.name: getattr(ind, f.name) for f in fields(Indicator)}
-    row["summable"], row["key"] = int(ind.summable), int(ind.key)
+    row["summable"], row["key"], row["is_count"] = int(ind.summable), int(ind.key), int(ind.is_count)
     row["checks_off"] = json.dumps(list(ind.checks_off))
     return row
 
@@ -633,11 +641,12 @@ def indicator_as_toml(ind: Indicator) -> dict:
                 "measured_by": ind.measured_by, "measured_note": ind.measured_note,
                 "plan_indicator": ind.plan_indicator, "min": ind.min_value, "max": ind.max_value, "key": ind.key,
                 "checks_off": list(ind.checks_off),
-                "valid_from": _month_code(ind.valid_from), "valid_to": _month_code(ind.valid_to)}
+                "valid_from": _month_code(ind.valid_from), "valid_to": _month_code(ind.valid_to),
+                "sentence": ind.sentence, "count": ind.is_count}
     defaults = {"parent": "", "kind": "flow", "direction": "up", "decimals": 0, "summable": ind.kind != "rate",
                 "entry": "month", "parts": "", "formula": "", "measured_by": "", "measured_note": "",
                 "plan_indicator": "", "min": None, "max": None, "key": False, "checks_off": [],
-                "valid_from": "", "valid_to": ""}
+                "valid_from": "", "valid_to": "", "sentence": "", "count": False}
     entry.update({k: v for k, v in optional.items() if v != defaults[k]})
     return entry
 

@@ -53,16 +53,18 @@ from .periods import add_months, month_key
 from .store import Store
 from .text import nfc
 
-FIELD_LABELS = {"name": "tên", "unit": "ĐVT", "kind": "loại", "direction": "hướng", "decimals": "số chữ số thập phân",
+FIELD_LABELS = {"name": "tên", "unit": "ĐVT", "kind": "loại", "direction": "hướng", "decimals": "số chữ số thập phân tối đa",
                 "summable": "cộng từ đơn vị cấp dưới", "entry": "cách nhập", "parts": "các phần “trong đó”",
                 "formula": "công thức", "measured_by": "tính % kế hoạch theo", "measured_note": "ghi chú cách tính",
                 "plan_indicator": "kế hoạch lấy từ", "min_value": "giá trị nhỏ nhất", "max_value": "giá trị lớn nhất",
                 "key": "chỉ tiêu chủ yếu", "checks_off": "quy tắc kiểm tra tắt", "valid_from": "áp dụng từ",
-                "valid_to": "áp dụng đến", "position": "vị trí"}
+                "valid_to": "áp dụng đến", "position": "vị trí", "sentence": "nhóm câu",
+                "is_count": "đếm (dưới 10 viết 01-09)"}
 # Keys of an `[[indicator]]` entry an update may change (the code, sector and parent stay).
 UPDATABLE = ("name", "unit", "kind", "direction", "decimals", "summable", "entry", "parts", "formula", "measured_by",
-             "measured_note", "plan_indicator", "min", "max", "key", "checks_off", "valid_from", "valid_to")
-SECTOR_KEYS = ("code", "name", "short", "parent", "outline", "narrative_only")
+             "measured_note", "plan_indicator", "min", "max", "key", "checks_off", "valid_from", "valid_to",
+             "sentence", "count")
+SECTOR_KEYS = ("code", "name", "short", "parent", "outline", "narrative_only", "heading")
 MAX_CODE_CHARS = 40
 IN_WHICH = re.compile(r"^trong\s+đó\s*[:,-]?\s*", re.IGNORECASE)
 
@@ -136,7 +138,8 @@ def _renumbered(rows: list[dict]) -> dict[str, dict]:
 
 def _sector_rows(cat: Catalogue) -> dict[str, dict]:
     return {code: {"code": s.code, "name": s.name, "short": s.short, "parent": s.parent, "outline": s.outline,
-                   "narrative_only": int(s.narrative_only), "position": s.position} for code, s in cat.sectors.items()}
+                   "narrative_only": int(s.narrative_only), "position": s.position, "heading": s.heading}
+            for code, s in cat.sectors.items()}
 
 
 def _rebuilt(state: CatalogueState, plan: CataloguePlan) -> CatalogueState:
@@ -166,7 +169,7 @@ def _shown(column: str, value) -> str:
         return DIRECTION_LABELS.get(value, value)
     if column == "entry":
         return ENTRY_LABELS.get(value, value)
-    if column in ("summable", "key"):
+    if column in ("summable", "key", "is_count"):
         return "có" if value else "không"
     if column in ("valid_from", "valid_to"):
         return month_text(value)
@@ -488,7 +491,7 @@ def _plan_sectors(cat: Catalogue, entries: list) -> tuple[dict[str, dict], list[
             old = rows[code]
             if "parent" in raw and parent != old["parent"]:
                 raise InputError(f"Lĩnh vực “{code}”: không đổi lĩnh vực cha của một lĩnh vực đã có.")
-            new = dict(old, **{k: nfc(raw[k]) for k in ("name", "short", "outline") if k in raw})
+            new = dict(old, **{k: nfc(raw[k]) for k in ("name", "short", "outline", "heading") if k in raw})
             if "narrative_only" in raw:
                 new["narrative_only"] = int(bool(raw["narrative_only"]))
             if new != old:
@@ -502,7 +505,8 @@ def _plan_sectors(cat: Catalogue, entries: list) -> tuple[dict[str, dict], list[
             raise InputError(f"Lĩnh vực “{code}”: lĩnh vực cha “{parent}” không có.")
         new = {"code": code, "name": nfc(raw["name"]), "short": nfc(raw.get("short") or raw["name"]),
                "parent": parent, "outline": nfc(raw.get("outline", "")),
-               "narrative_only": int(bool(raw.get("narrative_only"))), "position": 0}
+               "narrative_only": int(bool(raw.get("narrative_only"))), "position": 0,
+               "heading": nfc(raw.get("heading", "")) or ""}
         order = list(rows.values())
         family = [i for i, r in enumerate(order) if r["code"] == parent or (parent and r["parent"] == parent)]
         order.insert(family[-1] + 1 if family else len(order), new)

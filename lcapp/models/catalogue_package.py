@@ -44,11 +44,11 @@ from .limits import parse_json
 CATALOGUE_KIND = "catalogue"
 INDICATOR_COLUMNS = ("code", "name", "unit", "sector", "parent", "kind", "direction", "decimals", "summable", "entry",
                      "parts", "formula", "measured_by", "measured_note", "plan_indicator", "min_value", "max_value",
-                     "key", "position", "checks_off", "valid_from", "valid_to")
+                     "key", "position", "checks_off", "valid_from", "valid_to", "sentence", "is_count")
 # table -> (columns in hash order, sort key); hashed after the figures' tables, only when present.
 CATALOGUE_TABLES = {
     "target_sources": (("code", "name", "short", "phrase", "position", "levels"), ("code",)),
-    "sectors": (("code", "name", "short", "parent", "outline", "narrative_only", "position"), ("code",)),
+    "sectors": (("code", "name", "short", "parent", "outline", "narrative_only", "position", "heading"), ("code",)),
     "indicators": (INDICATOR_COLUMNS, ("code",)),
 }
 ENTRY_KINDS = {"target_sources": "source", "sectors": "sector", "indicators": "indicator"}
@@ -65,9 +65,11 @@ def catalogue_rows(conn: sqlite3.Connection) -> dict[str, list[dict]]:
 
 
 def first_schema_with_catalogue() -> int:
-    """The schema version from which packages can carry a catalogue (this module's migration)."""
-    from .schema import MIGRATIONS
-    return next(number for number, name, _statements in MIGRATIONS if name.startswith("catalogue: validity"))
+    """The schema version from which packages can carry a catalogue in `CATALOGUE_TABLES`' columns: the
+    later of the migrations that made them ("catalogue: validity ...", "report wording ...", merged
+    into one release, so no released schema has the one without the other)."""
+    from .schema import migration_number
+    return max(migration_number("catalogue: validity"), migration_number("report wording"))
 
 
 # -- checking an incoming catalogue -------------------------------------------------------------------------

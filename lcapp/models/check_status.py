@@ -39,7 +39,7 @@ def mark_explained(store: Store, findings: list[Finding]) -> list[Finding]:
         where = (finding.unit, finding.period)
         if where not in cache:
             cache[where] = explanations(store, *where)
-        row = cache[where].get((finding.rule, finding.indicator))
+        row = cache[where].get((finding.rule, finding.subject))
         if row is not None:
             finding.status = "explained"
             finding.explanation = row["reason"]
@@ -50,7 +50,10 @@ def mark_explained(store: Store, findings: list[Finding]) -> list[Finding]:
 
 def acknowledge(store: Store, unit: str, period: Period | str, rule: str, indicator: str, reason: str, *,
                 user: str | None = None, today: date | None = None) -> Finding:
-    """Explain a current finding (one transaction); InputError if there is no such finding."""
+    """Explain a current finding (one transaction); InputError if there is no such finding.
+
+    `indicator` is the finding's subject: its indicator, or the report part of a text finding
+    that names no indicator (`Finding.subject`)."""
     from .checks import run_checks
 
     reason = clean_text(reason, field="lời giải trình") or ""
@@ -59,7 +62,7 @@ def acknowledge(store: Store, unit: str, period: Period | str, rule: str, indica
     check_length(reason, MAX_REASON_CHARS, "lời giải trình")
     unit_code, period = _unit_and_period(store, unit, period)
     findings = run_checks(store, unit, period, today=today)
-    match = next((f for f in findings if f.rule == rule and f.indicator == indicator), None)
+    match = next((f for f in findings if f.rule == rule and f.subject == indicator), None)
     if match is None:
         raise InputError(f"Không có phát hiện “{rule}” cho chỉ tiêu “{indicator}” của kỳ {period.label} "
                          "(xem danh sách bằng lệnh “check”).")

@@ -6,6 +6,7 @@
 command line only show findings; nothing here writes.
 
 Rule families, one module each under `rules/`: targets, arithmetic, history, completeness,
+the report's text (`rules/text.py`: the texts the report prints, read with the figures),
 and the rules written in the catalogue (`[[rule]]`).
 """
 
@@ -19,7 +20,8 @@ from .findings import SEVERITIES, SEVERITY_LABELS, Finding, summary_text
 from .organisation import organisation
 from .periods import Period, add_months, month_key, parse_period, split_month_key
 from .progress import IndicatorProgress, progress
-from .rules import arithmetic, completeness, history, targets
+from .numbers import percent_decimals
+from .rules import arithmetic, completeness, history, targets, text
 from .rules.catalogue_rules import evaluate_rules
 from .rules.context import DEFAULT_SETTINGS, CheckInput
 from .store import Store
@@ -28,12 +30,15 @@ from .targets import targets_for_year
 __all__ = ["SEVERITIES", "SEVERITY_LABELS", "Finding", "check_input", "check_progress", "gather", "run_checks",
            "summary_text"]
 
-RULES = targets.RULES + arithmetic.RULES + history.RULES + completeness.RULES + [evaluate_rules]
+RULES = targets.RULES + arithmetic.RULES + history.RULES + completeness.RULES + [evaluate_rules] + text.RULES
 
 
 def gather(store: Store, unit: str, period: Period | str, today: date | None = None) -> CheckInput:
     """Read everything the rules look at for `unit` in `period`: progress, the unit's own
-    figures for this year and the years the history rules compare with, targets, settings."""
+    figures for this year and the years the history rules compare with, targets, settings,
+    and the report's text (each part as printed, today's drafts, the unwritten parts)."""
+    from .drafting import report_texts
+
     if isinstance(period, str):
         period = parse_period(period)
     cat, org = catalogue(store), organisation(store)
@@ -46,8 +51,11 @@ def gather(store: Store, unit: str, period: Period | str, today: date | None = N
     for year in range(first_year, period.year):
         own.load_until(month_key(year, 12))
     own.load_until(period.end_key)
+    report = report_texts(store, reporter.code, period, rows)
     return CheckInput(cat.for_level(figure_unit.kind), org, period, figure_unit.code, reporter.code, rows, own,
-                      targets_for_year(store, figure_unit.code, period.year), settings, today or date.today())
+                      targets_for_year(store, figure_unit.code, period.year), settings, today or date.today(),
+                      texts=report.printed, drafted=report.drafted, placeholders=report.placeholders,
+                      percent_decimals=percent_decimals(store.settings()))
 
 
 def _number(value, default: float) -> float:
@@ -62,7 +70,8 @@ def check_input(inp: CheckInput) -> list[Finding]:
     findings = []
     for rule in RULES:
         for finding in rule(inp):
-            if finding.rule not in inp.cat.indicators[finding.indicator].checks_off:
+            ind = inp.cat.indicators.get(finding.indicator)
+            if ind is None or finding.rule not in ind.checks_off:
                 findings.append(finding)
     return _sorted(inp.cat, findings)
 
@@ -70,7 +79,7 @@ def check_input(inp: CheckInput) -> list[Finding]:
 def _sorted(cat: Catalogue, findings: list[Finding]) -> list[Finding]:
     order = {s: i for i, s in enumerate(SEVERITIES)}
     position = {code: i for i, code in enumerate(cat.indicators)}
-    return sorted(findings, key=lambda f: (order[f.severity], position.get(f.indicator, 0), f.rule))
+    return sorted(findings, key=lambda f: (order[f.severity], position.get(f.indicator, len(position)), f.rule))
 
 
 def check_progress(cat: Catalogue, period: Period, rows: list[IndicatorProgress]) -> list[Finding]:

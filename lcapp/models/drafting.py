@@ -1,15 +1,24 @@
-"""Report text drafted from the figures, grouped by the report's outline, kept apart from the official's text.
+"""Report text drafted from the figures, in the seed reports' own manner, kept apart from the official's text.
 
-Every indicator with a figure gets one Vietnamese sentence in the seed reports' own style
-("Tổng mức bán lẻ ... trong tháng ước đạt 339 tỷ đồng, lũy kế 5 tháng ước đạt 1.931 tỷ
-đồng, đạt 43% kế hoạch tỉnh giao."), its parts follow as "Trong đó: ...". Footnotes travel
-inside the text as `^[...]` (a per-value comment, or the catalogue's note on how a percent
-was measured); the PDF numbers them through the report.
+The related figures of a sector go into one sentence, as the seeds write them: the
+catalogue's sentence groups (`sentence`) join their indicators with ";", each indicator
+says its period's figure, its year-to-date where that differs ("lũy kế 5 tháng"), its
+comparisons ("tăng 12,2% so với tháng 4/2024", "so với cùng kỳ năm 2023") and its percent
+of each target of the period ("đạt 40,7% so với kế hoạch tỉnh và 40,4% so với Nghị quyết
+HĐND thành phố giao"; one percent for both when they agree), its parts in brackets
+"(trong đó: ...)". Figures print with the decimals they were typed with (`format_figure`),
+counts under ten as 01-09, percents with the `percent_decimals` setting. A percent that
+cannot be computed says what is missing. Footnotes travel inside the text as `^[...]`
+(a per-value comment, or the catalogue's note on how a percent was measured); the PDF
+numbers them through the report.
 
 A part's draft is one sentence per line. What the report prints for a part is the
 official's text when an official has edited it, otherwise the current draft: a draft never
 overwrites edited text. `save_part()` records the draft the official started from
 (table `narrative_drafts`), and `new_sentences()` offers the sentences drafted since then.
+`report_outline()` lays the parts out as the seeds do: every sector heading in the
+catalogue's order and letters (a placeholder where nothing is written yet), the
+assessment's three parts, the next period's tasks and the closing sentence.
 """
 
 from __future__ import annotations
@@ -17,18 +26,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalogue import Catalogue, catalogue
+from .catalogue import Catalogue, Sector, catalogue
 from .narrative import REPORT_PARTS, narratives, set_narrative
-from .numbers import format_number, format_percent, round_percent, with_unit
-from .organisation import organisation
+from .numbers import PERCENT_DECIMALS, format_figure, format_percent, percent_decimals, round_percent, with_unit
+from .organisation import Unit, organisation
 from .periods import Period, parse_period
 from .progress import IndicatorProgress, progress
+from .rules.context import DEFAULT_SETTINGS
+from .rules.targets import missing_percent_inputs
 from .store import Store
 from .text import nfc
 
 FOOTNOTE = re.compile(r"\^\[([^\]]*)\]")
-
+PLACEHOLDER_START = "[Cán bộ viết"  # a part nobody has written yet; the text checks find it left in
 PLAN_PHRASE = "kế hoạch vốn giao"
+CLOSING_PART = "ket_luan"
 
 
 def footnote(text: str) -> str:
@@ -51,7 +63,37 @@ def split_footnotes(text: str) -> list[tuple[str, str | None]]:
     return pieces
 
 
+def without_footnotes(text: str) -> str:
+    return FOOTNOTE.sub("", text)
+
+
 # -- wording ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Wording:
+    """What every sentence of one report is worded by: catalogue, period, percent precision, pace tolerance."""
+
+    cat: Catalogue
+    period: Period
+    percent_decimals: int = PERCENT_DECIMALS
+    pace_tolerance: float = DEFAULT_SETTINGS["check_pace_tolerance"]
+
+    def percent(self, value: float) -> str:
+        return format_percent(value, self.percent_decimals)
+
+    def amount(self, row: IndicatorProgress, value: float) -> str:
+        ind = self.cat.indicators.get(row.indicator)
+        return with_unit(format_figure(value, row.decimals, count=bool(ind and ind.is_count)), row.dvt)
+
+
+def wording(store: Store, cat: Catalogue, period: Period) -> Wording:
+    """The wording settings of `store` (percent precision, the checks' pace tolerance)."""
+    settings = store.settings()
+    tolerance = settings.get("check_pace_tolerance", DEFAULT_SETTINGS["check_pace_tolerance"])
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or tolerance < 0:
+        tolerance = DEFAULT_SETTINGS["check_pace_tolerance"]
+    return Wording(cat, period, percent_decimals(settings), float(tolerance))
+
+
 def in_period_words(period: Period) -> str:
     """How a sentence says "in this period": trong tháng, trong quý, 6 tháng đầu năm, năm 2024."""
     if period.kind == "half":
@@ -60,27 +102,36 @@ def in_period_words(period: Period) -> str:
 
 
 def last_year_words(period: Period) -> str:
-    return f"năm {period.year - 1}" if period.kind == "year" else "cùng kỳ"
+    """"cùng kỳ năm 2023" (a year's report: "năm 2023"): the year is always named."""
+    return f"năm {period.year - 1}" if period.kind == "year" else f"cùng kỳ năm {period.year - 1}"
 
 
-def change_words(percent: float | None, against: str) -> str | None:
-    """"tăng 12,2% so với tháng 4/2024", "giảm 3% so với cùng kỳ", "bằng cùng kỳ"."""
+def change_words(percent: float | None, against: str, decimals: int = PERCENT_DECIMALS) -> str | None:
+    """"tăng 12,2% so với tháng 4/2024", "giảm 3% so với cùng kỳ năm 2023", "bằng cùng kỳ năm 2023"."""
     if percent is None:
         return None
-    change = round_percent(percent - 100)
+    change = round_percent(percent - 100, decimals)
     if change == 0:
         return f"bằng {against}"
-    return f"{'tăng' if change > 0 else 'giảm'} {format_percent(abs(change))}% so với {against}"
+    return f"{'tăng' if change > 0 else 'giảm'} {format_percent(abs(change), decimals)}% so với {against}"
 
 
-def _amount(row: IndicatorProgress, value: float) -> str:
-    return with_unit(format_number(value, row.decimals), row.dvt)
+def lower_first(text: str) -> str:
+    """A name inside a sentence: "doanh thu du lịch", but "HTX ..." and "OCOP ..." keep their capitals."""
+    word = text.split(" ", 1)[0]
+    if len(word) > 1 and (word.isupper() or word[1:2].isupper()):
+        return text
+    return text[:1].lower() + text[1:]
 
 
-def _verb(row: IndicatorProgress, has_target: bool) -> str:
+def _verb(row: IndicatorProgress, percent_follows: bool) -> str:
+    """"ước đạt" for an estimate; "là" before a percent of target (the seeds' "là 54.401 triệu
+    đồng, đạt 30,4% ..."), so "đạt" is never said twice in a row; "đạt" for a rate alone."""
     if row.status == "estimate":
         return "ước đạt"
-    return "đạt" if has_target or row.kind == "rate" else "là"
+    if percent_follows:
+        return "là"
+    return "đạt" if row.kind == "rate" else "là"
 
 
 def _source_phrase(cat: Catalogue, row: IndicatorProgress, source: str) -> str:
@@ -89,28 +140,64 @@ def _source_phrase(cat: Catalogue, row: IndicatorProgress, source: str) -> str:
     return f"{phrase} giai đoạn {period}" if "-" in period else phrase
 
 
-def target_words(cat: Catalogue, row: IndicatorProgress, period: Period) -> str:
-    """", đạt 43% kế hoạch tỉnh giao" or ", đạt 40,7% so với ... và 40,4% so với ..."."""
-    items = list(row.reported_percents(period).items())
-    if not items:
+def _joined_phrases(phrases: list[str]) -> list[str]:
+    """"kế hoạch tỉnh" ... "Nghị quyết HĐND thành phố giao": one "giao" at the end, as the seeds write it."""
+    if len(phrases) > 1 and all(p.endswith(" giao") for p in phrases):
+        return [p[: -len(" giao")] for p in phrases[:-1]] + phrases[-1:]
+    return phrases
+
+
+def _percent_groups(w: Wording, row: IndicatorProgress) -> list[tuple[str, list[str]]]:
+    """The reported percents as printed, each with the sources that give it, in source order."""
+    groups: dict[str, list[str]] = {}
+    for source, percent in row.reported_percents(w.period).items():
+        groups.setdefault(w.percent(percent), []).append(source)
+    return list(groups.items())
+
+
+def percents_words(w: Wording, row: IndicatorProgress, lead: str = "đạt") -> str:
+    """"đạt 43% kế hoạch tỉnh giao"; "đạt 9% so với kế hoạch tỉnh và Nghị quyết HĐND thành phố
+    giao" when both give the same percent; "đạt 40,7% so với kế hoạch tỉnh và 40,4% so với
+    Nghị quyết HĐND thành phố giao" when they differ. A level that meets its target exactly
+    "đạt kế hoạch tỉnh giao" (never "đạt 100%, đạt 100% kế hoạch"). "" without a percent."""
+    groups = _percent_groups(w, row)
+    if not groups:
         return ""
-    if len(items) == 1:
-        source, percent = items[0]
-        return f", đạt {format_percent(percent)}% {_source_phrase(cat, row, source)}"
-    said = [f"{format_percent(percent)}% so với {_source_phrase(cat, row, source)}" for source, percent in items]
-    return ", đạt " + ", ".join(said[:-1]) + " và " + said[-1]
+    sources = [s for _text, group in groups for s in group]
+    phrases = dict(zip(sources, _joined_phrases([_source_phrase(w.cat, row, s) for s in sources])))
+    if len(groups) == 1:
+        text, group = groups[0]
+        said = " và ".join(phrases[s] for s in group)
+        if row.kind != "flow" and text == "100":
+            return f"{lead} {said}"
+        return f"{lead} {text}% {'so với ' if len(group) > 1 else ''}{said}"
+    said = (f"{text}% so với {' và '.join(phrases[s] for s in group)}" for text, group in groups)
+    return f"{lead} " + " và ".join(said)
 
 
-def _previous_words(row: IndicatorProgress, period: Period) -> list[str]:
-    if period.kind not in ("month", "quarter", "half") or not row.previous_period:
+def target_words(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress] | None = None) -> str:
+    """", đạt 43% kế hoạch tỉnh giao", and for a target whose percent cannot be computed
+    ", chưa tính được tỷ lệ so với kế hoạch tỉnh giao (thiếu số liệu thu chuyển nguồn)"."""
+    text = percents_words(w, row)
+    said = [text] if text else []
+    missing = missing_percent_inputs(w.cat, row, by_code or {}, w.period)
+    if missing:
+        phrases = _joined_phrases([_source_phrase(w.cat, row, s) for s in missing])
+        names = sorted({lower_first(name) for names in missing.values() for name in names})
+        said.append(f"chưa tính được tỷ lệ so với {' và '.join(phrases)} (thiếu số liệu {', '.join(names)})")
+    return "".join(f", {s}" for s in said)
+
+
+def _previous_words(w: Wording, row: IndicatorProgress) -> list[str]:
+    if w.period.kind not in ("month", "quarter", "half") or not row.previous_period:
         return []
-    said = change_words(row.percent_vs_previous, parse_period(row.previous_period).label)
+    said = change_words(row.percent_vs_previous, parse_period(row.previous_period).label, w.percent_decimals)
     return [said] if said else []
 
 
-def _last_year_words(row: IndicatorProgress, period: Period, *, on_ytd: bool) -> list[str]:
+def _last_year_words(w: Wording, row: IndicatorProgress, *, on_ytd: bool) -> list[str]:
     said = change_words(row.ytd_percent_vs_last_year if on_ytd else row.percent_vs_last_year,
-                        last_year_words(period))
+                        last_year_words(w.period), w.percent_decimals)
     return [said] if said else []
 
 
@@ -119,48 +206,58 @@ def _ytd_words(row: IndicatorProgress, period: Period) -> str:
     return "từ đầu năm" if row.name.lower().startswith("lũy kế") else f"lũy kế {period.last} tháng"
 
 
+def shows_ytd(row: IndicatorProgress, period: Period) -> bool:
+    """"lũy kế" is said only where the year-to-date differs from the period's own figure."""
+    return (row.kind == "flow" and row.ytd is not None and period.first > 1
+            and (row.value is None or round(row.ytd, 6) != round(row.value, 6)))
+
+
 def _bracket(words: list[str]) -> str:
     return f" ({'; '.join(words)})" if words else ""
 
 
-def figure_clause(cat: Catalogue, row: IndicatorProgress, period: Period, *, compare: bool = True) -> str:
+def figure_clause(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress] | None = None, *,
+                  lead: bool = True, compare: bool = True, ytd_only: bool = False) -> str:
     """The indicator's name with its figures, comparisons and targets (no full stop).
 
     Flows: the period's figure (compared with the period before), then the year-to-date
-    (compared with the same period last year); stocks: the level with both comparisons;
-    rates: the level alone (a percent change of a percent misleads).
+    where it differs (compared with the same period last year); stocks: the level with both
+    comparisons; rates: the level alone (a percent change of a percent misleads). With
+    `ytd_only` a flow says only what its percent is computed on (the results part).
     """
-    has_target = bool(row.reported_percents(period))
-    verb = _verb(row, has_target)
-    show_ytd = row.kind == "flow" and row.ytd is not None and period.first > 1
-    text = row.name
+    period = w.period
+    targets = target_words(w, row, by_code)
+    percent_follows = bool(row.reported_percents(period))
+    verb = _verb(row, percent_follows)
+    name = row.name if lead else lower_first(row.name)
+    ytd_shown = shows_ytd(row, period)
     if row.kind != "flow":
-        text += f" {verb} {_amount(row, row.value if row.value is not None else row.ytd)}"
+        text = f"{name} {verb} {w.amount(row, row.value if row.value is not None else row.ytd)}"
         if compare and row.kind == "stock":
-            text += _bracket(_last_year_words(row, period, on_ytd=False) + _previous_words(row, period))
-    elif row.value is not None:
-        when = "" if "trong kỳ" in row.name else f" {in_period_words(period)}"
-        text += f"{when} {verb} {_amount(row, row.value)}"
-        if compare:
-            words = _previous_words(row, period)
-            if not show_ytd:
-                words = _last_year_words(row, period, on_ytd=False) + words
-            text += _bracket(words)
-        if show_ytd:
-            text += f", {_ytd_words(row, period)} {verb} {_amount(row, row.ytd)}"
-            if compare:
-                text += _bracket(_last_year_words(row, period, on_ytd=True))
-    else:
+            text += _bracket(_last_year_words(w, row, on_ytd=False) + _previous_words(w, row))
+    elif (ytd_only and ytd_shown) or row.value is None:
         words = _ytd_words(row, period) if period.first > 1 else in_period_words(period)
-        text += f" {words} {verb} {_amount(row, row.ytd)}"
+        text = f"{name} {words} {verb} {w.amount(row, row.ytd)}"
         if compare:
-            text += _bracket(_last_year_words(row, period, on_ytd=True))
-    return text + target_words(cat, row, period)
+            text += _bracket(_last_year_words(w, row, on_ytd=True))
+    else:
+        when = "" if "trong kỳ" in row.name else f" {in_period_words(period)}"
+        text = f"{name}{when} {verb} {w.amount(row, row.value)}"
+        if compare:
+            words = _previous_words(w, row)
+            if not ytd_shown:
+                words = _last_year_words(w, row, on_ytd=False) + words
+            text += _bracket(words)
+        if ytd_shown:
+            text += f", {_ytd_words(row, period)} {verb} {w.amount(row, row.ytd)}"
+            if compare:
+                text += _bracket(_last_year_words(w, row, on_ytd=True))
+    return text + targets
 
 
-def _measured_footnote(cat: Catalogue, row: IndicatorProgress, rows: dict[str, IndicatorProgress]) -> str:
+def _measured_footnote(w: Wording, row: IndicatorProgress, rows: dict[str, IndicatorProgress]) -> str:
     """Seed 000 footnote 4: the rule a percent follows, with the amount it leaves out."""
-    ind = cat.indicators[row.indicator]
+    ind = w.cat.indicators[row.indicator]
     if not ind.measured_note or not any(p is not None for p in row.percent_of_target.values()):
         return ""
     measured = rows.get(ind.measured_by)
@@ -168,7 +265,7 @@ def _measured_footnote(cat: Catalogue, row: IndicatorProgress, rows: dict[str, I
     if measured is not None and measured.ytd is not None and row.ytd is not None:
         left_out = row.ytd - measured.ytd
         if round(left_out, row.decimals) != 0:
-            note += f" ({_amount(row, left_out)})"
+            note += f" ({w.amount(row, left_out)})"
     return footnote(note)
 
 
@@ -176,107 +273,218 @@ def _comment_footnotes(row: IndicatorProgress) -> str:
     return "".join(footnote(comment) for comment in row.comments if nfc(comment))
 
 
-def _has_figure(row: IndicatorProgress) -> bool:
-    return row.value is not None or row.ytd is not None
+def _has_figure(row: IndicatorProgress | None) -> bool:
+    return row is not None and (row.value is not None or row.ytd is not None)
 
 
-def _parts_clause(cat: Catalogue, code: str, rows: dict[str, IndicatorProgress], period: Period) -> str:
+def _part_clause(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress], parent_ytd: bool) -> str:
+    """A "trong đó" part: its name and the figure the parent's sentence ends on (the
+    year-to-date after a year-to-date, else the period's figure), "là" and its percents."""
+    targets = target_words(w, row, by_code)
+    name = lower_first(row.name)
+    if row.kind == "flow" and parent_ytd and row.ytd is not None:
+        text = f"{name} là {w.amount(row, row.ytd)}"
+    elif row.kind == "flow" and row.value is None:
+        words = _ytd_words(row, w.period) if w.period.first > 1 else in_period_words(w.period)
+        text = f"{name} {words} là {w.amount(row, row.ytd)}"
+    elif row.kind == "flow" and parent_ytd:
+        text = f"{name} {in_period_words(w.period)} là {w.amount(row, row.value)}"
+    else:
+        text = f"{name} là {w.amount(row, row.value if row.value is not None else row.ytd)}"
+    return text + targets
+
+
+def _stated_parts(w: Wording, code: str, by_code: dict[str, IndicatorProgress]) -> list[IndicatorProgress]:
+    """The parts said in the text: those with a figure, a zero left out ("thu chuyển nguồn là 0")."""
+    parts = [by_code.get(child) for child in w.cat.children.get(code, [])]
+    return [row for row in parts if _has_figure(row) and (row.value or row.ytd)]
+
+
+def parts_list(w: Wording, code: str, by_code: dict[str, IndicatorProgress], parent_ytd: bool) -> str:
+    """"chi thường xuyên là 117.443 triệu đồng; chi đầu tư là 18.003 triệu đồng", a part's own
+    parts in brackets after it."""
     said = []
-    for child in cat.children.get(code, []):
-        row = rows.get(child)
-        if row is None or not _has_figure(row):
-            continue
-        clause = figure_clause(cat, row, period, compare=False) + _comment_footnotes(row)
-        inner = _parts_clause(cat, child, rows, period)
-        if inner:
-            clause += f" (Trong đó: {inner})"
-        said.append(clause)
+    for row in _stated_parts(w, code, by_code):
+        child_ytd = parent_ytd and row.kind == "flow" and row.ytd is not None
+        said.append(_part_clause(w, row, by_code, parent_ytd) + _comment_footnotes(row)
+                    + parts_bracket(w, row.indicator, by_code, child_ytd))
     return "; ".join(said)
+
+
+def parts_bracket(w: Wording, code: str, by_code: dict[str, IndicatorProgress], parent_ytd: bool) -> str:
+    """" (trong đó: chi thường xuyên là 117.443 triệu đồng; chi đầu tư là 18.003 triệu đồng)", nested."""
+    said = parts_list(w, code, by_code, parent_ytd)
+    return f" (trong đó: {said})" if said else ""
+
+
+def _parts_follow(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress]) -> bool:
+    """Parts follow as their own "Trong đó: ..." sentence after a figure with percents of target
+    whose parts have parts of their own, as seeds 000 and 001 write total local revenue; else
+    they go in brackets, as seed 000 writes spending and the target programmes' funds."""
+    return bool(row.reported_percents(w.period)) and any(
+        _stated_parts(w, part.indicator, by_code) for part in _stated_parts(w, row.indicator, by_code))
+
+
+def indicator_clause(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress], *,
+                     lead: bool = True) -> str:
+    """One indicator as said in its sector's sentence: figures, targets, footnotes, parts (in
+    brackets, or as a following "Trong đó: ..." sentence, `_parts_follow`)."""
+    ends_on_ytd = shows_ytd(row, w.period) or (row.kind == "flow" and row.value is None)
+    text = figure_clause(w, row, by_code, lead=lead) + _measured_footnote(w, row, by_code) + _comment_footnotes(row)
+    if _parts_follow(w, row, by_code):
+        parts = parts_list(w, row.indicator, by_code, ends_on_ytd)
+        return f"{text}. Trong đó: {parts[:1].upper()}{parts[1:]}"
+    return text + parts_bracket(w, row.indicator, by_code, ends_on_ytd)
 
 
 @dataclass
 class DraftSentence:
-    indicator: str
+    indicator: str  # the first indicator of the sentence
     sector: str
     text: str
 
 
-def draft_sentences(cat: Catalogue, period: Period, rows: list[IndicatorProgress]) -> list[DraftSentence]:
-    """One sentence per indicator with a figure (its parts inside it), in catalogue order. Pure."""
+def draft_sentences(w: Wording, rows: list[IndicatorProgress]) -> list[DraftSentence]:
+    """The sectors' sentences: one per sentence group (or lone indicator) with a figure, its
+    indicators joined by ";", in catalogue order. Parts are said inside their parent. Pure."""
+    cat = w.cat
     by_code = {row.indicator: row for row in rows}
     measured_only = {ind.measured_by for ind in cat.indicators.values() if ind.measured_by}
-    sentences = []
+    groups: dict[tuple[str, str], list[IndicatorProgress]] = {}
     for row in rows:
         if not _has_figure(row) or row.indicator in measured_only:
             continue
-        parent = by_code.get(row.parent) if row.parent else None
-        if parent is not None and _has_figure(parent):
-            continue  # said in its parent's "Trong đó"
-        text = (figure_clause(cat, row, period) + _measured_footnote(cat, row, by_code)
-                + _comment_footnotes(row) + ".")
-        parts = _parts_clause(cat, row.indicator, by_code, period)
-        if parts:
-            text += f" Trong đó: {parts}."
-        sentences.append(DraftSentence(row.indicator, row.sector, nfc(text)))
+        if row.parent and _has_figure(by_code.get(row.parent)):
+            continue  # said in its parent's "trong đó"
+        group = cat.indicators[row.indicator].sentence or row.indicator
+        groups.setdefault((row.sector, group), []).append(row)
+    sentences = []
+    for (sector, _group), members in groups.items():
+        clauses = [indicator_clause(w, row, by_code, lead=index == 0) for index, row in enumerate(members)]
+        sentences.append(DraftSentence(members[0].indicator, sector, nfc("; ".join(clauses) + ".")))
     return sentences
 
 
-def shortfall_lines(cat: Catalogue, period: Period, rows: list[IndicatorProgress]) -> list[str]:
-    """Drafted "Hạn chế" lines: annual targets behind the pace expected by this month (seed 000 III.2). Pure."""
+# -- the assessment: key indicators against pace ------------------------------------------
+def _standing(w: Wording, row: IndicatorProgress) -> str | None:
+    """"ahead" or "behind" for a key indicator with a target in the report, else None: a flow
+    against the pace m/12 of its year's targets (within the checks' tolerance), a level
+    against 100% of its target, judged in a year's report only."""
+    percents = row.reported_percents(w.period)
+    if not percents:
+        return None
+    if row.kind == "flow" and row.direction == "up" and row.expected_pace is not None and w.period.kind != "year":
+        annual = [p for source, p in percents.items() if row.is_annual(source)]
+        if not annual:
+            return None
+        return "behind" if any(p + w.pace_tolerance < row.expected_pace for p in annual) else "ahead"
+    lowest = min(round_percent(p, w.percent_decimals) for p in percents.values())
+    if lowest >= 100:
+        return "ahead"
+    return "behind" if w.period.kind == "year" else None
+
+
+def _key_rows(w: Wording, rows: list[IndicatorProgress]) -> list[IndicatorProgress]:
+    return [row for row in rows if w.cat.indicators[row.indicator].key and _has_figure(row)]
+
+
+def result_line(w: Wording, rows: list[IndicatorProgress]) -> str:
+    """Drafted "Kết quả đạt được" (III.1): the key indicators on pace with their year-to-date
+    and percents in one sentence, as seeds 001 and 004 open it ("Một số kết quả đã đạt được:
+    Tổng mức bán lẻ hàng hóa đạt 2.850 tỷ đồng, đạt 83% kế hoạch; ..."). Pure."""
+    by_code = {row.indicator: row for row in rows}
+    clauses = [figure_clause(w, row, by_code, compare=False, ytd_only=True)
+               for row in _key_rows(w, rows) if _standing(w, row) == "ahead"]
+    return "Một số kết quả chủ yếu: " + "; ".join(clauses) + "." if clauses else ""
+
+
+def _topic(name: str) -> str:
+    """"Giải ngân vốn đầu tư công" from "Lũy kế giải ngân vốn đầu tư công"."""
+    if name.lower().startswith("lũy kế "):
+        name = name[len("lũy kế "):]
+        return name[:1].upper() + name[1:]
+    return name
+
+
+def shortfall_lines(w: Wording, rows: list[IndicatorProgress]) -> list[str]:
+    """Drafted "Hạn chế" lines: the key indicators behind the pace expected by now, worded as
+    seed 000 III.2 does: "Tiến độ giải ngân vốn đầu tư công còn chậm (đạt 17,9% kế hoạch vốn
+    giao)"; in a year's report, the targets missed. Pure."""
     lines = []
-    for row in rows:
-        behind = [source for source, late in row.behind_pace.items() if late]
-        if not behind or row.expected_pace is None:
+    for row in _key_rows(w, rows):
+        if _standing(w, row) != "behind":
             continue
-        said = " và ".join(f"{format_percent(row.percent_of_target[source])}% {_source_phrase(cat, row, source)}"
-                           for source in behind)
-        lines.append(f"- {row.name} mới đạt {said} (tiến độ theo thời gian {format_percent(row.expected_pace)}%).")
+        said = percents_words(w, row)
+        if row.expected_pace is not None and w.period.kind != "year":
+            lines.append(f"- Tiến độ {lower_first(_topic(row.name))} còn chậm ({said}).")
+        else:
+            lines.append(f"- {_topic(row.name)} chưa đạt kế hoạch ({said}).")
     return lines
 
 
-def result_line(cat: Catalogue, period: Period, rows: list[IndicatorProgress]) -> str:
-    """Drafted "Kết quả đạt được" (III.1): the key indicators' figures and percents in one
-    paragraph, as seeds 001 and 004 open it ("Một số kết quả đã đạt được: Tổng mức bán lẻ
-    hàng hóa đạt 2.850 tỷ đồng, đạt 83% kế hoạch; ..."). Pure."""
-    clauses = []
-    for row in rows:
-        if not cat.indicators[row.indicator].key:
-            continue
-        # the percent of a flow is the year-to-date's, so the year-to-date is what is said
-        if row.kind == "flow" and row.ytd is not None and period.last > 1:
-            amount, when = row.ytd, f" {_ytd_words(row, period)}"
-        elif row.kind == "flow" and row.value is not None:
-            amount, when = row.value, f" {in_period_words(period)}"
-        else:
-            amount, when = (row.value if row.value is not None else row.ytd), ""
-        if amount is None:
-            continue
-        clauses.append(f"{row.name}{when} {_verb(row, bool(row.reported_percents(period)))} "
-                       f"{_amount(row, amount)}{target_words(cat, row, period)}")
-    if not clauses:
-        return ""
-    return "Một số kết quả chủ yếu: " + "; ".join(clauses) + "."
+# -- the closing sentence -----------------------------------------------------------------
+BODIES_OF_A_UNIT = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN")  # an issuing body named after its unit
 
 
-def drafts(store: Store, unit: str, period: Period | str) -> dict[str, str]:
+def issuer_name(settings: dict, unit_name: str) -> str:
+    """Who issues the report, as a sentence names it: "Ủy ban nhân dân thành phố Lai Châu",
+    "Ủy ban nhân dân phường Tân Phong" (the issuing body's first line and the unit's name), or
+    the unit itself when it issues in its own name ("Phòng Tài chính - Kế hoạch")."""
+    parent = nfc(settings.get("issuing_body_parent", "")) or ""
+    unit_name = nfc(unit_name) or ""
+    if parent.upper() in BODIES_OF_A_UNIT:
+        return f"{parent.capitalize()} {lower_first(unit_name)}".strip()
+    return unit_name
+
+
+def closing_sentence(period: Period, settings: dict, with_nq01: bool, unit_name: str) -> str:
+    """"Trên đây là báo cáo tình hình ... của Ủy ban nhân dân thành phố Lai Châu." (seeds 001, 004)."""
+    subject = subject_line(period, with_nq01)
+    issuer = issuer_name(settings, unit_name)
+    return f"Trên đây là báo cáo {subject[:1].lower()}{subject[1:]}{f' của {issuer}' if issuer else ''}."
+
+
+# -- drafts of a unit and period ----------------------------------------------------------
+def _outline_sectors(cat: Catalogue, reporter: Unit) -> set[str]:
+    """The sectors a unit's report covers: a department its own (and their parents), others all."""
+    if not (reporter.is_department and reporter.sectors):
+        return set(cat.sectors)
+    chosen: set[str] = set()
+    for code in reporter.sectors:
+        while code:
+            chosen.add(code)
+            code = cat.sectors[code].parent
+    return chosen
+
+
+def drafts(store: Store, unit: str, period: Period | str,
+           rows: list[IndicatorProgress] | None = None) -> dict[str, str]:
     """The drafted text of every part with figures: part code -> one sentence per line.
 
-    Sector parts get one sentence per indicator; "ket_qua" sums up the key indicators and
-    "han_che" lists the targets behind pace.
+    Sector parts get their sentences; "ket_qua" the key indicators on pace, "han_che" those
+    behind it, and "ket_luan" the closing sentence. `rows` reuses a `progress()` result of
+    the same unit and period.
     """
     if isinstance(period, str):
         period = parse_period(period)
-    cat = catalogue(store, organisation(store).level(unit))  # "NQ HĐND xã giao" for a xã
-    rows = progress(store, unit, period)
+    org = organisation(store)
+    cat = catalogue(store, org.level(unit))  # "NQ HĐND xã giao" for a xã
+    reporter = org.unit(unit)
+    if rows is None:
+        rows = progress(store, reporter.code, period)
+    w = wording(store, cat, period)
     result: dict[str, list[str]] = {}
-    for sentence in draft_sentences(cat, period, rows):
+    for sentence in draft_sentences(w, rows):
         result.setdefault(sentence.sector, []).append(sentence.text)
-    results = result_line(cat, period, rows)
+    results = result_line(w, rows)
     if results:
         result["ket_qua"] = [results]
-    shortfalls = shortfall_lines(cat, period, rows)
+    shortfalls = shortfall_lines(w, rows)
     if shortfalls:
         result["han_che"] = shortfalls
+    sectors = _outline_sectors(cat, reporter)
+    result[CLOSING_PART] = [closing_sentence(period, store.settings(), _nq01_sector(cat, sectors) is not None,
+                                             reporter.name)]
     return {part: "\n".join(lines) for part, lines in result.items()}
 
 
@@ -308,12 +516,13 @@ def resolve_part(part: str, draft: str, official: str | None, base: str | None) 
     return PartText(part, official, "official", draft, new)
 
 
-def part_texts(store: Store, unit: str, period: Period | str) -> dict[str, PartText]:
+def part_texts(store: Store, unit: str, period: Period | str,
+               rows: list[IndicatorProgress] | None = None) -> dict[str, PartText]:
     """Every part with text (drafted or the official's), keyed by part code."""
     if isinstance(period, str):
         period = parse_period(period)
     unit_code = organisation(store).unit(unit).code
-    drafted = drafts(store, unit_code, period)
+    drafted = drafts(store, unit_code, period, rows)
     official = narratives(store, unit_code, period)
     bases = _saved_drafts(store, unit_code, period)
     parts = list(dict.fromkeys(list(drafted) + list(official)))
@@ -342,7 +551,7 @@ class OutlineItem:
     label: str  # heading text as printed ("II. VỀ TÌNH HÌNH ...") or "" for text
     part: str = ""
     text: str = ""
-    origin: str = ""
+    origin: str = ""  # "official", "draft", or "placeholder" (nothing written yet: a bracketed request)
     new: list[str] = field(default_factory=list)
 
 
@@ -373,61 +582,142 @@ def subject_line(period: Period, with_nq01: bool) -> str:
     return f"{head} thực hiện Kế hoạch phát triển kinh tế - xã hội {this}; nhiệm vụ trọng tâm {nxt}"
 
 
+def sector_heading(sector: Sector, period: Period) -> str:
+    """A sector's heading in the report: its `heading` (the year in place of {năm}) or its name."""
+    return (sector.heading or sector.name).replace("{năm}", str(period.year))
+
+
+def _about(text: str) -> str:
+    """"tình hình triển khai thực hiện ..." from "Về triển khai thực hiện ..."."""
+    if text.lower().startswith("về "):
+        text = text[3:]
+    return lower_first(text)
+
+
+def placeholder(part: str, period: Period, cat: Catalogue | None = None) -> str:
+    """The bracketed request printed where nobody has written a part yet."""
+    if cat is not None and part in cat.sectors:
+        return f"{PLACEHOLDER_START} tình hình {_about(sector_heading(cat.sectors[part], period))} {period.label}.]"
+    return {
+        "ket_qua": f"{PLACEHOLDER_START} những kết quả đạt được {period.label}.]",
+        "han_che": f"{PLACEHOLDER_START} những hạn chế, vướng mắc {period.label}.]",
+        "nguyen_nhan": f"{PLACEHOLDER_START} nguyên nhân của những hạn chế, vướng mắc.]",
+        "nhiem_vu": (f"{PLACEHOLDER_START} các nhiệm vụ, giải pháp trọng tâm {next_period(period).label}, "
+                     "mỗi nhiệm vụ một đoạn.]"),
+    }.get(part, f"{PLACEHOLDER_START} nội dung phần này.]")
+
+
+def numbered(text: str) -> str:
+    """The next tasks numbered 1., 2., ... as the seeds print them (lines already numbered stay)."""
+    lines = _lines(text)
+    if any(re.match(r"\d+\.\s", line) for line in lines):
+        return "\n".join(lines)
+    return "\n".join(f"{number}. {line.lstrip('-• ').strip()}" for number, line in enumerate(lines, start=1))
+
+
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 ASSESSMENT = ("ket_qua", "han_che", "nguyen_nhan")
 
 
-def report_outline(store: Store, unit: str, period: Period | str) -> list[OutlineItem]:
-    """Sections I-IV of the report: headings and each part's text, in order.
+def _nq01_sector(cat: Catalogue, shown: set[str]) -> Sector | None:
+    return next((s for s in cat.sector_children(None) if s.outline == "I" and s.code in shown), None)
 
-    I is the catalogue's sector "nq01"; II.1-II.5 are the other top sectors with their
-    sub-sectors a), b) ... (the catalogue's outline letters); III the assessment; IV the
-    next tasks. A heading with no text under it is left out: an empty heading in a signed
-    report reads as an unfinished draft.
+
+def _relabelled(siblings: list[Sector], shown: set[str]) -> list[tuple[str, Sector]]:
+    """The shown sectors among `siblings`, each with the outline mark of its place among them,
+    so a department's a), b) follow on without gaps; all shown: the catalogue's own marks."""
+    marks = [s.outline for s in siblings]
+    return [(marks[index], sector) for index, sector in enumerate(s for s in siblings if s.code in shown)]
+
+
+def report_outline(store: Store, unit: str, period: Period | str,
+                   rows: list[IndicatorProgress] | None = None) -> list[OutlineItem]:
+    """Sections I-IV of the report, as the seeds lay them out, and the closing sentence.
+
+    I is the catalogue's sector "nq01" (its heading names the year); II.1-II.5 the other top
+    sectors with their sub-sectors a), b) ... in the catalogue's order and letters; III the
+    assessment (Kết quả đạt được, Hạn chế, Nguyên nhân); IV the next period's key tasks
+    (quý II after quý I, 6 tháng cuối năm after 6 tháng đầu năm, năm sau after the year),
+    numbered; then "Trên đây là báo cáo ...". Every heading stays: a part nobody has written
+    yet prints a bracketed request (`PLACEHOLDER_START`), which the text checks report.
+    `rows` reuses a `progress()` result of the same unit and period.
     """
     if isinstance(period, str):
         period = parse_period(period)
-    cat = catalogue(store)
-    texts = {part: t for part, t in part_texts(store, unit, period).items() if t.text}
+    reporter = organisation(store).unit(unit)
+    return outline_items(catalogue(store), reporter, period, part_texts(store, reporter.code, period, rows))
+
+
+def outline_items(cat: Catalogue, reporter: Unit, period: Period, part_text: dict[str, PartText]) -> list[OutlineItem]:
+    """The outline of `report_outline` from the parts' texts (pure)."""
+    shown = _outline_sectors(cat, reporter)
+    texts = {part: t for part, t in part_text.items() if t.text}
     items: list[OutlineItem] = []
     section = 0
 
-    def text_item(part: str) -> list[OutlineItem]:
+    def body(part: str, *, required: bool = True) -> list[OutlineItem]:
         t = texts.get(part)
-        return [OutlineItem("text", 0, "", part, t.text, t.origin, t.new)] if t else []
+        if t is not None:
+            text = numbered(t.text) if part == "nhiem_vu" else t.text
+            return [OutlineItem("text", 0, "", part, text, t.origin, t.new)]
+        return [OutlineItem("text", 0, "", part, placeholder(part, period, cat), "placeholder")] if required else []
 
-    tops = cat.sector_children(None)
-    for sector in (s for s in tops if s.outline == "I"):
-        if sector.code in texts:
-            section += 1
-            items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. {sector.name.upper()}", sector.code))
-            items += text_item(sector.code)
-    body: list[OutlineItem] = []
-    for top in (s for s in tops if s.outline != "I"):
-        inner = text_item(top.code)
-        for sector in cat.sector_children(top.code):
-            if sector.code in texts:
-                inner.append(OutlineItem("heading", 3, f"{sector.outline}) {sector.name}", sector.code))
-                inner += text_item(sector.code)
-        if inner:
-            body.append(OutlineItem("heading", 2, f"{top.outline}. {top.name}", top.code))
-            body += inner
-    if body:
+    nq01 = _nq01_sector(cat, shown)
+    if nq01 is not None:
         section += 1
-        items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI "
-                                 f"{period.label.upper()}"))
-        items += body
-    assessment = [part for part in ASSESSMENT if part in texts]
-    if assessment:
-        section += 1
-        items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. ĐÁNH GIÁ CHUNG"))
-        for number, part in enumerate(assessment, start=1):
-            items.append(OutlineItem("heading", 2, f"{number}. {REPORT_PARTS[part]}", part))
-            items += text_item(part)
-    if "nhiem_vu" in texts:
-        section += 1
-        following = next_period(period)
-        items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM "
-                                 f"{following.label.upper()}", "nhiem_vu"))
-        items += text_item("nhiem_vu")
+        items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. {sector_heading(nq01, period).upper()}",
+                                 nq01.code))
+        items += body(nq01.code)
+    section += 1
+    items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI "
+                             f"{period.label.upper()}"))
+    tops = [s for s in cat.sector_children(None) if s.outline != "I"]
+    for mark, top in _relabelled(tops, shown):
+        children = cat.sector_children(top.code)
+        items.append(OutlineItem("heading", 2, f"{mark}. {sector_heading(top, period)}", top.code))
+        items += body(top.code, required=not children)
+        for letter, sector in _relabelled(children, shown):
+            items.append(OutlineItem("heading", 3, f"{letter}) {sector_heading(sector, period)}", sector.code))
+            items += body(sector.code)
+    section += 1
+    items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. ĐÁNH GIÁ CHUNG"))
+    for number, part in enumerate(ASSESSMENT, start=1):
+        items.append(OutlineItem("heading", 2, f"{number}. {REPORT_PARTS[part]}", part))
+        items += body(part)
+    section += 1
+    # no part on this heading: a level-1 heading with a part is section I (the subject line names it)
+    items.append(OutlineItem("heading", 1, f"{ROMAN[section - 1]}. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM "
+                             f"{next_period(period).label.upper()}"))
+    items += body("nhiem_vu")
+    items += body(CLOSING_PART, required=False)
     return items
+
+
+@dataclass
+class ReportTexts:
+    """The report's text as the checks read it."""
+
+    printed: dict[str, str]  # part -> what the report prints (placeholders left out), in report order
+    drafted: dict[str, str]  # part -> today's draft from the figures
+    placeholders: list[str]  # parts that print only the request to write them
+
+
+def report_texts(store: Store, unit: str, period: Period | str,
+                 rows: list[IndicatorProgress] | None = None) -> ReportTexts:
+    """What the report of `unit` and `period` prints, part by part, for the text checks."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    reporter = organisation(store).unit(unit)
+    texts = part_texts(store, reporter.code, period, rows)
+    items = [i for i in outline_items(catalogue(store), reporter, period, texts) if i.kind == "text"]
+    return ReportTexts({i.part: i.text for i in items if i.origin != "placeholder"},
+                       {part: t.draft for part, t in texts.items() if t.draft},
+                       [i.part for i in items if i.origin == "placeholder"])
+
+
+__all__ = ["CLOSING_PART", "FOOTNOTE", "PLACEHOLDER_START", "DraftSentence", "OutlineItem", "PartText", "ReportTexts",
+           "Wording", "outline_items", "report_texts",
+           "change_words", "closing_sentence", "draft_sentences", "drafts", "figure_clause", "footnote",
+           "in_period_words", "issuer_name", "new_sentences", "next_period", "part_texts", "percents_words",
+           "placeholder", "report_outline", "resolve_part", "result_line", "save_part", "sector_heading",
+           "shortfall_lines", "split_footnotes", "subject_line", "target_words", "without_footnotes", "wording"]

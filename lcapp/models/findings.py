@@ -2,8 +2,9 @@
 
 A finding has a severity (error = lỗi, must be fixed or explained before the period is
 complete; warning = cảnh báo; note = lưu ý), the rule that raised it, the indicator, unit
-and period, a Vietnamese message with the numbers in it, and the numbers themselves. Once
-explained (who, when, why) it is listed with status "explained" instead of "open".
+and period, a Vietnamese message with the numbers in it, and the numbers themselves; a
+finding about the report's text also names the part and quotes the words. Once explained
+(who, when, why) it is listed with status "explained" instead of "open".
 """
 
 from __future__ import annotations
@@ -29,11 +30,18 @@ class Finding:
     explanation: str | None = None
     acknowledged_by: str | None = None
     acknowledged_at: str | None = None
+    part: str = ""  # the report part whose text a text check quotes ("" for the figure checks)
+    quote: str = ""  # the words quoted from that text
+
+    @property
+    def subject(self) -> str:
+        """What the finding is about: its indicator, or for a text finding without one, its part."""
+        return self.indicator or self.part
 
     @property
     def key(self) -> tuple[str, str, str, str]:
         """What an explanation is attached to."""
-        return (self.unit, self.period, self.rule, self.indicator)
+        return (self.unit, self.period, self.rule, self.subject)
 
     @property
     def is_open_error(self) -> bool:

@@ -21,6 +21,7 @@ REPORT_PARTS = {
     "han_che": "Hạn chế, vướng mắc",
     "nguyen_nhan": "Nguyên nhân",
     "nhiem_vu": "Nhiệm vụ, giải pháp trọng tâm kỳ tới",
+    "ket_luan": "Câu kết (Trên đây là báo cáo ...)",
 }
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import math
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
-from babel.numbers import NumberFormatError, format_decimal, parse_decimal
+from babel import Locale
+from babel.numbers import NumberFormatError, parse_decimal, parse_pattern
 
 from .errors import InputError
 from .limits import MAX_ABS_VALUE
@@ -74,18 +76,85 @@ def format_number(value: float | None, decimals: int = 0, *, fixed: bool = False
     rounded = round_half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0"
-    fraction = ("0" if fixed else "#") * decimals
-    pattern = "#,##0" + ("." + fraction if decimals else "")
     with localcontext(prec=_ROUNDING_DIGITS + decimals):  # Babel quantizes in the current context too
-        return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
+        return _pattern(decimals, fixed).apply(rounded, _locale(), decimal_quantization=False)
 
 
-PERCENT_DECIMALS = 1
+@lru_cache(maxsize=None)
+def _locale() -> Locale:
+    return Locale.parse(LOCALE)
 
 
-def format_percent(value: float | None, decimals: int = PERCENT_DECIMALS) -> str:
-    """A percent as the reports print it: 43; 40,7 (no sign). The one rule for every percent."""
-    return format_number(value, decimals)
+@lru_cache(maxsize=64)
+def _pattern(decimals: int, fixed: bool):
+    """Babel's parsed number pattern, made once per precision (parsing it is most of the cost)."""
+    fraction = ("0" if fixed else "#") * decimals
+    return parse_pattern("#,##0" + ("." + fraction if decimals else ""))
+
+
+def figure_decimals(value: float | None, maximum: int) -> int:
+    """How many decimals a figure was typed with, up to the indicator's `maximum`.
+
+    A typed figure is stored as the float nearest to it, whose shortest repr gives back
+    what was typed (1099.7 for "1.099,7"); a computed one (a sum of months, a formula)
+    is taken at the maximum, so float noise never shows. Trailing zeros typed
+    ("1.099,70") are not kept by a float and count as not typed.
+    """
+    if value is None or not math.isfinite(value):
+        return 0
+    exponent = round_half_up(value, maximum).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def format_figure(value: float | None, maximum: int, *, decimals: int | None = None, count: bool = False) -> str:
+    """A figure as the report prints it: with the decimals it was typed with, up to the
+    indicator's `maximum` ("1.099,7 tỷ đồng" stays 1.099,7; a typed 339 stays 339).
+
+    `decimals` prints it with exactly that many instead (a table row whose figures
+    share one number of decimals, `shared_decimals`); it never exceeds `maximum`.
+    `count`: a count under ten is written 01-09, as the reports write "05 vụ", "01 HTX".
+    """
+    if value is None:
+        return ""
+    places = figure_decimals(value, maximum) if decimals is None else min(decimals, maximum)
+    text = format_number(value, places, fixed=True)
+    if count and places == 0 and len(text) == 1 and text != "0":
+        return "0" + text
+    return text
+
+
+def shared_decimals(values, maximum: int) -> int:
+    """The decimals a row of figures is printed with so that they line up: the most any of
+    them was typed with, up to `maximum` (a table prints 381,00 beside 144,86)."""
+    return max((figure_decimals(v, maximum) for v in values if isinstance(v, (int, float))), default=0)
+
+
+PERCENT_DECIMALS = 1  # the default of the `percent_decimals` setting
+MAX_PERCENT_DECIMALS = 3
+
+
+def percent_decimals(settings: dict | None) -> int:
+    """The decimals percents are printed with: the `percent_decimals` setting (1 unless a
+    unit's reports use 2), read here and only here. A bad stored value gives the default."""
+    value = (settings or {}).get("percent_decimals", PERCENT_DECIMALS)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+        return PERCENT_DECIMALS
+    return int(value) if 0 <= value <= MAX_PERCENT_DECIMALS else PERCENT_DECIMALS
+
+
+def parse_percent_decimals(text) -> int:
+    """Validate a typed `percent_decimals` setting: a whole number from 0 to 3."""
+    value = parse_number(str(text))
+    if value != int(value) or not 0 <= value <= MAX_PERCENT_DECIMALS:
+        raise InputError(f"Số chữ số thập phân của tỷ lệ phần trăm phải là số nguyên từ 0 đến "
+                         f"{MAX_PERCENT_DECIMALS} (đã nhập “{text}”).")
+    return int(value)
+
+
+def format_percent(value: float | None, decimals: int = PERCENT_DECIMALS, *, fixed: bool = False) -> str:
+    """A percent as the reports print it: 43; 40,7 (no sign); `fixed` keeps a table's
+    column even (43,0 beside 40,7). The one rule for every percent."""
+    return format_number(value, decimals, fixed=fixed)
 
 
 def round_percent(value: float | None, decimals: int = PERCENT_DECIMALS) -> float | None:

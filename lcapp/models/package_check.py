@@ -39,7 +39,7 @@ from .limits import (MAX_COMMENT_CHARS, MAX_NAME_CHARS, MAX_NARRATIVE_CHARS, MAX
 from .narrative import REPORT_PARTS
 from .organisation import organisation
 from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
-from .schema import MIGRATIONS, SCHEMA_VERSION
+from .schema import MIGRATIONS, SCHEMA_VERSION, migration_number
 from .store import SQLITE_HEADER, Store
 from .terms import known_terms
 
@@ -78,7 +78,7 @@ SIGNATURE_COLUMNS = ("public_key", "signature")  # outside the SHA-256: the sign
 
 # Files from before targets belonged to a unit carry them without one, in this layout; they
 # are read as the targets of the file's own unit (what the migration does to a database).
-TARGET_UNITS_VERSION = next(n for n, name, _ in MIGRATIONS if name.startswith("targets per unit"))
+TARGET_UNITS_VERSION = migration_number("targets per unit")
 _WITHOUT_UNIT = {
     "targets": (PACKAGE_TABLES["targets"][0][1:], ("indicator", "period", "source")),
     "target_history": (("id",) + PACKAGE_TABLES["target_history"][0][2:], ("id",)),

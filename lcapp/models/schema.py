@@ -402,6 +402,81 @@ MIGRATION_CATALOGUE_VALIDITY = [
     "CREATE INDEX catalogue_history_code ON catalogue_history (kind, code)",
 ]
 
+# Wording of the drafted report: an indicator's sentence group (related figures of a sector in
+# one sentence, as the seeds write them), whether it counts things (01-09 under ten), a
+# sector's report heading ({năm}: the period's year), the percent precision setting. Existing
+# databases with the bundled catalogue get the groups, counts and the raised maxima of
+# decimals (figures print with the decimals they were typed with, up to the maximum).
+MIGRATION_REPORT_WORDING = [
+    "ALTER TABLE indicators ADD COLUMN sentence TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE indicators ADD COLUMN is_count INTEGER NOT NULL DEFAULT 0",
+    "ALTER TABLE sectors ADD COLUMN heading TEXT NOT NULL DEFAULT ''",
+    "UPDATE indicators SET sentence = 'nq01_cong_viec' WHERE code IN ('nq01_cong_viec', 'nq01_hoan_thanh')",
+    "UPDATE indicators SET sentence = 'du_lich' WHERE code IN ('tm_khach_du_lich', 'tm_doanh_thu_du_lich')",
+    "UPDATE indicators SET sentence = 'vi_pham_thuong_mai' WHERE code IN ('tm_vi_pham', 'tm_xu_phat')",
+    "UPDATE indicators SET sentence = 'gieo_trong' WHERE code IN ('nn_dt_lua', 'nn_nang_suat_lua', "
+    "'nn_dt_ngo_xuan_he', 'nn_dt_ngo_thu_dong', 'nn_dt_ngo_dong', 'nn_nang_suat_ngo', 'nn_dt_rau_mau', "
+    "'nn_dt_hoa', 'nn_dt_mia', 'nn_dt_cay_an_qua', 'nn_dt_mac_ca', 'nn_dt_dong_rieng')",
+    "UPDATE indicators SET sentence = 'che' WHERE code IN ('nn_dt_che', 'nn_sl_che')",
+    "UPDATE indicators SET sentence = 'chan_nuoi' WHERE code IN ('nn_dan_gia_suc', 'nn_dan_gia_cam', 'nn_sl_thit')",
+    "UPDATE indicators SET sentence = 'thuy_san' WHERE code IN ('nn_dt_thuy_san', 'nn_sl_thuy_san')",
+    "UPDATE indicators SET sentence = 'nong_thon_moi' WHERE code IN ('nn_ntm_tieu_chi', 'nn_ntm_nc_tieu_chi')",
+    "UPDATE indicators SET sentence = 'dang_ky_kinh_doanh' WHERE code IN ('dn_htx_moi', "
+    "'dn_doanh_nghiep_moi', 'dn_ho_kinh_doanh')",
+    "UPDATE indicators SET sentence = 'cap_phep_xay_dung' WHERE code IN ('dt_giay_phep_xd', 'dt_kiem_tra_sau_cp')",
+    "UPDATE indicators SET sentence = 'gcn_luy_ke' WHERE code IN ('td_gcn_da_trao', 'td_gcn_chua_trao')",
+    "UPDATE indicators SET sentence = 'boi_thuong' WHERE code IN ('td_qd_thu_hoi', 'td_pa_boi_thuong', "
+    "'td_tien_boi_thuong')",
+    "UPDATE indicators SET sentence = 'giai_ngan' WHERE code IN ('dtc_khoi_luong', 'dtc_giai_ngan')",
+    "UPDATE indicators SET sentence = 'truong_hoc' WHERE code IN ('gd_so_truong', 'gd_hoc_sinh', "
+    "'gd_truong_chuan', 'gd_ty_le_truong_chuan', 'gd_ty_le_chuan_md2', 'gd_ty_le_gv_dat_chuan')",
+    "UPDATE indicators SET sentence = 'truyen_thong' WHERE code IN ('vh_ct_truyen_hinh', "
+    "'vh_tin_truyen_hinh', 'vh_ct_truyen_thanh', 'vh_tin_truyen_thanh')",
+    "UPDATE indicators SET sentence = 'kham_benh_attp' WHERE code IN ('yt_kham_benh', 'yt_attp_kiem_tra')",
+    "UPDATE indicators SET sentence = 'chi_tra_chinh_sach' WHERE code IN ('as_chi_tra_tong', "
+    "'as_ncc_nguoi', 'as_btxh_nguoi')",
+    "UPDATE indicators SET sentence = 'dao_tao_nghe' WHERE code IN ('as_lop_dao_tao_nghe', 'as_dao_tao_nghe')",
+    "UPDATE indicators SET sentence = 'khen_thuong' WHERE code IN ('nv_khen_tap_the', 'nv_khen_ca_nhan')",
+    "UPDATE indicators SET sentence = 'tiep_cong_dan' WHERE code IN ('tcd_luot', 'tcd_nguoi', 'tcd_vu_viec')",
+    "UPDATE indicators SET sentence = 'xu_phat_vphc' WHERE code IN ('tp_xu_phat_vphc', 'tp_tien_xu_phat')",
+    "UPDATE indicators SET sentence = 'ho_tich' WHERE code IN ('tp_khai_sinh', 'tp_ket_hon', 'tp_khai_tu')",
+    "UPDATE indicators SET sentence = 'pho_bien_phap_luat' WHERE code IN ('tp_buoi_pbgdpl', 'tp_nguoi_pbgdpl')",
+    "UPDATE indicators SET sentence = 'boi_duong_qpan' WHERE code IN ('qp_lop_qpan', 'qp_hoc_vien_qpan')",
+    "UPDATE indicators SET sentence = 'toi_pham' WHERE code IN ('an_hinh_su', 'an_ma_tuy', 'an_kinh_te')",
+    "UPDATE indicators SET sentence = 'giao_thong' WHERE code IN ('an_tai_nan_gt', 'an_vi_pham_gt', "
+    "'an_tien_phat_gt')",
+    "UPDATE indicators SET is_count = 1 WHERE code IN ('nq01_cong_viec', 'nq01_hoan_thanh', "
+    "'tm_khach_du_lich', 'tm_vi_pham', 'nn_dan_gia_suc', 'nn_dan_gia_cam', 'nn_vx_dai', 'nn_ocop', "
+    "'nn_ntm_tieu_chi', 'nn_ntm_nc_tieu_chi', 'dn_htx_moi', 'dn_doanh_nghiep_moi', 'dn_ho_kinh_doanh', "
+    "'dn_giay_phep_dk', 'dt_giay_phep_xd', 'dt_kiem_tra_sau_cp', 'td_gcn_trao', 'td_gcn_da_trao', "
+    "'td_gcn_chua_trao', 'td_gcn_chua_trao_2013', 'td_gcn_chua_trao_2020', 'td_gcn_lan_dau', "
+    "'td_ho_so_dat_dai', 'td_qd_thu_hoi', 'td_pa_boi_thuong', 'dtc_quyet_toan', 'gd_so_truong', "
+    "'gd_hoc_sinh', 'gd_truong_chuan', 'gd_sang_kien', 'vh_ct_truyen_hinh', 'vh_tin_truyen_hinh', "
+    "'vh_ct_truyen_thanh', 'vh_tin_truyen_thanh', 'vh_van_nghe', 'yt_kham_benh', 'yt_attp_kiem_tra', "
+    "'yt_attp_dat', 'yt_dan_so_tb', 'yt_dan_so_thanh_thi', 'yt_dan_so_nong_thon', 'yt_covid_ca', "
+    "'yt_covid_vx_lieu', 'as_ncc_nguoi', 'as_btxh_nguoi', 'as_viec_lam', 'as_lop_dao_tao_nghe', "
+    "'as_dao_tao_nghe', 'as_ho_ngheo', 'nv_cu_dao_tao', 'nv_khen_tap_the', 'nv_khen_ca_nhan', "
+    "'tt_cuoc_thanh_tra', 'tcd_luot', 'tcd_nguoi', 'tcd_vu_viec', 'don_tiep_nhan', 'don_da_giai_quyet', "
+    "'tp_xu_phat_vphc', 'tp_khai_sinh', 'tp_ket_hon', 'tp_khai_tu', 'tp_buoi_pbgdpl', 'tp_nguoi_pbgdpl', "
+    "'qp_nhap_ngu', 'qp_lop_qpan', 'qp_hoc_vien_qpan', 'an_hinh_su', 'an_ma_tuy', 'an_kinh_te', "
+    "'an_tai_nan_gt', 'an_vi_pham_gt', 'an_cccd_ho_so')",
+    "UPDATE indicators SET decimals = 1 WHERE decimals < 1 AND code IN ('kt_thu_nhap_binh_quan')",
+    "UPDATE indicators SET decimals = 2 WHERE decimals < 2 AND code IN ('tm_ban_le', "
+    "'tm_ban_le_hang_hoa', 'tm_doanh_thu_dich_vu', 'nn_gia_tri_sx', 'nn_luong_thuc', 'nn_dt_lua', "
+    "'nn_dt_ngo_xuan_he', 'nn_dt_ngo_thu_dong', 'nn_dt_ngo_dong', 'nn_dt_rau_mau', 'nn_dt_mia', "
+    "'nn_dt_cay_an_qua', 'nn_dt_mac_ca', 'nn_dt_dong_rieng', 'nn_sl_thit', 'nn_dt_thuy_san', "
+    "'nn_sl_thuy_san', 'nn_dt_rung', 'nn_rung_tu_nhien', 'nn_rung_trong', 'nn_rung_canh_quan', "
+    "'nn_che_phu_rung', 'dt_ty_le_do_thi_hoa', 'mt_thu_gom_rac', 'mt_chat_thai_y_te', 'mt_nuoc_sach', "
+    "'mt_nuoc_sach_do_thi', 'mt_nuoc_sach_nong_thon', 'gd_ty_le_truong_chuan', 'gd_ty_le_chuan_md2', "
+    "'gd_ty_le_gv_dat_chuan', 'vh_gia_dinh_van_hoa', 'vh_ban_van_hoa', 'vh_co_quan_van_hoa', "
+    "'vh_tuyen_pho_van_minh', 'vh_phuong_van_minh', 'vh_ty_le_tap_tdtt', 'yt_suy_dinh_duong', 'yt_bhyt', "
+    "'yt_so_suc_khoe_dt', 'yt_vx_nguoi_lon', 'as_lao_dong_qua_dao_tao', 'nv_tthc_dung_han', "
+    "'nv_van_ban_dien_tu')",
+    "UPDATE sectors SET heading = 'Về triển khai thực hiện Nghị quyết 01/NQ-CP năm {năm} của Chính phủ' "
+    "WHERE code = 'nq01' AND name = 'Về triển khai thực hiện Nghị quyết 01/NQ-CP của Chính phủ'",
+    "INSERT OR IGNORE INTO settings (key, value) VALUES ('percent_decimals', '1')",
+]
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
@@ -411,6 +486,13 @@ MIGRATIONS = [
     (5, "signed packages: sender keys", MIGRATION_SIGNATURES),
     (6, "targets per unit, known terms, source names per level", MIGRATION_TARGET_UNITS),
     (7, "catalogue: validity by month, history of changes", MIGRATION_CATALOGUE_VALIDITY),
+    (8, "report wording: sentence groups, counts, headings, decimals", MIGRATION_REPORT_WORDING),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migration_number(name: str) -> int:
+    """The number of the migration whose name starts with `name`: code and tests find a migration by
+    its name, never by a number that changes when branches are merged."""
+    return next(number for number, full, _statements in MIGRATIONS if full.startswith(name))

@@ -277,7 +277,7 @@ class IndicatorFields(QWidget):
         form.addRow("ĐVT:", self.unit)
         form.addRow("Loại:", self.kind)
         form.addRow("Hướng:", self.direction)
-        form.addRow("Số chữ số thập phân:", self.decimals)
+        form.addRow("Số chữ số thập phân tối đa:", self.decimals)
         form.addRow("", self.summable)
         form.addRow("Cán bộ nhập:", self.entry)
         for edit in (self.name, self.unit):

@@ -23,11 +23,13 @@ class PanelFinding:
     indicator: str
     message: str
     column: str | None = None  # the grid column to select, when the finding is about one cell
+    part: str = ""  # the report part a text finding quotes (its sector's tab shows the text)
 
 
 def from_check(finding) -> PanelFinding:
     """A core `Finding` (relies only on its documented fields)."""
-    return PanelFinding(finding.severity, finding.rule, finding.indicator, finding.message)
+    return PanelFinding(finding.severity, finding.rule, finding.indicator, finding.message,
+                        part=getattr(finding, "part", ""))
 
 
 def from_input_error(name: str, code: str, column: str, text: str, reason: str) -> PanelFinding:

@@ -528,7 +528,14 @@ class MainWindow(QMainWindow):
         finding = self.findings_model.finding(index.row())
         cat = catalogue(self.store)
         ind = cat.indicators.get(finding.indicator)
-        if ind is None or ind.sector not in self.tabs_by_sector:
+        if ind is None:  # a finding about a part's text: where that text is typed
+            if finding.part in self.tabs_by_sector:  # a sector with figures: under its grid
+                self.tabs.setCurrentWidget(self.tabs_by_sector[finding.part])
+            elif finding.part:  # a part of text alone: the "Nội dung báo cáo" tab, that part chosen
+                self.tabs.setCurrentWidget(self.text_tab)
+                self.text_tab.choose_part(finding.part)
+            return
+        if ind.sector not in self.tabs_by_sector:
             return
         tab = self.tabs_by_sector[ind.sector]
         self.tabs.setCurrentWidget(tab)

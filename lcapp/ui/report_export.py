@@ -47,8 +47,9 @@ class ReportFormat:
 
 REPORT_FORMATS = {"pdf": ReportFormat(REPORT_TITLE, "Xuất PDF…", "PDF (*.pdf)", ".pdf"),
                   "docx": ReportFormat(WORD_TITLE, "Xuất Word…", "Word (*.docx)", ".docx")}
-ORIGIN_LABELS = {"official": "Nội dung cán bộ đã sửa", "draft": "Bản nháp từ số liệu (chưa sửa)"}
-ORIGIN_COLORS = {"official": "#1b5e20", "draft": "#8a5a00"}
+ORIGIN_LABELS = {"official": "Nội dung cán bộ đã sửa", "draft": "Bản nháp từ số liệu (chưa sửa)",
+                 "placeholder": "Chưa có nội dung — cán bộ cần viết phần này"}
+ORIGIN_COLORS = {"official": "#1b5e20", "draft": "#8a5a00", "placeholder": "#b00020"}
 
 
 def default_file_name(store, kind: str, unit: str, period_code: str, suffix: str = ".pdf") -> str:

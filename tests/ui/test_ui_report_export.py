@@ -120,7 +120,7 @@ def test_report_export_previews_the_text_then_writes_a_real_pdf(window, qtbot, m
     qtbot.waitUntil(lambda: opened == [target], timeout=30000)
     headings = [label for kind, label, _ in shown[0] if kind == "heading"]
     assert any(label.startswith("II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI THÁNG 5/2024") for label in headings)
-    assert {origin for kind, _, origin in shown[0] if kind == "text"} <= {"official", "draft"}
+    assert {origin for kind, _, origin in shown[0] if kind == "text"} <= {"official", "draft", "placeholder"}
     reader = PdfReader(str(target))
     assert "BÁO CÁO" in reader.pages[0].extract_text()
     assert AutoBox.warnings == []

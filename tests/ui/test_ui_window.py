@@ -58,8 +58,8 @@ def test_typing_a_value_and_enter_saves_it_moves_down_and_updates_ytd(window, qt
     assert month_value(demo_path, "tm_ban_le")[0] == 400.5
     below = grid.indexBelow(model.index_of("tm_ban_le", VALUE))
     assert grid.currentIndex() == below
-    # May's year-to-date (1.931) plus June's value, computed at once
-    qtbot.waitUntil(lambda: model.index_of("tm_ban_le", YTD).data() == format_number(1931 + 400.5, 0))
+    # May's year-to-date (1.931) plus June's value, computed at once, with the decimal typed
+    qtbot.waitUntil(lambda: model.index_of("tm_ban_le", YTD).data() == format_number(1931 + 400.5, 2))
     assert "Đã lưu" in window.statusBar().currentMessage()
 
 
@@ -295,3 +295,33 @@ def test_closing_before_the_figures_are_attached(demo_path, qtbot):
     store = Store(demo_path)  # the file was closed cleanly and opens again
     assert store.query("SELECT count(*) AS n FROM figures")[0]["n"] > 0
     store.close()
+
+
+def _repeated_sentence_row(window, qtbot, demo_path, sentence: str, parts: tuple[str, str]) -> int:
+    """The same sentence written in two parts of June 2024's report: the row of its finding."""
+    from lcapp.models.narrative import set_narrative
+    store = Store(demo_path)
+    for part in parts:
+        set_narrative(store, "tp_lai_chau", "202406", part, sentence, user="t")
+    store.close()
+    window.run_checks()
+    qtbot.waitUntil(lambda: any(f.rule == "repeated_sentence" for f in window.findings_model.checks), timeout=10000)
+    return next(i for i, f in enumerate(window.findings_model.items) if f.rule == "repeated_sentence")
+
+
+def test_a_text_finding_is_listed_with_the_checks_and_opens_its_part(window, qtbot, demo_path):
+    sentence = "Công tác quản lý thị trường được tăng cường, xử lý nghiêm các trường hợp vi phạm."
+    row = _repeated_sentence_row(window, qtbot, demo_path, sentence, ("cong_nghiep", "thuong_mai"))
+    finding = window.findings_model.finding(row)
+    assert finding.part == "cong_nghiep" and sentence in finding.message
+    window.go_to_finding(window.findings_model.index(row, 1))
+    assert window.tabs.currentWidget() is window.tabs_by_sector["cong_nghiep"]
+
+
+def test_a_text_finding_about_a_part_of_text_alone_opens_the_report_text_tab_on_it(window, qtbot, demo_path):
+    sentence = "Tiếp tục rà soát, tháo gỡ khó khăn, vướng mắc cho các dự án đầu tư trên địa bàn."
+    row = _repeated_sentence_row(window, qtbot, demo_path, sentence, ("nguyen_nhan", "nhiem_vu"))
+    part = window.findings_model.finding(row).part
+    assert part in ("nguyen_nhan", "nhiem_vu")
+    window.go_to_finding(window.findings_model.index(row, 1))
+    assert window.tabs.currentWidget() is window.text_tab and window.text_tab.current_part() == part

@@ -98,7 +98,7 @@ def parts_sum(inp: CheckInput) -> Iterator[Finding]:
                 continue
             parts_total = sum(present)
             gap = parts_total - total
-            step = rounding_step(parent)
+            step = rounding_step(parent, total, *present)
             if complete and len(present) == len(values):
                 if abs(gap) <= step:
                     continue

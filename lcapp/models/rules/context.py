@@ -8,7 +8,7 @@ from datetime import date
 from ..catalogue import Catalogue, Indicator
 from ..figure_data import FigureData
 from ..findings import Finding
-from ..numbers import format_number, with_unit
+from ..numbers import figure_decimals, format_number, with_unit
 from ..organisation import Organisation
 from ..periods import Period
 from ..progress import IndicatorProgress
@@ -38,6 +38,12 @@ class CheckInput:
     settings: dict
     today: date
     by_code: dict[str, IndicatorProgress] = field(default_factory=dict)
+    # the report's text (for the text rules): what each part prints, today's drafts, the parts
+    # that print only the request to write them, and the percent precision of the setting
+    texts: dict[str, str] = field(default_factory=dict)
+    drafted: dict[str, str] = field(default_factory=dict)
+    placeholders: list[str] = field(default_factory=list)
+    percent_decimals: int = 1
 
     def __post_init__(self):
         self.by_code = {row.indicator: row for row in self.rows}
@@ -54,6 +60,8 @@ def shown(ind: Indicator, value: float | None, decimals: int | None = None) -> s
     return with_unit(format_number(value, ind.decimals if decimals is None else decimals), ind.unit)
 
 
-def rounding_step(ind: Indicator) -> float:
-    """Half a unit of the last decimal shown: differences below it are invisible."""
-    return 0.5 * 10 ** -ind.decimals
+def rounding_step(ind: Indicator, *values: float | None) -> float:
+    """Half a unit of the last decimal shown: differences below it are invisible. With `values`,
+    of the coarsest of them as printed (with the decimals typed, up to the indicator's maximum)."""
+    shown_decimals = [figure_decimals(v, ind.decimals) for v in values if v is not None]
+    return 0.5 * 10 ** -(min(shown_decimals) if shown_decimals else ind.decimals)

@@ -21,4 +21,11 @@ BUILTIN_RULES = {
     "copied_value": "giống hệt tháng trước",
     "missing_value": "chưa có số liệu",
     "estimate_not_replaced": "số ước chưa được thay bằng số chính thức",
+    "percent_missing_input": "chưa tính được tỷ lệ so với kế hoạch vì thiếu số liệu",
+    "other_period_date": "văn bản ghi ngày, tháng, năm của kỳ khác",
+    "month_words": "văn bản viết “trong tháng” trong báo cáo quý, 6 tháng, 9 tháng hoặc năm",
+    "repeated_sentence": "văn bản lặp lại nguyên văn một câu",
+    "text_figure_mismatch": "số liệu hoặc tỷ lệ ghi trong văn bản khác số liệu đã nhập",
+    "text_rounding": "cùng một số được làm tròn hai cách",
+    "placeholder_left": "còn phần báo cáo chưa viết",
 }

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..catalogue import Catalogue
 from ..findings import Finding
 from ..numbers import format_number, format_percent
+from ..periods import Period, month_key, month_period
+from ..progress import PLAN_SOURCE, IndicatorProgress
 from .context import CheckInput, shown
 
 
@@ -124,4 +127,49 @@ def target_missed(inp: CheckInput) -> Iterator[Finding]:
                     value=quantity, target=target.value, percent=percent, source=source)
 
 
-RULES = [below_minimum, above_ceiling, behind_pace, term_behind_pace, target_missed]
+def missing_percent_inputs(cat: Catalogue, row: IndicatorProgress, by_code: dict[str, IndicatorProgress],
+                           period: Period) -> dict[str, list[str]]:
+    """The report's targets of a figure whose percent cannot be computed, each with what is
+    missing: an operand of the figure it is measured by (total local revenue without
+    "Thu chuyển nguồn"), the plan that is itself a figure, or the figure's own year-to-date.
+    Empty for an indicator without a figure. Pure."""
+    if row.value is None and row.ytd is None:
+        return {}
+    ind = cat.indicators[row.indicator]
+    missing: dict[str, list[str]] = {}
+    for source, target in row.reported_targets(period).items():
+        if row.percent_of_target.get(source) is not None or target == 0:
+            continue
+        names: list[str] = []
+        if ind.measured_by and ind.measured_by in cat.formulas:
+            names = [cat.indicators[code].name for code in cat.formulas[ind.measured_by].names
+                     if by_code.get(code) is None or by_code[code].ytd is None]
+        if not names:
+            names = ["lũy kế giai đoạn" if source in row.term_to_date else "lũy kế từ đầu năm"]
+        missing[source] = names
+    if ind.plan_indicator and PLAN_SOURCE not in row.targets and ind.plan_indicator in cat.indicators:
+        missing[PLAN_SOURCE] = [cat.indicators[ind.plan_indicator].name]
+    return missing
+
+
+def percent_missing_input(inp: CheckInput) -> Iterator[Finding]:
+    """A percent of target that cannot be computed because an input is missing, naming the input
+    (and, for a year-to-date, the months without a figure), so it is never silently left out."""
+    for row in inp.rows:
+        missing = missing_percent_inputs(inp.cat, row, inp.by_code, inp.period)
+        if not missing:
+            continue
+        ind = inp.cat.indicators[row.indicator]
+        names = list(dict.fromkeys(name for names in missing.values() for name in names))
+        if "lũy kế từ đầu năm" in names and ind.is_flow and inp.own is not None and not row.value_from_children:
+            gaps = [month_period(inp.period.year, m).label for m in range(1, inp.period.last + 1)
+                    if inp.own.month_value(inp.unit, ind, month_key(inp.period.year, m), children=False) is None]
+            if gaps:
+                names[names.index("lũy kế từ đầu năm")] = f"lũy kế từ đầu năm (chưa có {', '.join(gaps)})"
+        labels = " và ".join(_label(inp, source) for source in missing)
+        yield inp.finding("warning", "percent_missing_input", ind,
+                          f"{ind.name}: chưa tính được tỷ lệ so với {labels} vì thiếu số liệu {', '.join(names)}.",
+                          sources=list(missing), missing=names)
+
+
+RULES = [below_minimum, above_ceiling, behind_pace, term_behind_pace, target_missed, percent_missing_input]
