@@ -1,4 +1,5 @@
 import subprocess
+from datetime import date
 
 import openpyxl
 import pytest
@@ -8,12 +9,12 @@ from lcapp.cli import main
 from lcapp.export.annex_xlsx import annex_workbook, write_annex_workbook
 from lcapp.export.tables import table_01, table_02, table_03, table_04
 from lcapp.models.demo import load_demo
+from lcapp.models.documents import set_document_profile
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.organisation import organisation
 from lcapp.models.periods import parse_period
 from lcapp.models.progress import progress
-from lcapp.models.store import set_settings
 from lcapp.models.targets import set_target
 
 CHILDREN = ["p_doan_ket", "p_quyet_thang", "p_tan_phong", "p_dong_phong", "p_quyet_tien", "x_san_thang",
@@ -50,15 +51,14 @@ def with_children(demo):
 
 
 def test_annex_workbook_structure_and_print_settings(with_children, tmp_path):
-    with with_children.write() as conn:
-        set_settings(conn, {"issuing_body": "PHƯỜNG ĐOÀN KẾT", "signer_name": "Lò Văn Thử"})
+    set_document_profile(with_children, "tp_lai_chau", {"signer_name": "Lò Văn Thử"}, date(2024, 5, 14))
     path = write_annex_workbook(with_children, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == ["Biểu 01", "Biểu 02", "Biểu 03", "Biểu 04"]
     assert wb.calculation.fullCalcOnLoad is True
     ws = wb["Biểu 01"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "PHƯỜNG ĐOÀN KẾT" in texts and "Biểu số 01" in texts and "Lò Văn Thử" in texts
+    assert "THÀNH PHỐ LAI CHÂU" in texts and "Biểu số 01" in texts and "Lò Văn Thử" in texts
     assert "KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU" in texts
     assert any("tháng 5/2024" in t and "Thành phố Lai Châu" in t for t in texts)
     first, cols = header(ws)

@@ -3,7 +3,8 @@
 The rows come from `tables.py` (shared with the PDF report); this module only lays them
 out: title block from the database's settings, merged two-level headers, Times New Roman,
 borders, number formats with the indicator's decimals, A4 landscape fitted to one page
-wide with the header rows repeated, page numbers and the signer's block. Percents,
+wide with the header rows repeated, page numbers and the signer's block (the unit's
+document profile for the period, `documents.document_profile`). Percents,
 totals and derived figures are live formulas wrapped so that a missing or zero plan
 shows blank, and the workbook asks Excel and LibreOffice to recalculate on opening.
 A formula is written only where it gives exactly what `progress()` computed from the
@@ -29,6 +30,7 @@ from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models.catalogue import catalogue
+from ..models.documents import document_profile
 from ..models.errors import InputError
 from ..models.numbers import format_number
 from ..models.organisation import organisation
@@ -487,7 +489,7 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
         period = parse_period(period)
     organisation(store).figure_unit(unit, period)  # refuses a unit that did not exist in the period
     report = progress_callback or (lambda step, total, label: None)
-    settings, cat = store.settings(), catalogue(store)
+    settings, cat = document_profile(store, unit, period).as_settings(), catalogue(store)
     workbook = Workbook()
     workbook.remove(workbook.active)
     steps = 5

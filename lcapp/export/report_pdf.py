@@ -25,6 +25,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
                                 PageTemplate, Paragraph, Spacer, Table, TableStyle)
 
+from ..models.documents import document_profile
 from ..models.drafting import OutlineItem, report_outline, split_footnotes, subject_line
 from ..models.errors import InputError
 from ..models.numbers import format_number, format_percent
@@ -228,6 +229,8 @@ def _target_text(value, decimals: int) -> str:
 
 def issuer_phrase(settings: dict) -> str:
     """"Ủy ban nhân dân thành phố Lai Châu": the parent body in sentence case and the place name."""
+    if settings.get("issuer"):
+        return nfc(settings["issuer"])
     parent = nfc(settings.get("issuing_body_parent", "")).capitalize()
     place = nfc(settings.get("place", ""))
     return f"{parent} {place[:1].lower()}{place[1:]}".strip()
@@ -314,7 +317,7 @@ class ReportDocument(FootnotedDocTemplate):
 
 def report_story(store: Store, unit: str, period: Period, styles: Styles, counter: FootnoteCounter,
                  items: list[OutlineItem], annex: AnnexTable | None) -> list:
-    settings = store.settings()
+    settings = document_profile(store, unit, period).as_settings()
     width = A4[0] - MARGIN_LEFT - MARGIN_RIGHT
     subject = subject_line(period, any(i.kind == "heading" and i.level == 1 and i.part for i in items))
     story: list = [DocumentHeader(styles, settings, _issue_year(period)), Spacer(1, 14),

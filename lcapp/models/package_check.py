@@ -34,7 +34,7 @@ from .narrative import MAX_NARRATIVE_CHARS, REPORT_PARTS
 from .organisation import organisation
 from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
 from .schema import MIGRATIONS, SCHEMA_VERSION
-from .store import SQLITE_HEADER, Store
+from .store import SCHEMA_MIGRATIONS_TABLE, SQLITE_HEADER, Store, run_statements
 
 MAX_FILE_BYTES = 1024 * 1024 * 1024
 MAX_ROWS = 5_000_000
@@ -45,11 +45,6 @@ MAX_REPORTED = 10
 COPY_PREFIX = "lcapp-goi-"
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
 _CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"), False: _CONTROL}
-
-# Must stay the statement Store._migrate runs (a test compares the two schemas).
-SCHEMA_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL,
-                app_version TEXT NOT NULL)"""
 
 # What a package carries, in canonical order: table -> columns (hash order) and sort key.
 PACKAGE_TABLES = {
@@ -94,8 +89,7 @@ def create_schema(conn: sqlite3.Connection, version: int = SCHEMA_VERSION) -> No
     """Create our schema up to `version` on an empty connection, as Store does."""
     conn.execute(SCHEMA_MIGRATIONS_TABLE)
     for _number, _name, statements in MIGRATIONS[:version]:
-        for statement in statements:
-            conn.execute(statement)
+        run_statements(conn, statements)
     conn.execute(f"PRAGMA user_version = {int(version)}")
 
 

@@ -1,7 +1,8 @@
 """Numbered schema migrations. Append new ones; never edit one that has shipped.
 
-Each migration is a list of SQL statements run in one transaction together with the row
-that records it in `schema_migrations`; `PRAGMA user_version` holds the number of the
+Each migration is a list of SQL statements (or a function of the connection, for data that
+SQL alone cannot move) run in one transaction together with the row that records it in
+`schema_migrations`; `PRAGMA user_version` holds the number of the
 last one applied so that a newer database is recognised before anything is touched.
 """
 
@@ -272,12 +273,86 @@ MIGRATION_HANDOVER = [
     ) WITHOUT ROWID""",
 ]
 
+# Two-tier local government (from 01/07/2025): districts (huyện) and townships (thị trấn) as
+# kinds of unit, so the old districts and their communes can be the predecessors of the new
+# units; a predecessor says whether it came in whole or in part; each unit's document profile
+# (issuing body, place, number, signer, recipients) as defaults by kind and date plus what an
+# office changed, per unit and dates, with history. The units table is rebuilt for its wider
+# kind check (the store turns foreign keys off for migrations and checks them before commit).
+# The last step brings an existing database's organisation and document defaults up to the
+# bundled ones and moves the old global document settings into the reporting unit's profile.
+MIGRATION_TWO_TIER = [
+    """CREATE TABLE units_new (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('province', 'city', 'district', 'ward', 'commune', 'township',
+                                           'department')),
+        parent TEXT REFERENCES units(code),
+        valid_from TEXT,
+        valid_to TEXT,
+        reports_for TEXT REFERENCES units(code),
+        sectors TEXT NOT NULL DEFAULT '[]',
+        predecessors TEXT NOT NULL DEFAULT '[]',
+        position INTEGER NOT NULL
+    )""",
+    """INSERT INTO units_new (code, name, kind, parent, valid_from, valid_to, reports_for, sectors,
+                              predecessors, position)
+       SELECT code, name, kind, parent, valid_from, valid_to, reports_for, sectors,
+              (SELECT json_group_array(json_object('unit', p.value, 'share', 'whole'))
+                 FROM json_each(units.predecessors) AS p),
+              position FROM units""",
+    "DROP TABLE units",
+    "ALTER TABLE units_new RENAME TO units",
+    # Defaults: a row per kind rule ([[default]] of documents.toml: unit '') or per unit ([[unit]]).
+    """CREATE TABLE document_defaults (
+        position INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL DEFAULT '',
+        kinds TEXT NOT NULL DEFAULT '[]',
+        valid_from TEXT NOT NULL DEFAULT '',
+        valid_to TEXT NOT NULL DEFAULT '',
+        fields TEXT NOT NULL
+    )""",
+    # What an office set for a unit, for reports dated valid_from..valid_to ('' = open).
+    """CREATE TABLE document_profiles (
+        unit TEXT NOT NULL REFERENCES units(code),
+        valid_from TEXT NOT NULL,
+        valid_to TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        edited_by TEXT NOT NULL,
+        edited_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (unit, valid_from)
+    )""",
+    """CREATE TABLE document_profile_history (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        valid_from TEXT NOT NULL,
+        valid_to TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        fields TEXT NOT NULL,
+        edited_by TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+]
+
+
+def _two_tier_data(conn) -> None:
+    """Python step of MIGRATION_TWO_TIER (imported late: the core imports the store)."""
+    from .documents import upgrade_database
+
+    upgrade_database(conn)
+
+
+MIGRATION_TWO_TIER.append(_two_tier_data)
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
     (2, "figure checks: rules, explanations, completed periods", MIGRATION_CHECKS),
     (3, "narrative drafts", MIGRATION_NARRATIVE_DRAFTS),
     (4, "handover: manifest, locks, senders, exchange marks", MIGRATION_HANDOVER),
+    (5, "two-tier local government: districts and townships, predecessors' shares, document profiles",
+     MIGRATION_TWO_TIER),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
