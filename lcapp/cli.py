@@ -16,6 +16,7 @@ from . import __version__
 from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
 from .models.documents import DOCUMENT_FIELDS, FIELD_LABELS, document_profile, set_document_profile
 from .models.errors import DatabaseError, InputError
+from .models.figure_data import keep_figure_results
 from .models.figures import STATUS_LABELS, enter, history
 from .models.drafting import save_part
 from .models.narrative import narratives, part_label
@@ -57,6 +58,7 @@ def _json(data) -> None:
 
 def _open(args) -> Store:
     store = Store(args.db)
+    store.keeps_figure_cache = True
     args.opened.append(store)
     return store
 
@@ -617,6 +619,8 @@ def main(argv: list[str] | None = None) -> int:
     result = None
     try:
         result = args.handler(args)
+        for store in args.opened:
+            keep_figure_results(store)  # what the command computed, once it has succeeded
     except (InputError, DatabaseError) as error:
         print(f"lỗi: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -210,7 +210,7 @@ def table_02(store: Store, unit: str, period: Period | str,
     reporter = org.unit(base.unit)
     figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
     children = org.children(figure_unit.code, period)
-    data = FigureData(store, cat, org, [figure_unit.code] + [u.code for u in org.descendants(figure_unit.code)])
+    data = FigureData(store, cat, org, org.related(figure_unit.code))
     rows: list[UnitRow] = []
     for row in base.rows:
         if row.kind != "indicator":

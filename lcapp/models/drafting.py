@@ -201,18 +201,37 @@ class DraftSentence:
     text: str
 
 
+def old_boundaries_footnote(row: IndicatorProgress) -> str:
+    """The footnote a figure counted by the old boundaries carries (a unit formed on 01/07/2025
+    compared with the months before): which units it adds up, and up to when."""
+    summed = [entry for entry in row.old_boundaries.values() if entry.get("summed_from")]
+    if not summed:
+        return ""
+    year, month = divmod(int(summed[0]["before"]), 100)
+    names = summed[0]["names"]
+    units = f"là số liệu của {names[0]}" if len(names) == 1 else \
+        "cộng số liệu của " + ", ".join(names[:-1]) + " và " + names[-1]
+    return footnote(f"Số liệu của các tháng trước tháng {month}/{year} (trước khi sắp xếp đơn vị hành chính) "
+                    f"được tính theo địa giới cũ: {units}.")
+
+
 def draft_sentences(cat: Catalogue, period: Period, rows: list[IndicatorProgress]) -> list[DraftSentence]:
-    """One sentence per indicator with a figure (its parts inside it), in catalogue order. Pure."""
+    """One sentence per indicator with a figure (its parts inside it), in catalogue order. Pure.
+
+    The first sentence with a figure counted by the old boundaries says so in a footnote."""
     by_code = {row.indicator: row for row in rows}
     measured_only = {ind.measured_by for ind in cat.indicators.values() if ind.measured_by}
     sentences = []
+    old_boundaries_said = False
     for row in rows:
         if not _has_figure(row) or row.indicator in measured_only:
             continue
         parent = by_code.get(row.parent) if row.parent else None
         if parent is not None and _has_figure(parent):
             continue  # said in its parent's "Trong đó"
-        text = (figure_clause(cat, row, period) + _measured_footnote(cat, row, by_code)
+        boundaries = "" if old_boundaries_said else old_boundaries_footnote(row)
+        old_boundaries_said = old_boundaries_said or bool(boundaries)
+        text = (figure_clause(cat, row, period) + boundaries + _measured_footnote(cat, row, by_code)
                 + _comment_footnotes(row) + ".")
         parts = _parts_clause(cat, row.indicator, by_code, period)
         if parts:

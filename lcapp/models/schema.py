@@ -281,6 +281,9 @@ MIGRATION_HANDOVER = [
 # kind check (the store turns foreign keys off for migrations and checks them before commit).
 # The last step brings an existing database's organisation and document defaults up to the
 # bundled ones and moves the old global document settings into the reporting unit's profile.
+# figure_cache keeps the period-level results of units that add up others (the province
+# sums 38 units and, for 2025, the 106 before them); any change to a figure of a year drops
+# that year's rows.
 MIGRATION_TWO_TIER = [
     """CREATE TABLE units_new (
         code TEXT PRIMARY KEY,
@@ -333,6 +336,22 @@ MIGRATION_TWO_TIER = [
         edited_by TEXT NOT NULL,
         edited_at TEXT NOT NULL
     )""",
+    """CREATE TABLE figure_cache (
+        unit TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        entries TEXT NOT NULL,
+        PRIMARY KEY (unit, year)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER figure_cache_insert AFTER INSERT ON figures BEGIN
+        DELETE FROM figure_cache WHERE year = NEW.month / 100;
+    END""",
+    """CREATE TRIGGER figure_cache_update AFTER UPDATE ON figures BEGIN
+        DELETE FROM figure_cache WHERE year IN (NEW.month / 100, OLD.month / 100);
+    END""",
+    """CREATE TRIGGER figure_cache_delete AFTER DELETE ON figures BEGIN
+        DELETE FROM figure_cache WHERE year = OLD.month / 100;
+    END""",
 ]
 
 

@@ -35,6 +35,10 @@ def _looks_like_sqlite(path: Path) -> bool:
 class Store:
     """An open LCApp database file."""
 
+    # Whether computations may keep their results in `figure_cache` (a write): the command line
+    # and the window's background connections do; the window's own connection only reads.
+    keeps_figure_cache = False
+
     def __init__(self, path: str | Path, *, create: bool = False):
         self.path = Path(path)
         exists = self.path.exists() and self.path.stat().st_size > 0
