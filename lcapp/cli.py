@@ -311,7 +311,8 @@ def cmd_check(args) -> int:
         print(f"Kiểm tra số liệu {organisation(store).unit(args.unit).name}, {period.label}: {summary_text(findings)}.")
         for f in findings:
             explained = f" [{FINDING_STATUS_LABELS[f.status]}: {f.explanation}]" if f.status == "explained" else ""
-            print(f"- {SEVERITY_LABELS[f.severity]} ({f.rule} / {f.indicator}): {f.message}{explained}")
+            where = f"{f.rule} / {f.indicator}" if f.indicator else f.rule
+            print(f"- {SEVERITY_LABELS[f.severity]} ({where}): {f.message}{explained}")
     return EXIT_OPEN_ERRORS if any(f.is_open_error for f in findings) else EXIT_OK
 
 

@@ -1,4 +1,4 @@
-"""The annex workbook (biểu phụ lục): Biểu 01-04 of a unit and period as an Excel file ready to print.
+"""The annex workbook (biểu phụ lục): Biểu 01-05 of a unit and period as an Excel file ready to print.
 
 The rows come from `tables.py` (shared with the PDF report); this module only lays them
 out: title block from the database's settings, merged two-level headers, Times New Roman,
@@ -32,13 +32,14 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from ..models.catalogue import catalogue
 from ..models.documents import document_profile
 from ..models.errors import InputError
-from ..models.numbers import format_number
-from ..models.organisation import organisation
+from ..models.numbers import format_number, round_percent
+from ..models.organisation import KIND_LABELS, organisation
 from ..models.periods import Period, parse_period
 from ..models.progress import PLAN_SOURCE, progress
 from ..models.store import Store
 from ..models.targets import Target
-from .tables import AnnexRow, AnnexTable, TermTable, UnitTable, table_01, table_02, table_03, table_04
+from .tables import (AnnexRow, AnnexTable, TermTable, UnitPlanCell, UnitPlanTable, UnitTable, table_01, table_02,
+                     table_03, table_04, table_05)
 
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 12
@@ -52,6 +53,7 @@ SHEET_TITLES = {
     "02": "KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU CHỦ YẾU THEO ĐƠN VỊ",
     "03": "KẾT QUẢ THU, CHI NGÂN SÁCH ĐỊA PHƯƠNG",
     "04": "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NGHỊ QUYẾT NHIỆM KỲ",
+    "05": "KẾT QUẢ MỘT SỐ CHỈ TIÊU CHỦ YẾU CỦA CÁC ĐƠN VỊ SO VỚI KẾ HOẠCH CỦA TỪNG ĐƠN VỊ",
 }
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -481,6 +483,55 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
     return sheet
 
 
+# -- Biểu 05 -------------------------------------------------------------------------------------
+def units_plan_sheet(workbook: Workbook, table: UnitPlanTable, settings: dict, kind_label: str) -> AnnexSheet:
+    """One row per child unit, each key indicator's figure and its percent of the unit's own
+    plan; then the total of the unit (blank while a unit is missing) and, apart and labelled
+    as such, the sum of the units that have the figure."""
+    columns = [Column("stt", "STT", 6), Column("name", "Đơn vị", 24)]
+    for row in table.indicators:
+        group = f"{row.name} ({row.dvt})"
+        columns += [Column(f"v:{row.indicator}", "Thực hiện", 12, group),
+                    Column(f"p:{row.indicator}", "% KH", 8, group)]
+    sheet = AnnexSheet(workbook, "05", settings, columns, table.period, table.unit_name)
+    r = sheet.first_data_row
+
+    def cells(r: int, values: dict, **style) -> None:
+        for row in table.indicators:
+            cell = values.get(row.indicator)
+            if cell is not None and cell.figure is not None:
+                sheet.put(r, f"v:{row.indicator}", cell.figure, number_format(row.decimals), **style)
+            if cell is not None and cell.percent is not None:
+                sheet.put(r, f"p:{row.indicator}", round_percent(cell.percent), PERCENT_FORMAT, **style)
+        sheet.end_row(r, {})
+
+    for number, unit in enumerate(table.units, start=1):
+        sheet.put(r, "stt", number, horizontal="center")
+        sheet.put(r, "name", unit.name)
+        cells(r, {row.indicator: table.cells.get((unit.code, row.indicator)) for row in table.indicators})
+        r += 1
+    received = table.received
+    incomplete = received is not None and not received.complete
+    sheet.put(r, "name", f"Toàn {kind_label}" + (" (chưa đủ đơn vị: chưa có tổng)" if incomplete else ""), bold=True)
+    cells(r, table.total, bold=True)
+    r += 1
+    if incomplete:
+        sheet.put(r, "name", f"Cộng các đơn vị đã có số liệu ({received.count_text}): số tạm, không phải tổng",
+                  italic=True)
+        cells(r, {code: UnitPlanCell(total, None) for code, (total, _missing) in table.partial.items()}, italic=True)
+        sheet.ws.row_dimensions[r].height = 48
+        r += 1
+        sheet.put(r, "name", received.text(), italic=True)
+        sheet.ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=len(columns))
+        sheet.ws.row_dimensions[r].height = 16.5 * (1 + len(received.text()) // 200)
+        r += 1
+    sheet.finish(r - 1)
+    # too wide for one page: pages across, the units' names repeated on each
+    sheet.ws.page_setup.fitToWidth = 0
+    sheet.ws.print_title_cols = "A:B"
+    return sheet
+
+
 # -- the workbook ----------------------------------------------------------------------------------
 def annex_workbook(store: Store, unit: str, period: Period | str,
                    progress_callback: ProgressCallback | None = None) -> Workbook:
@@ -508,6 +559,11 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
                                   unit_of_measure=next(iter(dvts)) if len(dvts) == 1 else ""))
     report(3, steps, "Biểu 04")
     sheets.append(term_sheet(workbook, table_04(store, unit, period, progress_rows=rows), settings))
+    if units.columns:
+        report(4, steps, "Biểu 05")
+        plans = table_05(store, unit, period, progress_rows=rows)
+        sheets.append(units_plan_sheet(workbook, plans, settings,
+                                       KIND_LABELS.get(organisation(store).unit(plans.unit).kind, "")))
     workbook.calculation.fullCalcOnLoad = True
     workbook.cached_values = {sheet.ws.title: sheet.cached for sheet in sheets}
     return workbook

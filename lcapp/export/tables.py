@@ -246,6 +246,62 @@ def _without_empty_headings(rows: list[UnitRow]) -> list[UnitRow]:
             if item.row.kind != "section" or (index + 1 < len(kept) and kept[index + 1].row.kind != "section")]
 
 
+# -- Biểu 05: the units against their own plans -------------------------------------------------
+@dataclass
+class UnitPlanCell:
+    figure: float | None  # the year-to-date of a flow, the level of a stock or rate
+    percent: float | None  # of the unit's own first plan of the year (None: no plan or no figure)
+    source: str | None = None  # that plan's source
+
+
+@dataclass
+class UnitPlanTable:
+    unit: str
+    unit_name: str
+    period: Period
+    indicators: list[IndicatorProgress]  # the key indicators, as the unit's own progress has them
+    units: list[UnitColumn]  # the child units of the period, one row each
+    cells: dict  # (child unit, indicator) -> UnitPlanCell
+    total: dict  # indicator -> UnitPlanCell of the unit itself (its total: None unless every unit has it)
+    received: object  # consolidation.Completeness
+    partial: dict  # indicator -> (sum over the units received, units without the figure), summable only
+
+
+def _plan_cell(row: IndicatorProgress, period: Period) -> UnitPlanCell:
+    figure = row.ytd if row.kind == "flow" else row.value
+    percents = row.reported_percents(period)
+    source = next(iter(percents), None)
+    return UnitPlanCell(figure, percents.get(source) if source else None, source)
+
+
+def table_05(store: Store, unit: str, period: Period | str,
+             progress_rows: list[IndicatorProgress] | None = None) -> UnitPlanTable:
+    """Biểu 05: one row per child unit with its key indicators, each against the unit's own plan
+    (its own `progress()`), the total of the unit (the sum of every unit, or nothing), and the
+    sum of the units received so far, labelled as such."""
+    from ..models.consolidation import completeness, partial_sum
+
+    if isinstance(period, str):
+        period = parse_period(period)
+    cat, org = catalogue(store), organisation(store)
+    reporter = org.unit(unit)
+    figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
+    keys = [code for code, ind in cat.indicators.items() if ind.key]
+    own = {row.indicator: row for row in (progress_rows if progress_rows is not None else progress(store, unit, period))}
+    indicators = [own[code] for code in keys if code in own]
+    children = org.children(figure_unit.code, period)
+    cells = {}
+    for child in children:
+        for row in progress(store, child.code, period, keys):
+            cells[(child.code, row.indicator)] = _plan_cell(row, period)
+    partial = {row.indicator: partial_sum({c.code: cells[(c.code, row.indicator)].figure for c in children})
+               for row in indicators if cat.indicators[row.indicator].summable}
+    return UnitPlanTable(reporter.code, reporter.name, period, indicators,
+                         [UnitColumn(c.code, c.name) for c in children], cells,
+                         {row.indicator: _plan_cell(row, period) for row in indicators},
+                         completeness(store, figure_unit.code, period), partial)
+
+
 # -- Biểu 03: budget -------------------------------------------------------------------------
 BUDGET_SECTOR = "ngan_sach"  # the catalogue's sector of budget revenue and expenditure
 

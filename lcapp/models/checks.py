@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from .catalogue import Catalogue, catalogue
+from .consolidation import completeness as units_received
 from .figure_data import FigureData
 from .findings import SEVERITIES, SEVERITY_LABELS, Finding, summary_text
 from .organisation import organisation
@@ -47,7 +48,7 @@ def gather(store: Store, unit: str, period: Period | str, today: date | None = N
         own.load_until(month_key(year, 12))
     own.load_until(period.end_key)
     return CheckInput(cat, org, period, figure_unit.code, reporter.code, rows, own, targets_for_year(store, period.year),
-                      settings, today or date.today())
+                      settings, today or date.today(), completeness=units_received(store, figure_unit.code, period))
 
 
 def _number(value, default: float) -> float:
@@ -62,7 +63,8 @@ def check_input(inp: CheckInput) -> list[Finding]:
     findings = []
     for rule in RULES:
         for finding in rule(inp):
-            if finding.rule not in inp.cat.indicators[finding.indicator].checks_off:
+            indicator = inp.cat.indicators.get(finding.indicator)  # none for a finding about the whole report
+            if indicator is None or finding.rule not in indicator.checks_off:
                 findings.append(finding)
     return _sorted(inp.cat, findings)
 

@@ -23,7 +23,7 @@ from ..paths import resource
 from .errors import InputError
 from .organisation import KIND_LABELS, UNIT_KINDS, Organisation, Unit, organisation
 from .periods import Period
-from .store import Store, now_iso
+from .store import Store, now_iso, set_settings
 from .text import clean_text, nfc
 
 DOCUMENT_FIELDS = ("issuing_body_parent", "issuing_body", "place", "document_code", "signer_authority",
@@ -359,20 +359,43 @@ def set_document_profile(store: Store, unit: str, values: dict, on: date, *, fro
     only from that day on (the span is split, the earlier part keeps what it had). One
     transaction, every version kept in history.
     """
+    write = _profile_change(store, unit, values, on, from_day=from_day, user=user)
+    if write is None:
+        return 0
+    with store.write() as conn:
+        write(conn)
+    return 1
+
+
+def configure_office(store: Store, unit: str, values: dict, on: date, *, user: str | None = None) -> None:
+    """The unit this installation reports for (setting `reporting_unit`) and changes to that
+    unit's document profile for the reports dated `on`, in one transaction (first start, Cài đặt)."""
+    found = organisation(store).unit(unit)
+    write = _profile_change(store, found.code, values, on, user=user) if values else None
+    with store.write() as conn:
+        set_settings(conn, {"reporting_unit": found.code})
+        if write is not None:
+            write(conn)
+
+
+def _profile_change(store: Store, unit: str, values: dict, on: date, *, from_day: date | None = None,
+                    user: str | None = None):
+    """Validate a change (InputError says why not); a function writing it inside an open
+    transaction, or None when it changes nothing."""
     from .figures import current_user
 
     changes = prepare_profile_change(values)
-    org = organisation(store)
-    found = org.unit(unit)
+    found = organisation(store).unit(unit)
     day = from_day or on
     if found.valid_from and day < found.valid_from or found.valid_to and day > found.valid_to:
         raise InputError(f"{found.label} không tồn tại ngày {day:%d/%m/%Y} (hiệu lực {found.validity_text()}).")
     current = document_profile(store, found.code, day)
     fields = dict(current.fields, **changes)
     if fields == current.fields:
-        return 0
+        return None
     who, stamp = user or current_user(), now_iso()
-    with store.write() as conn:
+
+    def write(conn) -> None:
         start = current.valid_from
         if from_day and (start is None or from_day > start):
             if current.edited:  # the earlier part keeps its values, ending the day before
@@ -380,7 +403,7 @@ def set_document_profile(store: Store, unit: str, values: dict, on: date, *, fro
                            current.fields, who, stamp)
             start = from_day
         _write_row(conn, found.code, _iso(start), _iso(current.valid_to), fields, who, stamp)
-    return 1
+    return write
 
 
 def profile_history(store: Store, unit: str) -> list[dict]:

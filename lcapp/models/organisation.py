@@ -135,13 +135,18 @@ class Organisation:
         of their time; the refusal names the units that did (successors or predecessors).
         """
         reporter = self.unit(code)
-        if not reporter.valid_during(period):
-            raise InputError(self._not_valid_message(reporter, period))
+        problem = self.validity_problem(reporter, period)
+        if problem:
+            raise InputError(problem)
         if reporter.is_department:
             return self.unit(reporter.reports_for), reporter
         return reporter, reporter
 
-    def _not_valid_message(self, unit: Unit, period: Period) -> str:
+    def validity_problem(self, unit: Unit, period: Period) -> str | None:
+        """Why `unit` cannot have figures in `period` (it did not exist then), naming the units
+        that did; None when it can."""
+        if unit.valid_during(period):
+            return None
         message = f"{unit.name} [{unit.code}] không tồn tại trong {period.label} (hiệu lực {unit.validity_text()})"
         if unit.valid_to and unit.valid_to < period.first_day():
             instead = self.successors(unit.code)

@@ -32,7 +32,7 @@ from .catalogue import catalogue
 from .errors import InputError
 from .narrative import MAX_NARRATIVE_CHARS, REPORT_PARTS
 from .organisation import organisation
-from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
+from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period, period_of_month_key
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .store import SCHEMA_MIGRATIONS_TABLE, SQLITE_HEADER, Store, run_statements
 
@@ -365,9 +365,25 @@ def _validate(store: Store, package: Package, name: str) -> None:
         if "month" in columns:
             for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
                 problems.append(f"{table}: tháng {month} không thuộc các kỳ ghi trong gói")
+        if table == "figures":
+            problems += _outside_validity(store, set(zip(columns["unit"], columns["month"])))
     if problems:
         tail = " (và còn lỗi khác)" if len(problems) > MAX_REPORTED else ""
         raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
+
+
+def _outside_validity(store: Store, unit_months: set) -> list[str]:
+    """Figures of a unit in a month it did not exist (an old unit after 30/06/2025, a new one
+    before 01/07/2025), one problem per unit, naming the units that did exist."""
+    org, problems = organisation(store), {}
+    for unit, month in sorted(unit_months, key=repr):
+        found = org.units.get(unit)
+        if found is None or type(month) is not int or not 1 <= month % 100 <= 12 or unit in problems:
+            continue  # reported by the column checks
+        problem = org.validity_problem(found, period_of_month_key(month))
+        if problem:
+            problems[unit] = f"figures: {problem}"
+    return list(problems.values())
 
 
 def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:

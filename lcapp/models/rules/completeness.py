@@ -1,5 +1,6 @@
-"""Completeness rules: figures the unit must report that are missing, and estimates ("ước")
-still not replaced by official figures after the next period's cut-off has passed."""
+"""Completeness rules: figures the unit must report that are missing, estimates ("ước") still
+not replaced by official figures after the next period's cut-off has passed, and child units
+whose figures have not arrived ("đã nhận 36/38 đơn vị")."""
 
 from __future__ import annotations
 
@@ -62,4 +63,16 @@ def estimate_not_replaced(inp: CheckInput) -> Iterator[Finding]:
                 break
 
 
-RULES = [missing_value, estimate_not_replaced]
+def units_missing(inp: CheckInput) -> Iterator[Finding]:
+    """One finding for the whole report (no indicator): the child units not received yet."""
+    received = inp.completeness
+    if received is None or received.complete:
+        return
+    missing = received.missing
+    yield Finding("warning", "units_missing", "", inp.unit, inp.period.code,
+                  f"{received.text()} Tổng của đơn vị chỉ có khi nhận đủ; số cộng các đơn vị đã nhận là số tạm.",
+                  {"expected": len(received.expected), "received": len(received.received),
+                   "missing": [u.code for u in missing]})
+
+
+RULES = [missing_value, estimate_not_replaced, units_missing]

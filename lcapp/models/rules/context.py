@@ -38,6 +38,7 @@ class CheckInput:
     settings: dict
     today: date
     by_code: dict[str, IndicatorProgress] = field(default_factory=dict)
+    completeness: object = None  # consolidation.Completeness of the child units, or None
 
     def __post_init__(self):
         self.by_code = {row.indicator: row for row in self.rows}

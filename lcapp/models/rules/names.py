@@ -20,4 +20,5 @@ BUILTIN_RULES = {
     "copied_value": "giống hệt tháng trước",
     "missing_value": "chưa có số liệu",
     "estimate_not_replaced": "số ước chưa được thay bằng số chính thức",
+    "units_missing": "chưa nhận đủ số liệu của các đơn vị trực thuộc (cả báo cáo, không theo chỉ tiêu)",
 }
