@@ -54,7 +54,7 @@ def test_annex_workbook_structure_and_print_settings(with_children, tmp_path):
     set_document_profile(with_children, "tp_lai_chau", {"signer_name": "Lò Văn Thử"}, date(2024, 5, 14))
     path = write_annex_workbook(with_children, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Biểu 01", "Biểu 02", "Biểu 03", "Biểu 04"]
+    assert wb.sheetnames == ["Biểu 01", "Biểu 02", "Biểu 03", "Biểu 04", "Biểu 05"]
     assert wb.calculation.fullCalcOnLoad is True
     ws = wb["Biểu 01"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
@@ -221,7 +221,7 @@ def test_progress_callback_reports_every_sheet(demo, tmp_path):
     seen = []
     write_annex_workbook(demo, "tp_lai_chau", "202405", tmp_path / "b.xlsx",
                          progress_callback=lambda step, total, label: seen.append((step, total, label)))
-    assert [s[0] for s in seen] == [0, 1, 2, 3, 5] and seen[-1][1] == 5
+    assert [s[0] for s in seen] == [0, 1, 2, 3, 4, 5] and seen[-1][1] == 5
 
 
 def test_annex_command(db_path, tmp_path, capsys):
@@ -270,7 +270,7 @@ def test_printed_biểu_01_is_a4_landscape_one_page_wide_with_page_numbers(demo,
         assert text in first, text
     # the header repeats on every page of a sheet, and each sheet's signer block is printed
     assert all("STT" in t for t in texts)
-    assert sum("Nguyễn Văn Nghiệp" in t for t in texts) == 4
+    assert sum("Nguyễn Văn Nghiệp" in t for t in texts) == 5
 
 
 def test_a_ward_without_child_units_gets_no_biểu_02(demo, tmp_path):

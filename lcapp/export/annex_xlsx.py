@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models.catalogue import catalogue
@@ -135,9 +136,10 @@ class AnnexSheet:
     """Lays out one annex sheet: title block, header, rows, signer block, print settings."""
 
     def __init__(self, workbook: Workbook, number: str, settings: dict, columns: list[Column],
-                 period: Period, unit_name: str, unit_of_measure: str = ""):
+                 period: Period, unit_name: str, unit_of_measure: str = "", page_columns: int | None = None):
         self.ws = workbook.create_sheet(f"Biểu {number}")
         self.number, self.settings, self.columns, self.period = number, settings, columns, period
+        self.page_columns = page_columns or len(columns)  # the title block spans the first page's columns
         self.index = {c.key: i + 1 for i, c in enumerate(columns)}
         for i, column in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = column.width
@@ -162,7 +164,7 @@ class AnnexSheet:
         return cell
 
     def _title_block(self, unit_name: str, unit_of_measure: str) -> None:
-        width = len(self.columns)
+        width = self.page_columns
         left = min(3, width - 2)
         right_first = max(left + 1, width - 2)
         s = self.settings
@@ -484,16 +486,21 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
 
 
 # -- Biểu 05 -------------------------------------------------------------------------------------
+PLAN_INDICATORS_PER_PAGE = 6  # Biểu 05: key indicators side by side on one A4 landscape page
+
+
 def units_plan_sheet(workbook: Workbook, table: UnitPlanTable, settings: dict, kind_label: str) -> AnnexSheet:
     """One row per child unit, each key indicator's figure and its percent of the unit's own
     plan; then the total of the unit (blank while a unit is missing) and, apart and labelled
-    as such, the sum of the units that have the figure."""
-    columns = [Column("stt", "STT", 6), Column("name", "Đơn vị", 24)]
+    as such, the sum of the units that have the figure. Printed six indicators a page, the
+    units' names repeated on each."""
+    columns = [Column("stt", "STT", 5), Column("name", "Đơn vị", 22)]
     for row in table.indicators:
         group = f"{row.name} ({row.dvt})"
-        columns += [Column(f"v:{row.indicator}", "Thực hiện", 12, group),
-                    Column(f"p:{row.indicator}", "% KH", 8, group)]
-    sheet = AnnexSheet(workbook, "05", settings, columns, table.period, table.unit_name)
+        columns += [Column(f"v:{row.indicator}", "Thực hiện", 11, group),
+                    Column(f"p:{row.indicator}", "% KH", 7, group)]
+    sheet = AnnexSheet(workbook, "05", settings, columns, table.period, table.unit_name,
+                       page_columns=min(len(columns), 2 + 2 * PLAN_INDICATORS_PER_PAGE))
     r = sheet.first_data_row
 
     def cells(r: int, values: dict, **style) -> None:
@@ -512,23 +519,28 @@ def units_plan_sheet(workbook: Workbook, table: UnitPlanTable, settings: dict, k
         r += 1
     received = table.received
     incomplete = received is not None and not received.complete
-    sheet.put(r, "name", f"Toàn {kind_label}" + (" (chưa đủ đơn vị: chưa có tổng)" if incomplete else ""), bold=True)
+    total_label = f"Toàn {kind_label}" + (" (chưa đủ đơn vị: chưa có tổng)" if incomplete else "")
+    sheet.put(r, "name", total_label, bold=True)
     cells(r, table.total, bold=True)
+    sheet.end_row(r, {"name": total_label})
     r += 1
     if incomplete:
-        sheet.put(r, "name", f"Cộng các đơn vị đã có số liệu ({received.count_text}): số tạm, không phải tổng",
-                  italic=True)
+        label = f"Cộng các đơn vị đã có số liệu ({received.count_text}): số tạm, không phải tổng"
+        sheet.put(r, "name", label, italic=True)
         cells(r, {code: UnitPlanCell(total, None) for code, (total, _missing) in table.partial.items()}, italic=True)
-        sheet.ws.row_dimensions[r].height = 48
+        sheet.end_row(r, {"name": label})
         r += 1
-        sheet.put(r, "name", received.text(), italic=True)
-        sheet.ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=len(columns))
-        sheet.ws.row_dimensions[r].height = 16.5 * (1 + len(received.text()) // 200)
+        note = received.text()
+        sheet.put(r, "name", note, italic=True)
+        sheet.ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=sheet.page_columns)
+        sheet.ws.row_dimensions[r].height = 16.5 * (1 + len(note) // 110)
         r += 1
     sheet.finish(r - 1)
-    # too wide for one page: pages across, the units' names repeated on each
-    sheet.ws.page_setup.fitToWidth = 0
-    sheet.ws.print_title_cols = "A:B"
+    ws = sheet.ws
+    ws.page_setup.fitToWidth = max(1, math.ceil(len(table.indicators) / PLAN_INDICATORS_PER_PAGE))
+    ws.print_title_cols = "A:B"
+    for first in range(2 + 2 * PLAN_INDICATORS_PER_PAGE, len(columns), 2 * PLAN_INDICATORS_PER_PAGE):
+        ws.col_breaks.append(Break(id=first))
     return sheet
 
 
