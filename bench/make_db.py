@@ -31,7 +31,10 @@ def build(path: Path) -> Store:
     store = create_database(path)
     cat, org = catalogue(store), organisation(store)
     rng = random.Random(2024)
-    units = [u for u in org.units.values() if not u.is_department]
+    # the province, the city and the city's units (the old districts and the units of
+    # 07/2025 are bench/make_province_db.py's)
+    units = [u for u in org.units.values() if not u.is_department
+             and (u.code in ("lai_chau", "tp_lai_chau") or u.parent == "tp_lai_chau")]
     rows = []
     for unit in units:
         for ind in cat.indicators.values():
