@@ -4,9 +4,8 @@
 Usage: python bench/make_province_db.py [PATH]   (default bench/out/province.sqlite; reused if present)
 Figures follow the organisation as it was: the old communes, wards and townships until
 06/2025, the 38 units of 01/07/2025 from 07/2025 (the districts and the province enter none:
-they are the sums of their units). Values are random but shaped like real ones (flows entered
-as the month or the year-to-date as the catalogue says, stocks and rates as levels); the 38
-units' figures have one history row each, as a package carries them.
+they are the sums of their units), shaped as bench/make_db.py makes them; the 38 units'
+figures have one history row each, as a package carries them.
 """
 
 from __future__ import annotations
@@ -18,9 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.make_db import unit_rows  # noqa: E402
 from lcapp.models.catalogue import catalogue  # noqa: E402
 from lcapp.models.organisation import organisation  # noqa: E402
-from lcapp.models.periods import month_key, month_period  # noqa: E402
+from lcapp.models.periods import month_period  # noqa: E402
 from lcapp.models.setup import create_database  # noqa: E402
 from lcapp.models.store import Store  # noqa: E402
 
@@ -28,28 +28,6 @@ PROVINCE_DB = Path(__file__).resolve().parent / "out" / "province.sqlite"
 PROVINCE = "lai_chau"
 FIRST_YEAR, LAST_YEAR = 2017, 2026
 COMMUNE_LEVEL = ("ward", "commune", "township")
-
-
-def unit_rows(unit, cat, rng: random.Random):
-    """Every month's figure of every non-derived indicator while `unit` existed."""
-    for ind in cat.indicators.values():
-        if ind.derived:
-            continue
-        level = rng.uniform(10, 1000)
-        for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            ytd = 0.0
-            for month in range(1, 13):
-                if not unit.valid_during(month_period(year, month)):
-                    continue
-                value = round(level * rng.uniform(0.8, 1.2), 2)
-                ytd += value
-                month_value, ytd_value = value, None
-                if ind.kind == "flow" and ind.entry == "ytd":
-                    month_value, ytd_value = None, round(ytd, 2)
-                if ind.kind == "rate":
-                    month_value = round(rng.uniform(50, 100), 1)
-                yield (unit.code, month_key(year, month), ind.code, month_value, ytd_value, None, "official", "",
-                       "bench", "2026-12-01T00:00:00", unit.code, "bench", 1)
 
 
 def build(path: Path = PROVINCE_DB) -> Store:
@@ -65,7 +43,7 @@ def build(path: Path = PROVINCE_DB) -> Store:
         for unit in org.units.values():
             if unit.kind not in COMMUNE_LEVEL:
                 continue
-            rows = list(unit_rows(unit, cat, rng))
+            rows = list(unit_rows(unit, cat, rng, FIRST_YEAR, LAST_YEAR, "2026-12-01T00:00:00"))
             count += len(rows)
             conn.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             if unit.parent == PROVINCE:

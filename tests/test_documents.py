@@ -71,7 +71,8 @@ def test_an_offices_change_is_kept_for_its_unit_and_dates_with_history(store):
     set_document_profile(store, "p_doan_ket_2025", {"signer_name": "Lò Văn Thắng"}, date(2025, 9, 1), user="a")
     set_document_profile(store, "p_doan_ket_2025", {"signer_name": "Vàng A Dế"}, date(2026, 1, 1),
                          from_day=date(2026, 3, 1), user="b")
-    before, after = profile(store, "p_doan_ket_2025", date(2026, 2, 28)), profile(store, "p_doan_ket_2025", date(2026, 3, 1))
+    before = profile(store, "p_doan_ket_2025", date(2026, 2, 28))
+    after = profile(store, "p_doan_ket_2025", date(2026, 3, 1))
     assert before["signer_name"] == "Lò Văn Thắng" and before.valid_to == date(2026, 2, 28)
     assert after["signer_name"] == "Vàng A Dế" and after.valid_from == date(2026, 3, 1) and after.valid_to is None
     assert profile(store, "p_tan_phong_2025", date(2026, 3, 1))["signer_name"] == ""  # another unit: untouched

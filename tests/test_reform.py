@@ -121,7 +121,8 @@ def test_a_rate_is_not_summed_across_old_units_but_one_whole_predecessor_carries
     assert doan_ket.same_period_last_year is None
     assert doan_ket.old_boundaries["same_period_last_year"]["missing"] == "chỉ tiêu không cộng được giữa các đơn vị cũ"
     mu_ca = rows_of(store, "x_mu_ca_2025", "202603", ["mt_thu_gom_rac"])["mt_thu_gom_rac"]
-    assert mu_ca.same_period_last_year == 80 and mu_ca.old_boundaries["same_period_last_year"]["summed_from"] == ["x_mu_ca"]
+    assert mu_ca.same_period_last_year == 80
+    assert mu_ca.old_boundaries["same_period_last_year"]["summed_from"] == ["x_mu_ca"]
 
 
 def test_a_predecessor_in_part_gives_no_comparison(tmp_path):

@@ -287,7 +287,9 @@ def table_05(store: Store, unit: str, period: Period | str,
     reporter = org.unit(unit)
     figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
     keys = [code for code, ind in cat.indicators.items() if ind.key]
-    own = {row.indicator: row for row in (progress_rows if progress_rows is not None else progress(store, unit, period))}
+    if progress_rows is None:
+        progress_rows = progress(store, unit, period)
+    own = {row.indicator: row for row in progress_rows}
     indicators = [own[code] for code in keys if code in own]
     children = org.children(figure_unit.code, period)
     cells = {}

@@ -409,8 +409,8 @@ def _profile_change(store: Store, unit: str, values: dict, on: date, *, from_day
 def profile_history(store: Store, unit: str) -> list[dict]:
     """Every version of `unit`'s edited profiles, oldest first."""
     code = organisation(store).unit(unit).code
-    rows = store.query("SELECT valid_from, valid_to, version, fields, edited_by, edited_at FROM document_profile_history "
-                       "WHERE unit = ? ORDER BY id", (code,))
+    rows = store.query("SELECT valid_from, valid_to, version, fields, edited_by, edited_at "
+                       "FROM document_profile_history WHERE unit = ? ORDER BY id", (code,))
     return [dict(r, fields=json.loads(r["fields"])) for r in rows]
 
 
@@ -431,7 +431,8 @@ def upgrade_database(conn: sqlite3.Connection) -> None:
     write_units(conn, organisation_rows(data, sectors), remove_others=False)
     write_document_defaults(conn, document_default_rows(read_documents_file(resource("documents.toml"))))
     settings = {key: json.loads(value) for key, value in conn.execute("SELECT key, value FROM settings")}
-    changed = {key: settings[key] for key in DOCUMENT_FIELDS if key in settings and settings[key] != SHIPPED_SETTINGS[key]}
+    changed = {key: settings[key] for key in DOCUMENT_FIELDS
+               if key in settings and settings[key] != SHIPPED_SETTINGS[key]}
     org = read_units(conn)
     reporting = org.units.get(settings.get("reporting_unit") or "")
     if changed and reporting is not None:

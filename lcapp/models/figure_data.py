@@ -289,8 +289,10 @@ class FigureData:
     def status(self, unit: str, indicator: str, period: Period, with_children: bool) -> str | None:
         """"estimate" when one of the figures counted is an estimate, else "official" (None: no
         figure): the unit's own figures, and with `with_children` its child units' too."""
-        return self._kept_or(unit, period, f"s{int(with_children)}|{indicator}|{period.code}", lambda: self.period_status(
-            [unit] + ([u.code for u in self.org.children(unit, period)] if with_children else []), indicator, period))
+        def compute():
+            children = [u.code for u in self.org.children(unit, period)] if with_children else []
+            return self.period_status([unit] + children, indicator, period)
+        return self._kept_or(unit, period, f"s{int(with_children)}|{indicator}|{period.code}", compute)
 
     def period_status(self, units: list[str], indicator: str, period: Period) -> str | None:
         for unit in units:
@@ -322,7 +324,8 @@ def keep_figure_results(store: Store, *, succeeded: bool = True) -> None:
             for version, rows in pending:
                 if version == current:
                     conn.executemany("INSERT OR REPLACE INTO figure_cache (unit, year, model, entries) "
-                                     "VALUES (?, ?, ?, ?)", [(unit, year, model, entries) for unit, year, entries in rows])
+                                     "VALUES (?, ?, ?, ?)",
+                                     [(unit, year, model, entries) for unit, year, entries in rows])
     except (DatabaseError, sqlite3.Error):
         return  # a cache: a busy or read-only file only means computing again next time
 

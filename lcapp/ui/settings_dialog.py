@@ -147,7 +147,8 @@ class SettingsDialog(QDialog):
         return None if item is None or item.isHidden() else item.data(CODE_ROLE)
 
     def visible_codes(self) -> list[str]:
-        return [self.units.item(r).data(CODE_ROLE) for r in range(self.units.count()) if not self.units.item(r).isHidden()]
+        items = [self.units.item(row) for row in range(self.units.count())]
+        return [item.data(CODE_ROLE) for item in items if not item.isHidden()]
 
     # -- the chosen unit's documents -----------------------------------------------------------
     def _profile_day(self, code: str) -> date:
