@@ -1,55 +1,47 @@
 """The command line: `python -m lcapp --db FILE COMMAND`, over the same core as the program.
 
 Exit status: 0 on success, 2 on bad input (one Vietnamese line on stderr, nothing written);
-a command may return 1 for "done, but something needs a person" (handover conflicts left).
+a command may return 1 for "done, but something needs a person" (handover conflicts left, or a
+file that would bring nothing).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .cli_words import install as install_argparse_words
 from .models.catalogue import KIND_LABELS, catalogue, load_catalogue, read_catalogue_file
 from .models.documents import DOCUMENT_FIELDS, FIELD_LABELS, document_profile, set_document_profile
 from .models.errors import DatabaseError, InputError
 from .models.figure_data import keep_figure_results
 from .models.figures import STATUS_LABELS, enter, history
+from .models.limits import parse_json
 from .models.drafting import save_part
-from .models.narrative import narratives, part_label
+from .models.narrative import narratives, part_label, report_parts
 from .models.numbers import format_number, format_percent, parse_number
 from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .models.organisation import organisation
 from .models.periods import parse_period
 from .models.progress import PLAN_SOURCE, progress
 from .models.setup import create_database
-from .models.store import Store, set_settings
-from .models.targets import all_targets, parse_target_value, set_target
+from .models.store import Store, set_settings, sqlite_message
+from .models.targets import (all_targets, delete_target, parse_target_value, set_target, target_history,
+                             target_value_text, unit_targets)
 from .paths import default_database
 
 EXIT_OK, EXIT_OPEN_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
-
-_ARGPARSE_WORDS = [
-    ("the following arguments are required", "thiếu tham số"),
-    ("unrecognized arguments", "tham số không nhận ra"),
-    ("invalid choice", "lựa chọn không hợp lệ"),
-    ("expected one argument", "cần một giá trị"),
-    ("not allowed with argument", "không dùng cùng với"),
-    ("argument", "tham số"),
-    ("choose from", "chọn một trong"),
-]
-
 
 class Parser(argparse.ArgumentParser):
     """argparse with its complaints as one Vietnamese line and exit status 2."""
 
     def error(self, message: str):
-        for english, vietnamese in _ARGPARSE_WORDS:
-            message = message.replace(english, vietnamese)
-        self.exit(EXIT_BAD_INPUT, f"lỗi: {message} (xem “lcapp {self.prog.split()[-1]} --help”)\n")
+        self.exit(EXIT_BAD_INPUT, f"lỗi: {message} (xem “{self.prog} --help”)\n")
 
 
 def _json(data) -> None:
@@ -57,8 +49,18 @@ def _json(data) -> None:
 
 
 def _open(args) -> Store:
+    from .models.backup import COMMAND_LINE_BACKUP_INTERVAL, session_backup
+
     store = Store(args.db)
     store.keeps_figure_cache = True
+
+    def backup_first(opened: Store) -> None:
+        try:
+            session_backup(opened, unless_newer_than=COMMAND_LINE_BACKUP_INTERVAL)
+        except (InputError, DatabaseError) as error:  # the work goes on; the user is told there is no fresh backup
+            print(f"cảnh báo: chưa sao lưu được trước khi ghi: {error}", file=sys.stderr)
+
+    store.before_first_write = backup_first
     args.opened.append(store)
     return store
 
@@ -128,21 +130,43 @@ def cmd_clear(args) -> None:
 def cmd_target(args) -> None:
     store = _open(args)
     value, low, high = parse_target_value(args.value)
-    changed = set_target(store, args.indicator, args.year, args.source, value, low=low, high=high,
+    changed = set_target(store, args.unit, args.indicator, args.year, args.source, value, low=low, high=high,
                          cumulative=args.cumulative, note=args.note or "")
     print("Đã lưu kế hoạch." if changed else "Không thay đổi (kế hoạch như đã có).")
 
 
+def cmd_target_delete(args) -> None:
+    changed = delete_target(_open(args), args.unit, args.indicator, args.year, args.source)
+    print("Đã xóa kế hoạch (vẫn giữ trong lịch sử)." if changed else "Không có kế hoạch này để xóa.")
+
+
+TARGET_FIELDS = ("unit", "indicator", "period", "source", "value", "low", "high", "cumulative", "note")
+
+
 def cmd_targets(args) -> None:
-    rows = all_targets(_open(args))
+    store = _open(args)
+    rows = unit_targets(store, args.unit, args.year) if args.unit else all_targets(store)
     if args.json:
-        _json([{k: r[k] for k in ("indicator", "period", "source", "value", "low", "high", "cumulative", "note")}
-               for r in rows])
+        _json([{k: r[k] for k in TARGET_FIELDS} for r in rows])
         return
     for r in rows:
-        value = f"{format_number(r['low'], 6)}-{format_number(r['high'], 6)}" if r["low"] is not None \
-            else format_number(r["value"], 6)
-        print(f"{r['period']:<10} {r['source']:<7} {r['indicator']:<28} {value}  {r['note']}")
+        how = " (cộng dồn)" if r["cumulative"] else ""
+        print(f"{r['unit']:<18} {r['period']:<10} {r['source']:<7} {r['indicator']:<28} "
+              f"{target_value_text(r['value'], r['low'], r['high'])}{how}  {r['note']}")
+
+
+def cmd_target_history(args) -> None:
+    rows = target_history(_open(args), args.unit, args.indicator, args.year, args.source)
+    if args.json:
+        _json(rows)
+        return
+    if not rows:
+        print("Chưa có kế hoạch này.")
+    for r in rows:
+        how = " (cộng dồn)" if r["cumulative"] else ""
+        note = f"; ghi chú: {r['note']}" if r["note"] else ""
+        print(f"v{r['version']} {r['entered_at']} {r['entered_by']}: "
+              f"{target_value_text(r['value'], r['low'], r['high'])}{how}{note}")
 
 
 def cmd_import(args) -> None:
@@ -152,9 +176,13 @@ def cmd_import(args) -> None:
 
 
 def cmd_export(args) -> None:
-    from .export.interchange import export_csv, export_dhis2
+    from .export.interchange import export_csv, export_lcapp_json
     store = _open(args)
-    text = export_dhis2(store) if args.format == "json" else export_csv(store)
+    if args.format == "dhis2":
+        from .dhis2_cli import values_export
+        text = values_export(store, args).text()
+    else:
+        text = export_lcapp_json(store) if args.format in ("lcapp-json", "json") else export_csv(store)
     if args.out:
         _write_file(Path(args.out), text)
         print(f"Đã xuất ra {args.out}.")
@@ -171,6 +199,22 @@ def _write_file(path: Path, text: str) -> None:
     except OSError as error:
         temporary.unlink(missing_ok=True)
         raise InputError(f"Không ghi được tệp {path}: {error.strerror}.") from None
+
+
+def cmd_dhis2_metadata(args) -> None:
+    from .dhis2_cli import write_metadata
+    write_metadata(_open(args), Path(args.out), _write_file)
+
+
+def cmd_dhis2_push(args) -> int:
+    from .dhis2_cli import run_push
+    return run_push(_open(args), args)
+
+
+def cmd_dhis2_pull(args) -> int:
+    from .dhis2_cli import run_pull
+    from .handover_cli import run_import
+    return run_pull(_open(args), args, run_import)
 
 
 def cmd_progress(args) -> None:
@@ -239,7 +283,7 @@ def cmd_settings(args) -> None:
     if args.key not in store.settings():
         raise InputError(f"Không có thiết lập “{args.key}” (xem danh sách bằng “settings”).")
     old = store.setting(args.key)
-    value = json.loads(args.value) if isinstance(old, list) else args.value
+    value = parse_json(args.value, f"Giá trị của “{args.key}”") if isinstance(old, list) else args.value
     if isinstance(old, (int, float)) and not isinstance(old, bool):
         value = parse_number(args.value)
     if args.key == "reporting_unit":
@@ -289,10 +333,12 @@ def cmd_narrative(args) -> None:
     if args.text is None:
         texts = narratives(store, args.unit, args.period)
         if args.part:
+            part_label(store, args.part)  # an unknown part is refused, naming the known ones
             print(texts.get(args.part, ""))
-        else:
-            for part, text in texts.items():
-                print(f"== {part_label(store, part)}\n{text}\n")
+        else:  # every part, with its code for "narrative UNIT PERIOD PART --set ..."
+            for part, label in report_parts(store):
+                text = texts.get(part, "")
+                print(f"== {part}: {label}\n{text if text else '(chưa viết)'}\n")
         return
     changed = save_part(store, args.unit, args.period, args.part, args.text)
     print("Đã lưu nội dung." if changed else "Không thay đổi.")
@@ -350,9 +396,9 @@ def cmd_draft(args) -> None:
 
 
 def cmd_report(args) -> None:
-    from .export.report_pdf import write_report_pdf
+    from .export.report_file import write_report
     store = _open(args)
-    path = write_report_pdf(store, args.unit, args.period, args.out)
+    path = write_report(store, args.unit, args.period, args.out)
     print(f"Đã ghi báo cáo {path}.")
 
 
@@ -370,47 +416,25 @@ def cmd_template(args) -> None:
 
 def cmd_targets_template(args) -> None:
     from .export.templates_xlsx import write_targets_template
-    path = write_targets_template(_open(args), args.year, args.out)
+    path = write_targets_template(_open(args), args.unit, args.year, args.out)
     print(f"Đã xuất biểu mẫu kế hoạch ra {path}: điền rồi nhập lại bằng “targets-import”.")
 
 
 def _show_preview(store, preview, args) -> None:
-    from .export.templates_xlsx import apply_preview
+    from .models.sheet_preview import apply_preview, preview_lines, refusal
     written = None
     if args.apply and not preview.errors:
         written = apply_preview(store, preview)
     if args.json:
         _json(dict(preview.as_json(), applied=written is not None, written=written or 0))
     else:
-        cat = catalogue(store)
-        what = "số liệu" if preview.kind == "figures" else "kế hoạch"
-        owner = f"{organisation(store).unit(preview.unit).name}, " if preview.unit else ""
-        print(f"{owner}kỳ {preview.period}: {preview.count('new')} {what} mới, {preview.count('changed')} thay đổi, "
-              f"{preview.count('same')} giữ nguyên.")
-        labels = {"new": "mới", "changed": "đổi"}
-        for item in preview.items:
-            if item.status == "same":
-                continue
-            decimals = cat.indicators[item.key.split("/")[0]].decimals
-            new = _shown(item.new, decimals)
-            change = new if item.old is None else f"{_shown(item.old, decimals)} → {new}"
-            print(f"  [{labels[item.status]}] {item.sheet}!{item.cell} {item.name}: {change}")
-        if preview.errors:
-            print(f"Ô sai ({len(preview.errors)}):")
-            for error in preview.errors:
-                print(f"  {error}")
-        elif written is not None:
-            print(f"Đã ghi {written} {what}.")
-        else:
+        print("\n".join(preview_lines(store, preview)))
+        if written is not None:
+            print(f"Đã ghi {written} {preview.what}.")
+        elif not preview.errors:
             print("Chưa ghi gì: xem lại rồi chạy lại lệnh với --apply để ghi.")
     if preview.errors:
-        raise InputError(f"Tệp có {len(preview.errors)} ô sai; chưa ghi gì. Sửa các ô đã nêu rồi nhập lại.")
-
-
-def _shown(value, decimals: int) -> str:
-    if isinstance(value, list):
-        return f"{format_number(value[0], 6)}-{format_number(value[1], 6)}"
-    return format_number(value, max(decimals, 6)) if value is not None else "(trống)"
+        raise refusal(preview)
 
 
 def cmd_template_import(args) -> None:
@@ -420,18 +444,14 @@ def cmd_template_import(args) -> None:
 
 
 def cmd_targets_import(args) -> None:
-    from .export.templates_xlsx import read_targets_sheet
+    from .models.target_import import read_targets_sheet
     store = _open(args)
-    _show_preview(store, read_targets_sheet(store, args.file, args.year), args)
+    _show_preview(store, read_targets_sheet(store, args.file, unit=args.unit, period=args.year), args)
 
 
 def cmd_handover_export(args) -> None:
-    from .models.handover import export_package
-    result = export_package(_open(args), args.unit, args.periods, args.out)
-    counts = result.counts
-    print(f"Đã xuất gói {result.path}: {counts['figures']} số liệu, {counts['narratives']} nội dung, "
-          f"{counts['targets']} kế hoạch, {counts['figure_history']} dòng lịch sử; "
-          f"{len(result.months)} tháng; SHA-256 {result.sha256[:16]}….")
+    from .handover_cli import run_export
+    run_export(_open(args), args)
 
 
 def cmd_handover_import(args) -> int:
@@ -463,9 +483,11 @@ def cmd_restore(args) -> None:
 
 # -- parser -----------------------------------------------------------------------------
 def build_parser() -> Parser:
+    install_argparse_words()
     parser = Parser(prog="lcapp", description="LCApp: số liệu và báo cáo kinh tế - xã hội (dòng lệnh).")
     parser.add_argument("--db", type=Path, default=None, help="tệp dữ liệu (mặc định: thư mục dữ liệu người dùng)")
-    parser.add_argument("--version", action="version", version=f"LCApp {__version__}")
+    parser.add_argument("--version", action="version", version=f"LCApp {__version__}",
+                        help="hiện số phiên bản của chương trình rồi thoát")
     sub = parser.add_subparsers(dest="command", parser_class=Parser, metavar="LỆNH")
 
     def command(name, handler, help_text):
@@ -496,18 +518,45 @@ def build_parser() -> Parser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--ytd", action="store_true")
     which.add_argument("--term", action="store_true")
-    p = command("target", cmd_target, "đặt kế hoạch: YEAR là năm hoặc nhiệm kỳ 2021-2025; VALUE là số hoặc khoảng 9,5-10")
-    for name in ("indicator", "year", "source", "value"):
+    p = command("target", cmd_target, "đặt kế hoạch của một đơn vị: YEAR là năm (2026) hoặc nhiệm kỳ đã biết "
+                "(2026-2030, tức nhiệm kỳ 2025-2030); VALUE là số hoặc khoảng 9,5-10")
+    for name in ("unit", "indicator", "year", "source", "value"):
         p.add_argument(name)
-    p.add_argument("--cumulative", action="store_true", help="kế hoạch là tổng cả nhiệm kỳ")
+    p.add_argument("--cumulative", action="store_true", help="kế hoạch là tổng cộng dồn cả nhiệm kỳ")
     p.add_argument("--note")
-    p = command("targets", cmd_targets, "liệt kê kế hoạch")
+    p = command("target-delete", cmd_target_delete, "xóa một kế hoạch của một đơn vị (việc xóa được ghi vào lịch sử)")
+    for name in ("unit", "indicator", "year", "source"):
+        p.add_argument(name)
+    p = command("targets", cmd_targets, "liệt kê kế hoạch của một đơn vị (không ghi đơn vị: của mọi đơn vị)")
+    p.add_argument("unit", nargs="?")
+    p.add_argument("--year", help="chỉ kế hoạch của năm hoặc nhiệm kỳ này")
+    p.add_argument("--json", action="store_true")
+    p = command("target-history", cmd_target_history, "mọi phiên bản của một kế hoạch (kể cả khi đã xóa)")
+    for name in ("unit", "indicator", "year", "source"):
+        p.add_argument(name)
     p.add_argument("--json", action="store_true")
     p = command("import", cmd_import, "nhập số liệu từ CSV hoặc JSON dataValueSets của DHIS2")
     p.add_argument("file", type=Path)
-    p = command("export", cmd_export, "xuất số liệu ra CSV hoặc JSON dataValueSets của DHIS2")
-    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p = command("export", cmd_export, "xuất số liệu: CSV, JSON riêng của LCApp (lcapp-json) "
+                "hoặc dataValueSets nhập được vào DHIS2 (dhis2)")
+    p.add_argument("--format", choices=("csv", "lcapp-json", "json", "dhis2"), default="csv",
+                   help="json là tên cũ của lcapp-json")
     p.add_argument("--out")
+    p = command("dhis2-metadata", cmd_dhis2_metadata,
+                "xuất siêu dữ liệu DHIS2 (chỉ tiêu, bộ dữ liệu, đơn vị, chỉ số, quy tắc kiểm tra)")
+    p.add_argument("--out", required=True, help="tệp .json cho Metadata import của DHIS2")
+    for name, handler, help_text in (
+            ("dhis2-push", cmd_dhis2_push, "gửi số liệu tháng lên máy chủ DHIS2 (chạy thử trước; --apply để nhập thật)"),
+            ("dhis2-pull", cmd_dhis2_pull, "lấy số liệu từ máy chủ DHIS2 (xem trước; --apply để ghi)")):
+        p = command(name, handler, help_text)
+        p.add_argument("url", help="địa chỉ máy chủ, ví dụ https://play.dhis2.org/40.4.0")
+        p.add_argument("--token", help="mã truy cập cá nhân (d2pat_...); hoặc biến môi trường LCAPP_DHIS2_TOKEN")
+        p.add_argument("--org-unit", required=name == "dhis2-pull", help="mã đơn vị")
+        p.add_argument("--period", required=name == "dhis2-pull", help="kỳ: 202405, 2024Q2, 2024...")
+        p.add_argument("--apply", action="store_true", help="ghi thật (mặc định chỉ chạy thử / xem trước)")
+        if name == "dhis2-pull":
+            p.add_argument("--children", action="store_true", help="cả các đơn vị cấp dưới")
+            p.add_argument("--json", action="store_true")
     p = command("progress", cmd_progress, "tiến độ thực hiện của một đơn vị trong một kỳ")
     p.add_argument("unit")
     p.add_argument("period")
@@ -549,10 +598,10 @@ def build_parser() -> Parser:
     p.add_argument("unit")
     p.add_argument("period")
     p.add_argument("--json", action="store_true")
-    p = command("report", cmd_report, "xuất báo cáo PDF theo Nghị định 30/2020 (kèm Biểu 01)")
+    p = command("report", cmd_report, "xuất báo cáo PDF hoặc Word theo Nghị định 30/2020 (kèm Biểu 01)")
     p.add_argument("unit")
     p.add_argument("period")
-    p.add_argument("--out", required=True, help="tệp PDF sẽ ghi")
+    p.add_argument("--out", required=True, help="tệp sẽ ghi: .pdf hoặc .docx (theo đuôi tệp)")
     p = command("annex", cmd_annex, "xuất biểu phụ lục (Biểu 01-04) ra tệp Excel")
     p.add_argument("unit")
     p.add_argument("period")
@@ -567,12 +616,15 @@ def build_parser() -> Parser:
     p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
     p.add_argument("--json", action="store_true")
     p = command("targets-template", cmd_targets_template,
-                "xuất biểu mẫu Excel để nhập kế hoạch của một năm hoặc nhiệm kỳ")
+                "xuất biểu mẫu Excel để nhập kế hoạch của một đơn vị trong một năm hoặc nhiệm kỳ")
+    p.add_argument("unit")
     p.add_argument("year")
     p.add_argument("--out", required=True, help="tệp .xlsx")
     p = command("targets-import", cmd_targets_import,
-                "xem trước (và với --apply thì ghi) kế hoạch từ tệp Excel (cột Mã hoặc Chỉ tiêu, mỗi nguồn một cột)")
+                "xem trước (và với --apply thì ghi) kế hoạch từ tệp Excel (cột Mã hoặc Chỉ tiêu, mỗi nguồn một cột, "
+                "cột Ghi chú là ghi chú của kế hoạch)")
     p.add_argument("file", type=Path)
+    p.add_argument("--unit", help="đơn vị, khi tệp không phải biểu mẫu của LCApp")
     p.add_argument("--year", help="năm hoặc nhiệm kỳ, khi tệp không phải biểu mẫu của LCApp")
     p.add_argument("--apply", action="store_true", help="ghi vào tệp dữ liệu (mặc định chỉ xem trước)")
     p.add_argument("--json", action="store_true")
@@ -580,6 +632,8 @@ def build_parser() -> Parser:
     p.add_argument("unit")
     p.add_argument("periods", nargs="+", metavar="period")
     p.add_argument("--out", required=True, help="tệp gói cần ghi")
+    p.add_argument("--unit", dest="confirmed", action="append", default=[], metavar="MÃ",
+                   help="xác nhận xuất một đơn vị không phải đơn vị báo cáo của máy này hay đơn vị cấp dưới")
     p = command("handover-import", cmd_handover_import,
                 "nhập gói dữ liệu, tệp dữ liệu của đơn vị, CSV hoặc JSON DHIS2 (xem trước rồi mới ghi)")
     p.add_argument("file", type=Path)
@@ -587,6 +641,10 @@ def build_parser() -> Parser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--take", choices=("theirs", "ours"), help="giải quyết mọi xung đột: lấy số trong gói / giữ số đã có")
     p.add_argument("--accept-sender", action="store_true", help="xác nhận nhận gói từ máy gửi chưa biết hoặc khác")
+    p.add_argument("--accept-new-key", action="store_true",
+                   help="xác nhận máy gửi đã đổi khóa ký (đã cài lại, đơn vị xác nhận); khóa mới thay khóa cũ")
+    p.add_argument("--unit", dest="units", action="append", default=[], metavar="MÃ",
+                   help="tệp dữ liệu của cả cơ quan: nhập số liệu của đơn vị này (ghi nhiều lần cho nhiều đơn vị)")
     p = command("lock", cmd_lock, "khóa số liệu của một đơn vị trong một kỳ (đã nhận và duyệt)")
     p.add_argument("unit")
     p.add_argument("period")
@@ -623,11 +681,36 @@ def main(argv: list[str] | None = None) -> int:
         for store in args.opened:
             keep_figure_results(store)  # what the command computed, once it has succeeded
     except (InputError, DatabaseError) as error:
-        print(f"lỗi: {error}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(error))
+    except (sqlite3.Error, UnicodeDecodeError) as error:  # SQLite's own, about the office's file
+        return _fail(sqlite_message(error, Path(args.db)))
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
+    except Exception:  # noqa: BLE001 - the one catch-all: logged with its traceback, told in Vietnamese
+        return _fail(_unexpected(args))
     finally:
         for store in args.opened:
             store.close()
     return result if isinstance(result, int) else EXIT_OK
+
+
+def _fail(message: str) -> int:
+    """The one line a failed command ends with (stderr), and its exit status."""
+    print(f"lỗi: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _unexpected(args) -> str:
+    """Log the exception being handled with its traceback; the Vietnamese line for the user."""
+    import logging
+
+    from .app_log import setup_logging
+
+    try:
+        where = setup_logging()
+        logging.getLogger("lcapp.cli").exception("unexpected error in command %s", args.command)
+        logged = f"chi tiết đã ghi vào nhật ký {where}"
+    except OSError:
+        logged = "không ghi được nhật ký"
+    return (f"lệnh “{args.command}” gặp lỗi không lường trước ({logged}). Số liệu đã lưu trước đó vẫn an toàn; "
+            "nếu lỗi lặp lại, hãy gửi nhật ký cho cán bộ kỹ thuật.")

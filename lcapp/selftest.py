@@ -52,11 +52,12 @@ def _checks(ctx: dict) -> str:
 
 
 def _interchange(ctx: dict) -> str:
-    from .export.interchange import export_dhis2
-    text = export_dhis2(ctx["store"])
-    path = ctx["dir"] / "dulieu.json"
+    from .export.dhis2_metadata import dhis2_uid
+    from .export.dhis2_values import data_values
+    text = data_values(ctx["store"]).text()
+    path = ctx["dir"] / "dulieu-dhis2.json"
     path.write_text(text, encoding="utf-8")
-    if '"tm_ban_le"' not in text:
+    if dhis2_uid("dataElement", "tm_ban_le") not in text:
         raise AssertionError("tệp DHIS2 thiếu số liệu")
     return f"{path.name}, {path.stat().st_size // 1024} KB"
 
@@ -86,6 +87,19 @@ def _report(ctx: dict) -> str:
         if expected not in first:
             raise AssertionError(f"trang 1 của báo cáo thiếu “{expected}”")
     return f"{path.name}: {len(reader.pages)} trang"
+
+
+def _report_docx(ctx: dict) -> str:
+    from docx import Document
+
+    from .export.report_docx import write_report_docx
+    path = ctx["dir"] / "bao-cao.docx"
+    write_report_docx(ctx["store"], "tp_lai_chau", "202405", path)
+    document = Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    if "BÁO CÁO" not in texts or not any("1.931 tỷ đồng" in t for t in texts):
+        raise AssertionError("báo cáo Word thiếu tiêu đề hoặc số liệu")
+    return f"{path.name}: {len(texts)} đoạn, {len(document.sections)} phần"
 
 
 def _window(ctx: dict) -> str:
@@ -125,6 +139,7 @@ STEPS: list[Step] = [
     ("Xuất dữ liệu DHIS2", _interchange),
     ("Xuất biểu phụ lục Excel", _annex),
     ("Xuất báo cáo PDF", _report),
+    ("Xuất báo cáo Word", _report_docx),
     ("Mở cửa sổ chính", _window),
 ]
 

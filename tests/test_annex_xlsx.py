@@ -174,7 +174,7 @@ def assert_values_are_the_cores(store, wb):
 @needs_office
 def test_libreoffice_recalculates_every_percent_and_total_as_progress_does(with_children, tmp_path):
     store = with_children
-    set_target(store, "tm_khach_du_lich", "2024", "hdnd", 0)  # a zero plan shows blank, not #DIV/0!
+    set_target(store, "tp_lai_chau", "tm_khach_du_lich", "2024", "hdnd", 0)  # a zero plan shows blank, not #DIV/0!
     # saved without the stored results, so that every value read back is LibreOffice's own
     path = tmp_path / "bieu.xlsx"
     annex_workbook(store, "tp_lai_chau", "202405").save(path)
@@ -188,7 +188,7 @@ def test_libreoffice_recalculates_every_percent_and_total_as_progress_does(with_
 
 
 def test_formulas_carry_their_values_for_viewers_that_do_not_recalculate(with_children, tmp_path):
-    set_target(with_children, "tm_khach_du_lich", "2024", "hdnd", 0)
+    set_target(with_children, "tp_lai_chau", "tm_khach_du_lich", "2024", "hdnd", 0)
     path = write_annex_workbook(with_children, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
     assert_values_are_the_cores(with_children, openpyxl.load_workbook(path, data_only=True))
     formulas = openpyxl.load_workbook(path)
@@ -286,3 +286,20 @@ def test_a_unit_that_did_not_exist_in_the_period_is_refused(demo, tmp_path):
     with pytest.raises(InputError, match="không tồn tại"):
         write_annex_workbook(demo, "p_tan_phong_2025", "202405", tmp_path / "x.xlsx")
     assert not (tmp_path / "x.xlsx").exists()
+
+
+@pytest.mark.parametrize("empty", ["<v/>", "<v />", "<v></v>"])
+def test_cached_values_fill_both_ways_openpyxl_writes_an_empty_value(empty):
+    """The standard library's XML writer gives `<v />`, lxml's `<v></v>`: both get the value."""
+    import io
+    import zipfile
+
+    from lcapp.export.annex_xlsx import with_cached_values
+
+    sheet = f'<sheetData><row r="1"><c r="B1" s="3"><f>A1*2</f>{empty}</c></row></sheetData>'
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    filled = with_cached_values(buffer.getvalue(), {1: {"B1": 42.5}})
+    text = zipfile.ZipFile(io.BytesIO(filled)).read("xl/worksheets/sheet1.xml").decode()
+    assert '<c r="B1" s="3"><f>A1*2</f><v>42.5</v></c>' in text

@@ -41,7 +41,7 @@ def indicator_entry(data, code):
 # -- against targets ---------------------------------------------------------------------
 def test_pace_tolerance_is_a_setting(mini):
     put(mini, "202406", "khach", 90000, basis="ytd")  # 40% of the target at 6/12 = 50%
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     assert found(mini, "202406", "khach")["behind_pace"].values["tolerance"] == 5.0
     with mini.write() as conn:
         set_settings(conn, {"check_pace_tolerance": 12.0})
@@ -50,7 +50,7 @@ def test_pace_tolerance_is_a_setting(mini):
 
 def test_ceiling_is_a_setting(mini):
     put(mini, "202406", "khach", 300000, basis="ytd")  # 133%
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     assert "above_ceiling" not in found(mini, "202406", "khach")
     with mini.write() as conn:
         set_settings(conn, {"check_ceiling_percent": 120.0})
@@ -58,7 +58,7 @@ def test_ceiling_is_a_setting(mini):
 
 
 def test_a_cumulative_term_target_is_checked_against_the_term_to_date(mini):
-    set_target(mini, "khach", "2021-2025", "daihoi", 1000000, cumulative=True, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2021-2025", "daihoi", 1000000, cumulative=True, user="t")
     put(mini, "202406", "khach", 300000, basis="term")  # 30% after 42 of 60 months (70%)
     finding = found(mini, "202406", "khach")["term_behind_pace"]
     assert finding.values["expected_pace"] == pytest.approx(70.0)
@@ -69,7 +69,7 @@ def test_a_cumulative_term_target_is_checked_against_the_term_to_date(mini):
 
 
 def test_less_is_better_level_above_its_target_is_noted(mini):
-    set_target(mini, "suy_dinh_duong", "2024", "tinh", 10.5, user="t")
+    set_target(mini, "tp_lai_chau", "suy_dinh_duong", "2024", "tinh", 10.5, user="t")
     put(mini, "202406", "suy_dinh_duong", 12.0)
     finding = found(mini, "202406", "suy_dinh_duong")["target_missed"]
     assert finding.severity == "note" and "12%" in finding.message and "10,5%" in finding.message
@@ -78,7 +78,7 @@ def test_less_is_better_level_above_its_target_is_noted(mini):
 
 
 def test_a_level_outside_its_range_target_is_noted(mini):
-    set_target(mini, "tang_dan_so", "2024", "tinh", low=9.5, high=10.0, user="t")
+    set_target(mini, "tp_lai_chau", "tang_dan_so", "2024", "tinh", low=9.5, high=10.0, user="t")
     put(mini, "202406", "tang_dan_so", 11.0)
     finding = found(mini, "202406", "tang_dan_so")["target_missed"]
     assert "cao hơn khoảng" in finding.message and "9,5-10‰" in finding.message
@@ -97,6 +97,21 @@ def test_a_year_to_date_that_went_down_is_an_error(mini):
                                "tháng 4/2024 (2.010 triệu đồng).")
     put(mini, "202405", "thu_nsdp", 2100, basis="ytd")
     assert "ytd_decreased" not in found(mini, "202405", "thu_nsdp")
+
+
+def test_a_year_to_date_below_its_own_months_value_is_an_error(mini):
+    put(mini, "202406", "ban_le", 500)
+    put(mini, "202406", "ban_le", 430, basis="ytd")  # a unit starting mid-year typed its lũy kế too
+    finding = found(mini, "202406", "ban_le")["ytd_below_month"]
+    assert finding.severity == "error"
+    assert finding.message == ("Tổng mức bán lẻ: lũy kế đến tháng 6/2024 (430 tỷ đồng) nhỏ hơn số của "
+                               "tháng 6/2024 (500 tỷ đồng) — lũy kế phải gồm cả tháng này.")
+    assert finding.values == {"ytd": 430, "month": 500}
+    put(mini, "202406", "ban_le", 930, basis="ytd")
+    assert "ytd_below_month" not in found(mini, "202406", "ban_le")
+    put(mini, "202401", "ban_le", 80)  # January: both typed, the year-to-date smaller
+    put(mini, "202401", "ban_le", 70, basis="ytd")
+    assert "ytd_below_month" in found(mini, "202401", "ban_le")
 
 
 def test_a_term_to_date_below_the_year_to_date_is_an_error(mini):
@@ -299,7 +314,7 @@ def test_a_bad_catalogue_rule_is_refused_and_nothing_changes(mini, change, words
 
 def test_a_built_in_rule_can_be_switched_off_per_indicator(mini):
     put(mini, "202406", "khach", 50000, basis="ytd")
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     assert "behind_pace" in found(mini, "202406", "khach")
     reload_with(mini, lambda d: indicator_entry(d, "khach").update(checks_off=["behind_pace"]))
     assert "behind_pace" not in found(mini, "202406", "khach")
@@ -350,7 +365,7 @@ def test_parts_of_a_term_to_date_are_checked_too(mini):
 
 def test_check_progress_keeps_working_on_progress_rows_alone(mini):
     put(mini, "202406", "khach", 50000, basis="ytd")
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     period = parse_period("202406")
     rules = {f.rule for f in check_progress(catalogue(mini), period, progress(mini, CITY, period))}
     assert rules == {"behind_pace"}

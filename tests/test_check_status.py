@@ -154,7 +154,7 @@ def test_the_seeds_real_slips_are_flagged(demo):
 
 
 def test_the_check_settings_can_be_changed_from_the_command_line(db, capsys):
-    assert run(capsys, "--db", db, "target", "tm_ban_le", "2024", "tinh", "6.000")[0] == 0
+    assert run(capsys, "--db", db, "target", "tp_lai_chau", "tm_ban_le", "2024", "tinh", "6.000")[0] == 0
     assert run(capsys, "--db", db, "enter", CITY, "202405", "tm_ban_le", "2.100", "--ytd")[0] == 0
     out = run(capsys, "--db", db, "check", CITY, "202405", "--json")[1]  # 35% against 41,7%
     assert "behind_pace" in {f["rule"] for f in json.loads(out)}

@@ -9,7 +9,7 @@ def rules(findings, indicator):
 
 def test_behind_pace_is_flagged_with_the_numbers(mini):
     enter(mini, "tp_lai_chau", "202406", "khach", 50000, basis="ytd", user="t")
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     finding = rules(run_checks(mini, "tp_lai_chau", "202406"), "khach")["behind_pace"]
     assert finding.severity == "warning"
     assert finding.message == ("Lượt khách du lịch: lũy kế đạt 22,2% kế hoạch tỉnh giao, chậm so với tiến độ "
@@ -18,13 +18,13 @@ def test_behind_pace_is_flagged_with_the_numbers(mini):
 
 def test_on_pace_is_not_flagged(mini):
     enter(mini, "tp_lai_chau", "202406", "khach", 110000, basis="ytd", user="t")
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     assert "behind_pace" not in rules(run_checks(mini, "tp_lai_chau", "202406"), "khach")
 
 
 def test_far_above_the_annual_target_is_flagged(mini):
     enter(mini, "tp_lai_chau", "202406", "khach", 400000, basis="ytd", user="t")
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     found = rules(run_checks(mini, "tp_lai_chau", "202406"), "khach")
     assert found["above_ceiling"].values["percent"] > 150
     enter(mini, "tp_lai_chau", "202406", "khach", 300000, basis="ytd", user="t")

@@ -41,8 +41,8 @@ def test_enter_target_progress_history(db, capsys):
     assert run(capsys, "--db", db, "enter", "tp_lai_chau", "2024-05", "tm_ban_le", "339")[0] == 0
     assert run(capsys, "--db", db, "enter", "tp_lai_chau", "202405", "tm_ban_le", "1.931", "--ytd",
                "--comment", "ước tính")[0] == 0
-    assert run(capsys, "--db", db, "target", "tm_ban_le", "2024", "tinh", "4.490")[0] == 0
-    assert run(capsys, "--db", db, "target", "yt_tang_dan_so", "2021-2025", "daihoi", "9,5-10")[0] == 0
+    assert run(capsys, "--db", db, "target", "tp_lai_chau", "tm_ban_le", "2024", "tinh", "4.490")[0] == 0
+    assert run(capsys, "--db", db, "target", "tp_lai_chau", "yt_tang_dan_so", "2021-2025", "daihoi", "9,5-10")[0] == 0
     code, out, _ = run(capsys, "--db", db, "progress", "tp_lai_chau", "202405", "--json")
     rows = {r["indicator"]: r for r in json.loads(out)}
     retail = rows["tm_ban_le"]
@@ -74,12 +74,12 @@ def test_quarter_progress_uses_the_periods_own_figure(db, capsys):
     (["enter", "tp_lai_chau", "202413", "tm_ban_le", "1"], "Tháng 13"),
     (["enter", "xa_khong_co", "202405", "tm_ban_le", "1"], "Không có đơn vị"),
     (["enter", "tp_lai_chau", "202405"], "thiếu tham số"),
-    (["target", "tm_ban_le", "2024", "khong_co", "1"], "nguồn kế hoạch"),
-    (["target", "tm_ban_le", "2024", "tinh", "10-9"], "cận dưới"),
+    (["target", "tp_lai_chau", "tm_ban_le", "2024", "khong_co", "1"], "nguồn kế hoạch"),
+    (["target", "tp_lai_chau", "tm_ban_le", "2024", "tinh", "10-9"], "cận dưới"),
     (["progress", "tp_lai_chau", "2024Q7"], "Kỳ báo cáo"),
     (["history", "tp_lai_chau", "202405", "khong_co"], "Không có chỉ tiêu"),
     (["settings", "reporting_unit", "khong_co"], "Không có đơn vị"),
-    (["nonsense"], "lựa chọn không hợp lệ"),
+    (["nonsense"], "lựa chọn 'nonsense' không hợp lệ"),
 ])
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(db, capsys, argv, message):
     before = file_digest(db)
@@ -112,3 +112,14 @@ def test_settings_documents_and_narrative(db, capsys):
 def test_demo_command(db, capsys):
     code, out, _ = run(capsys, "--db", db, "demo")
     assert code == 0 and "kế hoạch" in out
+
+
+def test_narrative_without_a_part_lists_every_part_with_its_code(db, capsys):
+    run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405", "nguyen_nhan", "--set", "Do thời tiết.")
+    code, out, _ = run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405")
+    assert code == 0
+    assert "== thuong_mai: Phát triển thương mại, dịch vụ và du lịch\n(chưa viết)" in out
+    assert "== nguyen_nhan: Nguyên nhân\nDo thời tiết." in out
+    assert out.index("== thuong_mai") < out.index("== nhiem_vu")  # the report's order
+    code, _, err = run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405", "khong_co")
+    assert code == 2 and "Không có phần báo cáo “khong_co”" in err

@@ -27,7 +27,7 @@ def sentence(store, period, indicator_start):
 def test_a_flow_reads_like_seed_000_with_estimate_year_to_date_and_target(mini):
     for month, value in enumerate([400, 380, 420, 392, 339], start=1):
         put(mini, f"2024{month:02d}", "ban_le", value, status="estimate")
-    set_target(mini, "ban_le", "2024", "tinh", 4491, user="t")
+    set_target(mini, "tp_lai_chau", "ban_le", "2024", "tinh", 4491, user="t")
     assert sentence(mini, "202405", "Tổng mức bán lẻ") == (
         "Tổng mức bán lẻ trong tháng ước đạt 339 tỷ đồng (giảm 13,5% so với tháng 4/2024), "
         "lũy kế 5 tháng ước đạt 1.931 tỷ đồng, đạt 43% kế hoạch tỉnh giao.")
@@ -44,8 +44,8 @@ def test_official_figures_drop_the_word_estimate_and_compare_with_last_year(mini
 def test_two_sources_the_measured_note_and_parts(mini):
     put(mini, "202405", "thu_nsdp", 265772, basis="ytd", status="estimate")
     put(mini, "202405", "thu_chuyen_nguon", 71283, basis="ytd", status="estimate")
-    set_target(mini, "thu_nsdp", "2024", "tinh", 477860, user="t")
-    set_target(mini, "thu_nsdp", "2024", "hdnd", 481400, user="t")
+    set_target(mini, "tp_lai_chau", "thu_nsdp", "2024", "tinh", 477860, user="t")
+    set_target(mini, "tp_lai_chau", "thu_nsdp", "2024", "hdnd", 481400, user="t")
     mini.conn.execute("UPDATE indicators SET measured_note = 'Tỷ lệ phần trăm đã loại trừ phần thu chuyển "
                       "nguồn năm trước sang' WHERE code = 'thu_nsdp'")
     text = sentence(mini, "202405", "Tổng thu NSĐP")
@@ -58,7 +58,7 @@ def test_two_sources_the_measured_note_and_parts(mini):
 def test_comments_become_footnotes_and_stocks_and_rates_read_as_levels(mini):
     put(mini, "202405", "dien_tich_che", 954.95, status="official", comment="Chăm sóc 954,95 ha chè")
     put(mini, "202405", "suy_dinh_duong", 9.2, status="official")
-    set_target(mini, "suy_dinh_duong", "2024", "tinh", 10.5, user="t")
+    set_target(mini, "tp_lai_chau", "suy_dinh_duong", "2024", "tinh", 10.5, user="t")
     assert sentence(mini, "202405", "Diện tích chè") == "Diện tích chè là 954,95 ha^[Chăm sóc 954,95 ha chè]."
     assert sentence(mini, "202405", "Tỷ lệ trẻ") == "Tỷ lệ trẻ suy dinh dưỡng đạt 9,2%, đạt 114,1% kế hoạch tỉnh giao."
 

@@ -25,8 +25,8 @@ def ward(tmp_path):
     enter(store, WARD, MONTH, GOODS, 80, user="Lò Thị Mai")
     enter(store, WARD, "202404", TOURISTS, 1500, user="Lò Thị Mai")
     set_narrative(store, WARD, MONTH, "ket_qua", "Phường hoàn thành các chỉ tiêu tháng.", user="Lò Thị Mai")
-    set_target(store, RETAIL, "2024", "tinh", 1500, user="Lò Thị Mai")
-    set_target(store, "ns_thu_nsdp_tru_cn", "2024", "tinh", 300000, user="Lò Thị Mai")  # a derived indicator
+    set_target(store, WARD, RETAIL, "2024", "tinh", 1500, user="Lò Thị Mai")
+    set_target(store, WARD, "ns_thu_nsdp_tru_cn", "2024", "tinh", 300000, user="Lò Thị Mai")  # a derived indicator
     yield store
     store.close()
 

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from lcapp.export.interchange import export_csv, export_dhis2, figure_records, import_file
+from lcapp.export.interchange import export_csv, export_lcapp_json, figure_records, import_file
 from lcapp.models.demo import load_demo
 from lcapp.models.errors import InputError
 from lcapp.models.setup import create_database
@@ -14,7 +14,7 @@ def values(store):
                        "FROM figures ORDER BY unit, month, indicator")
 
 
-@pytest.mark.parametrize("exporter, name", [(export_csv, "data.csv"), (export_dhis2, "data.json")])
+@pytest.mark.parametrize("exporter, name", [(export_csv, "data.csv"), (export_lcapp_json, "data.json")])
 def test_round_trip_between_two_databases(store, tmp_path, exporter, name):
     load_demo(store)
     path = tmp_path / name
@@ -29,7 +29,7 @@ def test_round_trip_between_two_databases(store, tmp_path, exporter, name):
 
 def test_dhis2_shape(store):
     load_demo(store)
-    data = json.loads(export_dhis2(store))
+    data = json.loads(export_lcapp_json(store))
     value = next(v for v in data["dataValues"] if v["dataElement"] == "tm_ban_le" and v["period"] == "202405"
                  and v["categoryOptionCombo"] == "ytd")
     assert value == {**value, "orgUnit": "tp_lai_chau", "value": "1931", "attributeOptionCombo": "estimate"}

@@ -47,8 +47,32 @@ def _flip_comment_byte(path):
     path.write_bytes(bytes(data))
 
 
+def _append(path, extra: bytes):
+    path.write_bytes(path.read_bytes() + extra)
+
+
 BAD_FILES = {
     "truncated": (_truncate, "cắt cụt"),
+    "bytes appended": (lambda p: _append(p, b"them"), "byte lạ ở cuối"),
+    "a page appended": (lambda p: _append(p, bytes(4096)), "byte lạ ở cuối"),
+    "targets only, made-up unit": (lambda p: edit_package(
+        p, "DELETE FROM figures", "DELETE FROM figure_history", "DELETE FROM narratives",
+        "DELETE FROM narrative_history", "UPDATE handover_manifest SET unit = 'p_bia_dat'"), "p_bia_dat"),
+    "manifest month 999999": (lambda p: edit_package(p, "UPDATE handover_manifest SET periods = '[202405, 999999]'"),
+                              "danh sách tháng"),
+    "manifest month -5": (lambda p: edit_package(p, "UPDATE handover_manifest SET periods = '[202405, -5]'"),
+                          "danh sách tháng"),
+    "manifest month true": (lambda p: edit_package(p, "UPDATE handover_manifest SET periods = '[202405, true]'"),
+                            "danh sách tháng"),
+    "manifest nested": (lambda p: edit_package(p, "UPDATE handover_manifest SET periods = printf('%.5000c', '[')"),
+                        "bản kê hỏng"),
+    "manifest long number": (lambda p: edit_package(
+        p, "UPDATE handover_manifest SET row_counts = '{\"figures\": ' || printf('%.5000c', '7') || '}'",
+        resign=False), "bản kê hỏng"),
+    "narrative outside the months": (lambda p: edit_package(p, "UPDATE narratives SET period = '202312'",
+                                                            "UPDATE narrative_history SET period = '202312'"),
+                                     "không thuộc các kỳ"),
+    "manifest schema 99": (lambda p: edit_package(p, "UPDATE handover_manifest SET schema_version = 99"), "lược đồ"),
     "flipped byte": (_flip_comment_byte, "SHA-256"),
     "not sqlite": (lambda p: p.write_text("indicator,unit\n"), "không phải tệp dữ liệu SQLite"),
     "empty": (lambda p: p.write_bytes(b""), "rỗng"),
@@ -78,7 +102,7 @@ BAD_FILES = {
                                  "không phải số"),
     "two manifests": (lambda p: edit_package(
         p, "INSERT INTO handover_manifest SELECT 'x', unit, periods, sender, app_version, schema_version,"
-           " row_counts, created_at, sha256 FROM handover_manifest", resign=False), "bản kê"),
+           " row_counts, created_at, sha256, public_key, signature FROM handover_manifest", resign=False), "bản kê"),
 }
 
 
@@ -136,16 +160,20 @@ def test_mutated_bytes_are_refused_or_read_exactly_as_written(offices, tmp_path,
     assert found.sha256 == expected.sha256 and found.rows == expected.rows
 
 
-def test_a_whole_database_with_a_trigger_is_refused(offices, tmp_path):
+@pytest.mark.parametrize("statement, message", [
+    ("CREATE TRIGGER evil AFTER UPDATE ON meta BEGIN DELETE FROM figures; END", "trigger evil"),
+    ("UPDATE settings SET value = printf('%.50000c', '[') WHERE key = 'reporting_unit'", "đơn vị báo cáo"),
+])
+def test_a_whole_database_changed_by_hand_is_refused(offices, tmp_path, statement, message):
     ward, city, _package = offices
     copy = tmp_path / "ward-copy.sqlite"
     ward.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(ward.path, copy)
     conn = sqlite3.connect(copy)
-    conn.execute("CREATE TRIGGER evil AFTER UPDATE ON meta BEGIN DELETE FROM figures; END")
+    conn.execute(statement)
     conn.commit()
     conn.close()
-    with pytest.raises(InputError, match="trigger evil"):
+    with pytest.raises(InputError, match=message):
         check_package(city, copy)
 
 
@@ -170,3 +198,47 @@ def test_copies_left_by_a_killed_import_are_swept_later(offices, tmp_path, monke
     check_package(offices[1], offices[2])
     assert not stale.exists() and fresh.exists()
     assert sorted(p.name for p in tmp_path.glob("lcapp-goi-*")) == ["lcapp-goi-new"]
+
+
+MUTATIONS = 1200
+
+
+@pytest.mark.slow
+def test_a_thousand_single_byte_flips_across_the_whole_package(offices, tmp_path):
+    """Every byte position of a package, one at a time: refused, or read exactly as written; never
+    anything else, never a crash, and the office's database unchanged. Prints the counts (README)."""
+    import random
+
+    from lcapp.export.incoming import open_incoming
+
+    _ward, city, package = offices
+    original = package.read_bytes()
+    expected = check_package(city, package)
+    chance = random.Random(19)
+    counts = {"tried": 0, "refused": 0, "identical": 0, "different": 0, "crashed": 0}
+    crashes = []
+    digest = file_digest(city.path)
+    copy = tmp_path / "mutated.lcgoi"
+    for number in range(MUTATIONS):
+        where = number * len(original) // MUTATIONS + chance.randrange(len(original) // MUTATIONS)
+        mutated = bytearray(original)
+        mutated[where] ^= chance.randrange(1, 256)
+        copy.write_bytes(bytes(mutated))
+        counts["tried"] += 1
+        try:
+            found = open_incoming(city, copy).package
+        except InputError:
+            counts["refused"] += 1
+            continue
+        except Exception as error:  # noqa: BLE001 - what this test counts
+            counts["crashed"] += 1
+            crashes.append(f"{where}: {type(error).__name__}: {error}")
+            continue
+        same = found.sha256 == expected.sha256 and found.rows == expected.rows
+        counts["identical" if same else "different"] += 1
+    print(f"\nsingle-byte flips over {len(original)} bytes: {counts}")
+    assert counts["tried"] >= 1000
+    assert counts["crashed"] == 0, crashes[:10]
+    assert counts["different"] == 0
+    assert counts["refused"] + counts["identical"] == counts["tried"]
+    assert file_digest(city.path) == digest

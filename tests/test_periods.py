@@ -58,3 +58,16 @@ def test_target_periods():
     assert term.is_term and term.covers(2024) and not term.covers(2026)
     with pytest.raises(InputError):
         parse_target_period("2025-2021")
+
+
+@pytest.mark.parametrize("text", ["11/2026", "tháng 11/2026", "Tháng 11/2026", " 11/2026 "])
+def test_month_as_officials_write_it(text):
+    assert parse_period(text).code == "202611"
+    assert parse_month(text).code == "202611"
+
+
+def test_single_digit_month_and_bad_slash_months():
+    assert parse_period("5/2024").code == "202405"
+    for bad in ("13/2026", "0/2026", "11/26", "11/2026/1"):
+        with pytest.raises(InputError):
+            parse_period(bad)

@@ -50,7 +50,7 @@ def test_stocks_take_the_last_value(mini):
 def test_percent_of_target_pace_and_last_year(mini):
     enter(mini, "tp_lai_chau", "202405", "ban_le", 1931, basis="ytd", user="t")
     enter(mini, "tp_lai_chau", "202305", "ban_le", 1636.4, basis="ytd", user="t")
-    set_target(mini, "ban_le", "2024", "tinh", 4491, user="t")
+    set_target(mini, "tp_lai_chau", "ban_le", "2024", "tinh", 4491, user="t")
     row = by_code(mini, "tp_lai_chau", "202405")["ban_le"]
     assert row.targets == {"tinh": 4491}
     assert row.percent_of_target["tinh"] == pytest.approx(42.997, abs=1e-3)
@@ -62,7 +62,7 @@ def test_percent_of_target_pace_and_last_year(mini):
 
 def test_behind_pace(mini):
     enter(mini, "tp_lai_chau", "202405", "khach", 50000, basis="ytd", user="t")
-    set_target(mini, "khach", "2024", "tinh", 225000, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2024", "tinh", 225000, user="t")
     row = by_code(mini, "tp_lai_chau", "202405")["khach"]
     assert row.percent_of_target["tinh"] == pytest.approx(22.22, abs=0.01)
     assert row.behind_pace == {"tinh": True}
@@ -71,8 +71,8 @@ def test_behind_pace(mini):
 def test_less_is_better_and_range_targets_read_the_right_way_round(mini):
     enter(mini, "tp_lai_chau", "202412", "suy_dinh_duong", 9.2, user="t")
     enter(mini, "tp_lai_chau", "202412", "tang_dan_so", 10.04, user="t")
-    set_target(mini, "suy_dinh_duong", "2021-2025", "daihoi", 10.5, user="t")
-    set_target(mini, "tang_dan_so", "2021-2025", "daihoi", low=9.5, high=10, user="t")
+    set_target(mini, "tp_lai_chau", "suy_dinh_duong", "2021-2025", "daihoi", 10.5, user="t")
+    set_target(mini, "tp_lai_chau", "tang_dan_so", "2021-2025", "daihoi", low=9.5, high=10, user="t")
     rows = by_code(mini, "tp_lai_chau", "2024")
     assert round(rows["suy_dinh_duong"].percent_of_target["daihoi"]) == 114  # seed 002: "đạt 114%"
     assert rows["tang_dan_so"].percent_of_target["daihoi"] == pytest.approx(99.6, abs=0.05)  # "đạt 99,6%"
@@ -85,7 +85,7 @@ def test_less_is_better_and_range_targets_read_the_right_way_round(mini):
 def test_measured_by_applies_the_reports_rule_excluding_carry_over(mini):
     enter(mini, "tp_lai_chau", "202405", "thu_nsdp", 265772, user="t")
     enter(mini, "tp_lai_chau", "202405", "thu_chuyen_nguon", 71283, user="t")
-    set_target(mini, "thu_nsdp", "2024", "tinh", 478000, user="t")
+    set_target(mini, "tp_lai_chau", "thu_nsdp", "2024", "tinh", 478000, user="t")
     rows = by_code(mini, "tp_lai_chau", "202405")
     assert rows["thu_tru_cn"].ytd == 194489
     assert rows["thu_nsdp"].percent_of_target["tinh"] == pytest.approx(194489 / 478000 * 100)
@@ -112,7 +112,7 @@ def test_term_target_against_the_terms_cumulative_figure(mini):
     for year, total in [(2021, 100000), (2022, 150000), (2023, 180000)]:
         enter(mini, "tp_lai_chau", f"{year}12", "khach", total, basis="ytd", user="t")
     enter(mini, "tp_lai_chau", "202405", "khach", 104235, basis="ytd", user="t")
-    set_target(mini, "khach", "2021-2025", "daihoi", 915000, cumulative=True, user="t")
+    set_target(mini, "tp_lai_chau", "khach", "2021-2025", "daihoi", 915000, cumulative=True, user="t")
     row = by_code(mini, "tp_lai_chau", "202405")["khach"]
     assert row.term_to_date == {"daihoi": 534235}
     assert row.percent_of_target["daihoi"] == pytest.approx(534235 / 915000 * 100)

@@ -7,7 +7,8 @@ from pypdf import PdfReader
 
 from lcapp.cli import main
 from lcapp.export.pdf_fonts import STYLES, find_family
-from lcapp.export.report_pdf import MARGIN_TOP, write_report_pdf
+from lcapp.export.report_layout import MARGIN_TOP
+from lcapp.export.report_pdf import write_report_pdf
 from lcapp.models.demo import load_demo
 from lcapp.models.documents import set_document_profile
 from lcapp.models.drafting import FOOTNOTE, report_outline
@@ -181,11 +182,11 @@ def test_bad_requests_write_nothing(tmp_path, capsys):
     before = file_digest(db)
     assert main(["--db", str(db), "report", "khong_co", PERIOD, "--out", str(tmp_path / "a.pdf")]) == 2
     assert main(["--db", str(db), "report", UNIT, "2024-13", "--out", str(tmp_path / "a.pdf")]) == 2
-    assert main(["--db", str(db), "report", UNIT, PERIOD, "--out", str(tmp_path / "a.docx")]) == 2
+    assert main(["--db", str(db), "report", UNIT, PERIOD, "--out", str(tmp_path / "a.odt")]) == 2
     assert main(["--db", str(db), "report", UNIT, PERIOD, "--out", str(tmp_path / "no" / "a.pdf")]) == 2
     err = capsys.readouterr().err
-    assert err.count("lỗi: ") == 4 and "đuôi .pdf" in err
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == []
+    assert err.count("lỗi: ") == 4 and "đuôi .pdf hoặc .docx" in err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix in (".pdf", ".odt")) == []
     assert file_digest(db) == before
 
 

@@ -1,12 +1,12 @@
-from lcapp.selftest import run_self_test
+from lcapp.selftest import STEPS, run_self_test
 
 
 def test_self_test_passes_and_writes_its_log(tmp_path, capsys):
     log = tmp_path / "self-test.txt"
     assert run_self_test(log_path=log) == 0
     out = capsys.readouterr().out
-    assert "[LỖI]" not in out and out.count("[OK]") == 8 and "Kết quả: đạt" in out
-    assert "[OK] Mở cửa sổ chính" in out and "[OK] Xuất báo cáo PDF" in out
+    assert "[LỖI]" not in out and out.count("[OK]") == len(STEPS) and "Kết quả: đạt" in out
+    assert "[OK] Mở cửa sổ chính" in out and "[OK] Xuất báo cáo PDF" in out and "[OK] Xuất báo cáo Word" in out
     assert log.read_text(encoding="utf-8").splitlines()[-1] == "Kết quả: đạt"
 
 

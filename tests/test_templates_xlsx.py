@@ -5,12 +5,13 @@ import pytest
 from conftest import file_digest, table_rows
 
 from lcapp.cli import main
-from lcapp.export.templates_xlsx import (apply_preview, read_entry_template, read_targets_sheet,
-                                         write_entry_template, write_targets_template)
+from lcapp.export.templates_xlsx import (apply_preview, read_entry_template, write_entry_template,
+                                         write_targets_template)
 from lcapp.models.demo import load_demo
 from lcapp.models.errors import InputError
 from lcapp.models.figures import history
 from lcapp.models.progress import progress
+from lcapp.models.target_import import read_targets_sheet
 from lcapp.models.targets import targets_for_year
 
 
@@ -169,7 +170,7 @@ def test_template_commands(db_path, tmp_path, capsys):
 
 
 def test_targets_round_trip_and_hand_made_sheet(demo, tmp_path):
-    path = write_targets_template(demo, "2024", tmp_path / "kh.xlsx")
+    path = write_targets_template(demo, "tp_lai_chau", "2024", tmp_path / "kh.xlsx")
     wb, ws, cell = locate(path, "tm_ban_le", column="KH tỉnh")
     assert cell.value == 4490 and not cell.protection.locked
     cell.value = "4.600"
@@ -189,7 +190,7 @@ def test_targets_round_trip_and_hand_made_sheet(demo, tmp_path):
     statuses = {i.key: i.status for i in preview.items if i.status != "same"}
     assert statuses == {"tm_ban_le/tinh": "changed", "tm_ban_le/hdnd": "new"}
     apply_preview(demo, preview)
-    values = {(t.source): t.value for t in targets_for_year(demo, 2024)["tm_ban_le"]}
+    values = {(t.source): t.value for t in targets_for_year(demo, "tp_lai_chau", 2024)["tm_ban_le"]}
     assert values["tinh"] == 4600 and values["hdnd"] == 4700
     # a sheet made by hand: indicator names, a column per source, the year given
     hand = openpyxl.Workbook()
@@ -199,24 +200,26 @@ def test_targets_round_trip_and_hand_made_sheet(demo, tmp_path):
     sheet.append(["Tỷ lệ tăng dân số tự nhiên", None, "9,5-10"])
     sheet.append(["Tổng lượt khách du lịch", 260000, None])
     hand.save(tmp_path / "trung.xlsx")
-    assert read_targets_sheet(demo, tmp_path / "trung.xlsx", "2025").errors == [
+    assert read_targets_sheet(demo, tmp_path / "trung.xlsx", unit="tp_lai_chau", period="2025").errors == [
         "Sheet!B4: kế hoạch “tm_khach_du_lich” (tinh) đã có ở Sheet!B2; mỗi kế hoạch chỉ ghi một lần."]
     sheet.delete_rows(4)
     hand.save(tmp_path / "tay.xlsx")
-    with pytest.raises(InputError, match="năm nào"):
-        read_targets_sheet(demo, tmp_path / "tay.xlsx")
-    preview = read_targets_sheet(demo, tmp_path / "tay.xlsx", "2025")
+    with pytest.raises(InputError, match="đơn vị nào"):
+        read_targets_sheet(demo, tmp_path / "tay.xlsx", period="2025")
+    with pytest.raises(InputError, match="năm hay nhiệm kỳ nào"):
+        read_targets_sheet(demo, tmp_path / "tay.xlsx", unit="tp_lai_chau")
+    preview = read_targets_sheet(demo, tmp_path / "tay.xlsx", unit="tp_lai_chau", period="2025")
     assert preview.errors == [] and {i.status for i in preview.items} == {"new"}
     apply_preview(demo, preview)
-    growth = next(t for t in targets_for_year(demo, 2025)["yt_tang_dan_so"] if t.source == "hdnd")
+    growth = next(t for t in targets_for_year(demo, "tp_lai_chau", 2025)["yt_tang_dan_so"] if t.source == "hdnd")
     assert (growth.low, growth.high) == (9.5, 10)
 
 
-def test_entry_template_plans_import_as_targets_unchanged(demo, tmp_path):
+def test_an_entry_template_is_not_read_as_targets(demo, tmp_path):
+    """Its "Ghi chú" column holds the figures' comments, which would read as the targets' notes."""
     path = write_entry_template(demo, "tp_lai_chau", "202405", tmp_path / "mau.xlsx")
-    preview = read_targets_sheet(demo, path)
-    assert preview.period == "2024" and preview.errors == [] and preview.items
-    assert {i.status for i in preview.items} == {"same"}
+    with pytest.raises(InputError, match="template-import"):
+        read_targets_sheet(demo, path, unit="tp_lai_chau", period="2024")
 
 
 def test_targets_import_command_refuses_bad_cells(db_path, tmp_path, capsys):
@@ -226,8 +229,8 @@ def test_targets_import_command_refuses_bad_cells(db_path, tmp_path, capsys):
     hand.active.append(["tm_ban_le", "4,5,6"])
     hand.save(tmp_path / "sai.xlsx")
     digest = file_digest(db_path)
-    assert main(["--db", str(db_path), "targets-import", str(tmp_path / "sai.xlsx"), "--year", "2024",
-                 "--apply"]) == 2
+    assert main(["--db", str(db_path), "targets-import", str(tmp_path / "sai.xlsx"), "--unit", "tp_lai_chau",
+                 "--year", "2024", "--apply"]) == 2
     out, err = capsys.readouterr()
     assert "Sheet!B2" in out and "1 ô sai" in err
     assert file_digest(db_path) == digest

@@ -1,7 +1,7 @@
 """Helpers for the window tests (tests/ui): opening a window, waiting, answering dialogs."""
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
 from lcapp.ui.main_window import MainWindow
 
@@ -30,3 +30,20 @@ def open_window(qtbot, path, unit, month) -> MainWindow:
 def idle(qtbot, window):
     """Wait until the window's database worker has written everything queued."""
     qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=10000)
+
+
+def editor_of(grid):
+    editors = [e for e in grid.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert editors, "no editor open"
+    return editors[0]
+
+
+def type_in(qtbot, grid, text, end=Qt.Key_Return):
+    """Type into the current cell like a person: the first key opens the editor."""
+    qtbot.keyClick(grid, text[0])
+    assert grid.state() == QAbstractItemView.EditingState
+    editor = editor_of(grid)
+    qtbot.keyClicks(editor, text[1:])
+    if end is not None:
+        qtbot.keyClick(editor, end)
+    return editor

@@ -39,12 +39,14 @@ from ..models.periods import Period, parse_period
 from ..models.progress import PLAN_SOURCE, progress
 from ..models.store import Store
 from ..models.targets import Target
+from .spreadsheet_text import Formula, set_cell
 from .tables import (AnnexRow, AnnexTable, TermTable, UnitPlanCell, UnitPlanTable, UnitTable, table_01, table_02,
                      table_03, table_04, table_05)
 
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 12
 PERCENT_FORMAT = "#,##0.0"
+MAX_ROW_HEIGHT = 409  # points: Excel refuses a taller row
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 BORDERS = {"box": BOX, "start": Border(left=THIN, top=THIN, bottom=THIN), "inner": Border(top=THIN, bottom=THIN),
@@ -80,15 +82,15 @@ class Column:
 def _blank_unless(condition_refs: list[str], expression: str) -> str:
     """`expression`, or blank when one of the cells is empty or the expression fails."""
     tests = ",".join(f'{ref}=""' for ref in condition_refs)
-    return f'=IFERROR(IF(OR({tests}),"",{expression}),"")'
+    return Formula(f'=IFERROR(IF(OR({tests}),"",{expression}),"")')
 
 
 def percent_formula(quantity: str, plan: str, target: Target | None, direction: str) -> str:
     """Percent achieved as `progress.percent_of_target` computes it, as an Excel formula."""
     if target is not None and target.is_range:
         low, high = repr(target.low), repr(target.high)
-        return (f'=IFERROR(IF({quantity}="","",IF(AND({quantity}>={low},{quantity}<={high}),100,'
-                f'IF({quantity}>{high},{high}/{quantity}*100,{quantity}/{low}*100))),"")')
+        return Formula(f'=IFERROR(IF({quantity}="","",IF(AND({quantity}>={low},{quantity}<={high}),100,'
+                       f'IF({quantity}>{high},{high}/{quantity}*100,{quantity}/{low}*100))),"")')
     if direction == "down":
         return _blank_unless([quantity, plan], f"IF(OR({plan}=0,{quantity}=0),\"\",{plan}/{quantity}*100)")
     return _blank_unless([quantity, plan], f"IF({plan}=0,\"\",{quantity}/{plan}*100)")
@@ -128,7 +130,7 @@ def excel_expression(formula_text: str, refs: dict[str, str]) -> str | None:
     names = list(dict.fromkeys(_NAME.findall(formula_text)))
     expression = _NAME.sub(lambda m: refs[m.group(0)], formula_text)
     counts = ",".join(refs[n] for n in names)
-    return f'=IFERROR(IF(COUNT({counts})={len(names)},{expression},""),"")'
+    return Formula(f'=IFERROR(IF(COUNT({counts})={len(names)},{expression},""),"")')
 
 
 # -- one sheet ---------------------------------------------------------------------------------
@@ -156,7 +158,7 @@ class AnnexSheet:
         return f"{self.letter(key)}{row}"
 
     def _merged(self, row: int, first: int, last: int, value, font: Font, horizontal="center", wrap=True):
-        cell = self.ws.cell(row=row, column=first, value=value)
+        cell = set_cell(self.ws.cell(row=row, column=first), value)
         cell.font = font
         cell.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=wrap)
         if last > first:
@@ -196,14 +198,14 @@ class AnnexSheet:
                 j = i
                 while j + 1 < len(self.columns) and self.columns[j + 1].group == column.group:
                     j += 1
-                self.ws.cell(row=top, column=col, value=column.group)
+                set_cell(self.ws.cell(row=top, column=col), column.group)
                 if j > i:
                     self.ws.merge_cells(start_row=top, start_column=col, end_row=top, end_column=j + 1)
                 for k in range(i, j + 1):
-                    self.ws.cell(row=second, column=k + 1, value=self.columns[k].label)
+                    set_cell(self.ws.cell(row=second, column=k + 1), self.columns[k].label)
                 i = j + 1
                 continue
-            self.ws.cell(row=top, column=col, value=column.label)
+            set_cell(self.ws.cell(row=top, column=col), column.label)
             if two_levels:
                 self.ws.merge_cells(start_row=top, start_column=col, end_row=second, end_column=col)
             i += 1
@@ -234,13 +236,15 @@ class AnnexSheet:
 
     def put(self, row: int, key: str, value, fmt: str | None = None, *, bold=False, italic=False,
             horizontal: str | None = None, indent: int = 0, result=None):
-        """Write a value or a formula; a formula's `result` (None: blank) is stored as its cached value."""
-        cell = self.ws.cell(row=row, column=self.index[key], value=value)
-        formula = isinstance(value, str) and value.startswith("=")
+        """Write a value, a text (always as text) or a `Formula`, whose `result` (None: blank) is stored
+        as its cached value."""
+        cell = self.ws.cell(row=row, column=self.index[key])
+        formula = isinstance(value, Formula)
         if formula:
             self.cached[cell.coordinate] = "" if result is None else result
         numeric = isinstance(value, (int, float)) or formula
-        return self.styled(cell, bold, italic, horizontal or ("right" if numeric else "left"), indent, fmt)
+        self.styled(cell, bold, italic, horizontal or ("right" if numeric else "left"), indent, fmt)
+        return set_cell(cell, value)  # after the style, which would drop a text's quote prefix
 
     def heading(self, row: int, stt: str, name: str, section: bool) -> None:
         """A sector row: its name spans the row."""
@@ -267,7 +271,7 @@ class AnnexSheet:
                 # word wrap breaks early: count a little under one character per unit of width
                 per_line = max(1.0, self.columns[self.index[key] - 1].width * 1.05 - 2)
                 lines = max(lines, sum(math.ceil(max(1, len(part)) / per_line) for part in str(text).split("\n")))
-        self.ws.row_dimensions[row].height = 16.5 * lines + 2
+        self.ws.row_dimensions[row].height = min(16.5 * lines + 2, MAX_ROW_HEIGHT)
 
     def finish(self, last_row: int) -> None:
         ws, width = self.ws, len(self.columns)
@@ -432,8 +436,8 @@ def units_sheet(workbook: Workbook, table: UnitTable, settings: dict) -> AnnexSh
         note = ""
         if item.summable:
             first, last = sheet.ref(f"unit:{table.columns[0].code}", r), sheet.ref(f"unit:{table.columns[-1].code}", r)
-            sheet.put(r, "total", f'=IF(COUNT({first}:{last})={count},SUM({first}:{last}),"")', fmt, bold=True,
-                      result=item.total)
+            sheet.put(r, "total", Formula(f'=IF(COUNT({first}:{last})={count},SUM({first}:{last}),"")'), fmt,
+                      bold=True, result=item.total)
             difference = row.progress.difference_vs_children if row.progress else None
             if difference:
                 note = f"Số của {table.unit_name} khác tổng các đơn vị {format_number(difference, row.decimals)}"
@@ -477,7 +481,8 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
         sheet.put(r, "percent", content, PERCENT_FORMAT, result=item.percent)
         sheet.put(r, "required", item.required, PERCENT_FORMAT)
         p, q = sheet.ref("percent", r), sheet.ref("required", r)
-        sheet.put(r, "assessment", f'=IF({p}="","",IF(ROUND({p},1)>100,"Vượt",IF(ROUND({p},1)>={q},"Đạt","Khó đạt")))',
+        sheet.put(r, "assessment",
+                  Formula(f'=IF({p}="","",IF(ROUND({p},1)>100,"Vượt",IF(ROUND({p},1)>={q},"Đạt","Khó đạt")))'),
                   horizontal="center", result=item.assessment)
         sheet.end_row(r, {"name": item.name, "dvt": item.dvt, "source": label})
         r += 1
@@ -581,7 +586,9 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
     return workbook
 
 
-_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f><v ?/></c>', re.S)
+# openpyxl writes an empty value as `<v />` with the standard library's XML writer and as
+# `<v></v>` when lxml is installed (python-docx brings it): both are filled.
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"((?: [a-zA-Z]+="[^"]*")*)><f>(.*?)</f>(?:<v ?/>|<v></v>)</c>', re.S)
 
 
 def with_cached_values(data: bytes, cached: dict[int, dict[str, object]]) -> bytes:

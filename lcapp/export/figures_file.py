@@ -7,12 +7,11 @@ half a file behind.
 
 from __future__ import annotations
 
-import csv
 import os
 from pathlib import Path
 
 from ..models.store import Store
-from .interchange import CSV_HEADER, figure_records
+from .interchange import CSV_HEADER, csv_row, csv_writer, figure_records
 
 CHUNK = 500
 
@@ -30,11 +29,11 @@ def write_figures_csv(store: Store, unit: str | None, period: str | None, path: 
     partial = path.with_name(path.name + ".dang-ghi")
     try:
         with open(partial, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
+            writer = csv_writer(handle)
             writer.writerow(CSV_HEADER)
             for start in range(0, total, CHUNK):
                 for record in records[start:start + CHUNK]:
-                    writer.writerow([record[c] for c in CSV_HEADER])
+                    writer.writerow(csv_row(record))
                 if progress_callback:
                     progress_callback(min(start + CHUNK, total), total)
         if progress_callback and total == 0:

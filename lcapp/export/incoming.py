@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..models.errors import InputError
+from ..models.figures import FigureChange
 from ..models.merge import ImportResult, Preview, Progress, apply_package, preview
 from ..models.package_check import Package, check_package, looks_like_sqlite
 from ..models.store import Store
-from .interchange_preview import apply_file, preview_file
+from .interchange import parse_import_text, read_import_file
+from .interchange_preview import apply_previewed, preview_changes
 
 
 @dataclass
@@ -23,21 +26,35 @@ class Incoming:
     path: Path
     preview: Preview
     package: Package | None  # None for CSV / DHIS2 files
+    changes: list[FigureChange] | None = None  # a CSV / DHIS2 file's values, read once, as previewed
+    accept_new_key: bool = False  # a sender's changed key was accepted when opening (see merge.preview)
 
     def apply(self, store: Store, *, take: str | None = None, decisions: dict[str, str] | None = None,
               accept_sender: bool = False, progress: Progress | None = None) -> ImportResult:
         """Write it in one transaction (conflicts left undecided stay as they are and are returned)."""
         if self.package is None:
-            return apply_file(store, self.path)
+            return apply_previewed(store, self.changes or [])
         return apply_package(store, self.package, take=take, decisions=decisions, accept_sender=accept_sender,
-                             progress=progress)
+                             progress=progress, accept_new_key=self.accept_new_key)
 
 
-def open_incoming(store: Store, path: str | Path) -> Incoming:
-    """Check a file and preview its import (reads only); InputError with a Vietnamese message if refused."""
+def open_incoming(store: Store, path: str | Path, units: list[str] | None = None, *,
+                  accept_new_key: bool = False) -> Incoming:
+    """Check a file and preview its import (reads only); InputError with a Vietnamese message if refused.
+
+    `units` chooses which units of an office's whole database are taken (default: the one
+    its own setting names). `accept_new_key`: a sender whose key changed (reinstalled, as its
+    office confirmed) is previewed instead of refused, and its new key replaces the pinned one
+    when the import is applied."""
     path = Path(path)
     if looks_like_sqlite(path):
-        package = check_package(store, path)
-        return Incoming(path, preview(store, package), package)
-    shown, _changes = preview_file(store, path)
-    return Incoming(path, shown, None)
+        package = check_package(store, path, units)
+        return Incoming(path, preview(store, package, accept_new_key=accept_new_key), package,
+                        accept_new_key=accept_new_key)
+    if units:
+        raise InputError(f"Tệp {path.name} là tệp CSV / DHIS2: mỗi dòng đã ghi đơn vị của nó, không chọn đơn vị "
+                         "(--unit) được.")
+    # Read once: the preview and the apply use these changes, never the file again (it may be
+    # rewritten in between).
+    changes = parse_import_text(store, read_import_file(path), path.name)
+    return Incoming(path, preview_changes(store, changes), None, changes)

@@ -1,11 +1,15 @@
-"""Data interchange: CSV and DHIS2 dataValueSets JSON, out and in.
+"""Data interchange in LCApp's own formats: CSV and LCApp JSON (dataValueSets-shaped), out and in.
 
 Both carry machine numbers (dot decimal, no grouping: 1931.5), periods as DHIS2 ISO month
 codes (202405), org units and data elements by code. CSV columns are
-`indicator,unit,period,value[,comment[,basis[,status]]]`. In DHIS2 JSON the basis
+`indicator,unit,period,value[,comment[,basis[,status]]]`; every CSV field is quoted and a
+text starting with = + - @, a tab, CR or LF gets a leading quote (OWASP, CSV Injection:
+`spreadsheet_text`), which the import takes off again. In LCApp JSON the basis
 (month / ytd / term: what the value is) travels as `categoryOptionCombo` and the status
-(estimate / official) as `attributeOptionCombo`. A missing basis means what the catalogue
-says officials type for that indicator.
+(estimate / official) as `attributeOptionCombo`: codes no DHIS2 server has, so this JSON is
+for LCApp only (`dhis2_values` writes what DHIS2 imports). A missing basis in CSV means what
+the catalogue says officials type for that indicator; a JSON file without those codes is read
+as a real DHIS2 file (`lcapp.intake.dhis2_values`), whose values are months.
 
 An import is validated whole before anything is written, then applied in one transaction:
 one bad line refuses the file, with every bad line named.
@@ -19,16 +23,18 @@ import json
 import re
 from pathlib import Path
 
+from ..intake.safe_open import read_outside_file
 from ..models.catalogue import catalogue
 from ..models.errors import InputError
 from ..models.figures import BASIS_COLUMNS, FigureChange, apply_changes, prepare_change
+from ..models.limits import MAX_COMMENT_CHARS, MAX_IMPORT_ROWS, MAX_TEXT_FILE_BYTES, errors_summary, parse_json
+from ..models.numbers import format_number
 from ..models.organisation import organisation
 from ..models.periods import parse_month
 from ..models.store import Store
+from .spreadsheet_text import csv_field_in, csv_field_out
 
 CSV_HEADER = ["indicator", "unit", "period", "value", "comment", "basis", "status"]
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
-MAX_REPORTED_ERRORS = 20
 _MACHINE_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
@@ -55,16 +61,27 @@ def figure_records(store: Store) -> list[dict]:
     return records
 
 
+def csv_writer(handle):
+    """A CSV writer that quotes every field (with `csv_row()`, nothing in the file can run as a formula)."""
+    return csv.writer(handle, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+
+def csv_row(record: dict) -> list[str]:
+    """One line's fields in CSV_HEADER order, each text neutralised; the value is a machine number."""
+    return [record[c] if c == "value" else csv_field_out("" if record[c] is None else str(record[c]))
+            for c in CSV_HEADER]
+
+
 def export_csv(store: Store) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out)
     writer.writerow(CSV_HEADER)
     for record in figure_records(store):
-        writer.writerow([record[c] for c in CSV_HEADER])
+        writer.writerow(csv_row(record))
     return out.getvalue()
 
 
-def export_dhis2(store: Store) -> str:
+def export_lcapp_json(store: Store) -> str:
     values = [{
         "dataElement": r["indicator"], "period": r["period"], "orgUnit": r["unit"], "value": r["value"],
         "categoryOptionCombo": r["basis"], "attributeOptionCombo": r["status"], "comment": r["comment"],
@@ -73,43 +90,71 @@ def export_dhis2(store: Store) -> str:
     return json.dumps({"dataValues": values}, ensure_ascii=False, indent=1) + "\n"
 
 
-def _read_text(path: Path) -> str:
+def read_import_file(path: str | Path) -> str:
+    """The text of a CSV / DHIS2 file from outside, read once within the bounds (UTF-8)."""
+    path = Path(path)
+    data = read_outside_file(path, MAX_TEXT_FILE_BYTES)
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp {path}.") from None
-    if size > MAX_IMPORT_BYTES:
-        raise InputError(f"Tệp {path.name} quá lớn ({size // (1024 * 1024)} MB).")
-    try:
-        return path.read_bytes().decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"Tệp {path.name} không phải văn bản UTF-8.") from None
 
 
 def parse_import(store: Store, path: str | Path) -> list[FigureChange]:
     """Read and validate a CSV or DHIS2 JSON file (known by its content); InputError lists bad lines."""
-    path = Path(path)
-    text = _read_text(path)
+    return parse_import_text(store, read_import_file(path), Path(path).name)
+
+
+def parse_import_text(store: Store, text: str, name: str) -> list[FigureChange]:
+    """Validate the text of a CSV or DHIS2 JSON file named `name`; InputError lists bad lines."""
     stripped = text.lstrip()
     if stripped.startswith("{"):
-        records = _dhis2_records(text, path.name)
+        from ..intake.dhis2_values import json_records
+        records = json_records(store, text, name)
     else:
-        records = _csv_records(text, path.name)
+        records = _csv_records(text, name)
+    if len(records) > MAX_IMPORT_ROWS:
+        raise InputError(f"Tệp {name} có quá nhiều dòng ({len(records)}; tối đa {MAX_IMPORT_ROWS}).")
     cat, org = catalogue(store), organisation(store)
     changes, errors = [], []
+    first_seen: dict[tuple, tuple[str, FigureChange]] = {}  # (unit, month, indicator) -> where, change
     for where, record in records:
         try:
-            changes.append(_record_change(cat, org, record))
+            change = _record_change(cat, org, record)
         except InputError as error:
             errors.append(f"{where}: {error}")
+            continue
+        duplicate = _duplicate_of(first_seen, where, change)
+        if duplicate:
+            errors.append(duplicate)
+            continue
+        changes.append(change)
     if errors:
-        shown = errors[:MAX_REPORTED_ERRORS]
-        more = f" (và {len(errors) - len(shown)} lỗi khác)" if len(errors) > len(shown) else ""
-        raise InputError(f"Tệp {path.name} có {len(errors)} dòng lỗi{more}; không dòng nào được nhập. "
-                         + " | ".join(shown))
+        raise InputError(f"Tệp {name} có {len(errors)} dòng lỗi; không dòng nào được nhập. "
+                         + errors_summary(errors, separator=" | "))
     if not changes:
-        raise InputError(f"Tệp {path.name} không có số liệu nào.")
+        raise InputError(f"Tệp {name} không có số liệu nào.")
     return changes
+
+
+def _duplicate_of(first_seen: dict, where: str, change: FigureChange) -> str | None:
+    """Two lines for the same value of a figure (or with different comments or statuses for it) are
+    refused: which one was meant cannot be known, and the last one would silently win."""
+    key = (change.unit, change.month, change.indicator)
+    if key not in first_seen:
+        first_seen[key] = (where, change)
+        return None
+    earlier_where, earlier = first_seen[key]
+    same_value = (set(earlier.values) & set(change.values)) - {"status", "comment"}
+    disagree = [f for f in ("status", "comment") if f in earlier.values and f in change.values
+                and earlier.values[f] != change.values[f]]
+    if not same_value and not disagree:
+        first_seen[key] = (where, FigureChange(change.unit, change.month, change.indicator, change.reporter,
+                                               {**earlier.values, **change.values}))
+        return None
+    what = "cùng giá trị" if same_value else ("ghi chú" if "comment" in disagree else "trạng thái") + " khác"
+    return (f"{where}: trùng với {earlier_where} ({change.indicator}, {change.unit}, kỳ {change.month}: {what}); "
+            "mỗi số liệu chỉ ghi một dòng")
 
 
 def import_file(store: Store, path: str | Path, *, user: str | None = None) -> tuple[int, int]:
@@ -120,11 +165,18 @@ def import_file(store: Store, path: str | Path, *, user: str | None = None) -> t
 
 
 def _csv_records(text: str, name: str) -> list[tuple[str, dict]]:
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), strict=True)  # strict: an unterminated quote is an error
     try:
-        rows = list(reader)
+        rows = []
+        for row in reader:
+            rows.append(row)
+            if len(rows) > MAX_IMPORT_ROWS + 1:
+                raise InputError(f"Tệp {name} có quá nhiều dòng (tối đa {MAX_IMPORT_ROWS}).")
     except csv.Error as error:
-        raise InputError(f"Tệp {name} không đọc được dạng CSV: {error}.") from None
+        if "field larger than field limit" in str(error):
+            raise InputError(f"Tệp {name} có một ô quá dài (hơn {format_number(csv.field_size_limit(), 0)} ký tự; "
+                             f"ghi chú dài tối đa {format_number(MAX_COMMENT_CHARS, 0)} ký tự).") from None
+        raise InputError(f"Tệp {name} không đọc được dạng CSV (dòng {reader.line_num}: {error}).") from None
     if not rows:
         raise InputError(f"Tệp {name} rỗng.")
     start = 1 if rows[0] and rows[0][0].strip().lower() == "indicator" else 0
@@ -136,15 +188,13 @@ def _csv_records(text: str, name: str) -> list[tuple[str, dict]]:
             records.append((f"dòng {number}", {"_error": f"có {len(row)} cột; cần 4 đến {len(CSV_HEADER)} cột "
                                                          f"({','.join(CSV_HEADER)})"}))
             continue
-        records.append((f"dòng {number}", dict(zip(CSV_HEADER, row))))
+        records.append((f"dòng {number}", {column: field if column == "value" else csv_field_in(field)
+                                            for column, field in zip(CSV_HEADER, row)}))
     return records
 
 
 def _dhis2_records(text: str, name: str) -> list[tuple[str, dict]]:
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise InputError(f"Tệp {name} không phải JSON hợp lệ: {error.msg} (dòng {error.lineno}).") from None
+    data = parse_json(text, f"Tệp {name}")
     values = data.get("dataValues") if isinstance(data, dict) else None
     if not isinstance(values, list):
         raise InputError(f"Tệp {name} không có danh sách “dataValues” của DHIS2.")
@@ -153,11 +203,19 @@ def _dhis2_records(text: str, name: str) -> list[tuple[str, dict]]:
         if not isinstance(item, dict):
             records.append((f"dataValues[{number}]", {"_error": "không phải đối tượng"}))
             continue
-        records.append((f"dataValues[{number}]", {
-            "indicator": item.get("dataElement"), "unit": item.get("orgUnit"), "period": item.get("period"),
-            "value": item.get("value"), "comment": item.get("comment"),
-            "basis": item.get("categoryOptionCombo"), "status": item.get("attributeOptionCombo")}))
+        record = {field: item.get(key) for key, field in _DHIS2_FIELDS.items()}
+        wrong = [key for key, field in _DHIS2_FIELDS.items()
+                 if record[field] is not None and not isinstance(record[field], str)
+                 and not (key == "value" and type(record[field]) in (int, float))]
+        if wrong:
+            record = {"_error": f"“{wrong[0]}” phải là chuỗi ký tự" + (" hoặc số" if wrong[0] == "value" else "")}
+        records.append((f"dataValues[{number}]", record))
     return records
+
+
+# DHIS2 key -> our record's field; every one a string (the value may be a JSON number too).
+_DHIS2_FIELDS = {"dataElement": "indicator", "orgUnit": "unit", "period": "period", "value": "value",
+                 "comment": "comment", "categoryOptionCombo": "basis", "attributeOptionCombo": "status"}
 
 
 def _record_change(cat, org, record: dict) -> FigureChange:

@@ -1,141 +1,126 @@
 """The PDF report laid out as Nghị định 30/2020/NĐ-CP (Phụ lục I) requires, with Biểu 01 as its annex.
 
-A4 portrait, margins 20/20/30/15 mm, body 14 pt justified with a 1,27 cm first-line
-indent, page numbers centred in the top margin from page 2; the header (issuing body,
-quốc hiệu and tiêu ngữ, number, place and date), "BÁO CÁO" and the subject line; sections
-I-IV (`drafting.report_outline`); footnotes at the foot of their page, numbered through the
-report; "Nơi nhận" and the signature side by side; Biểu 01 on landscape pages. Issuing
-body, place, number and signer come from the database's settings. Every string is NFC
-and XML-escaped before reportlab sees it.
+Lays out `report_content()` with reportlab on the page and type of `report_layout`: the
+header blocks drawn directly, sections I-IV, footnotes at the foot of their page
+(`pdf_footnotes`), "Nơi nhận" and the signature side by side, Biểu 01 on landscape pages.
+Every string is XML-escaped before reportlab sees it.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
-from typing import Callable
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import cm, mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import (CondPageBreak, Flowable, Frame, KeepTogether, NextPageTemplate, PageBreak,
-                                PageTemplate, Paragraph, Spacer, Table, TableStyle)
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
-from ..models.documents import document_profile
-from ..models.drafting import OutlineItem, report_outline, split_footnotes, subject_line
-from ..models.errors import InputError
-from ..models.numbers import format_number, format_percent
-from ..models.organisation import organisation
-from ..models.periods import Period, parse_period
+from ..models.periods import Period
 from ..models.store import Store
-from ..models.text import nfc
+from . import report_layout as L
 from .pdf_fonts import FontFamily, register_family
 from .pdf_footnotes import FootnotedDocTemplate, build_until_stable, marker
-from .tables import AnnexTable, table_01
+from .report_content import AnnexContent, Block, ProgressCallback, ReportContent, report_content
+from .report_file import write_atomically
 
-MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = 20 * mm, 20 * mm, 30 * mm, 15 * mm
-ANNEX_MARGINS = (20 * mm, 15 * mm, 20 * mm, 15 * mm)  # top, bottom, left, right
-BODY_SIZE = 14
-HEADING_KEEP_LINES = 4
-INDENT = 1.27 * cm
-QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
-# A first line that only starts the issuing body's own name ("ỦY BAN NHÂN DÂN" / "THÀNH PHỐ
-# LAI CHÂU") is bold like the second; a real parent body ("UBND THÀNH PHỐ LAI CHÂU" above
-# "PHÒNG TÀI CHÍNH - KẾ HOẠCH") is regular, as Phụ lục I of the decree shows.
-NAME_STARTS = {"ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"}
-TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
-
-ProgressCallback = Callable[[int, int, str], None]
+PAGE = (L.PAGE_WIDTH, L.PAGE_HEIGHT)
+ANNEX_PAGE = (L.PAGE_HEIGHT, L.PAGE_WIDTH)
+ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 
 
 def text(value) -> str:
-    """NFC and XML-escaped, ready for a reportlab Paragraph."""
-    return escape(nfc(str(value)) or "")
+    """XML-escaped, line breaks kept, ready for a reportlab Paragraph."""
+    return escape(str(value)).replace("\n", "<br/>")
 
 
 class Styles:
     def __init__(self, family: FontFamily):
-        regular, bold = family.name("regular"), family.name("bold")
-        italic, bold_italic = family.name("italic"), family.name("bold_italic")
-        self.fonts = {"regular": regular, "bold": bold, "italic": italic, "bold_italic": bold_italic}
-        base = dict(fontName=regular, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.3)
-        self.body = ParagraphStyle("body", alignment=TA_JUSTIFY, firstLineIndent=INDENT, spaceAfter=6, **base)
-        self.heading = {
-            # headings are not justified: a stretched two-line heading reads badly
-            1: ParagraphStyle("h1", parent=self.body, fontName=bold, spaceBefore=3, alignment=TA_LEFT),
-            2: ParagraphStyle("h2", parent=self.body, fontName=bold, alignment=TA_LEFT),
-            3: ParagraphStyle("h3", parent=self.body, fontName=bold_italic, alignment=TA_LEFT),
-        }
-        self.title = ParagraphStyle("title", alignment=TA_CENTER, fontName=bold, fontSize=BODY_SIZE,
-                                    leading=BODY_SIZE * 1.25)
-        self.note = ParagraphStyle("note", fontName=regular, fontSize=10, leading=11.5, alignment=TA_JUSTIFY,
-                                   spaceAfter=1)
-        self.recipients_title = ParagraphStyle("nn", fontName=bold_italic, fontSize=12, leading=14)
-        self.recipient = ParagraphStyle("nn1", fontName=regular, fontSize=11, leading=13)
-        self.signer = ParagraphStyle("sign", fontName=bold, fontSize=BODY_SIZE, leading=BODY_SIZE * 1.2,
+        self.fonts = {style: family.name(style) for style in ("regular", "bold", "italic", "bold_italic")}
+        regular, bold = self.fonts["regular"], self.fonts["bold"]
+        base = dict(fontName=regular, fontSize=L.BODY_SIZE, leading=L.BODY_SIZE * L.LEADING)
+        self.body = ParagraphStyle("body", alignment=TA_JUSTIFY, firstLineIndent=L.INDENT, spaceAfter=L.SPACE_AFTER,
+                                   **base)
+        # headings are not justified: a stretched two-line heading reads badly
+        self.heading = {level: ParagraphStyle(f"h{level}", parent=self.body, fontName=self.fonts[style],
+                                              spaceBefore=L.HEADING_SPACE_BEFORE[level], alignment=TA_LEFT)
+                        for level, style in L.HEADING_STYLE.items()}
+        self.title = ParagraphStyle("title", alignment=TA_CENTER, fontName=bold, fontSize=L.BODY_SIZE,
+                                    leading=L.BODY_SIZE * L.TITLE_LEADING)
+        self.note = ParagraphStyle("note", fontName=regular, fontSize=L.NOTE_SIZE, leading=L.NOTE_LEADING,
+                                   alignment=TA_JUSTIFY, spaceAfter=L.NOTE_SPACE_AFTER)
+        self.recipients_title = ParagraphStyle("nn", fontName=self.fonts["bold_italic"],
+                                               fontSize=L.RECIPIENTS_TITLE_SIZE, leading=L.RECIPIENTS_TITLE_LEADING)
+        self.recipient = ParagraphStyle("nn1", fontName=regular, fontSize=L.RECIPIENT_SIZE,
+                                        leading=L.RECIPIENT_LEADING)
+        self.signer = ParagraphStyle("sign", fontName=bold, fontSize=L.SIGNER_SIZE, leading=L.SIGNER_LEADING,
                                      alignment=TA_CENTER)
-        self.annex_title = ParagraphStyle("at", parent=self.title, fontSize=13, leading=16)
-        self.annex_note = ParagraphStyle("an", fontName=italic, fontSize=12, leading=14, alignment=TA_CENTER)
-        self.cell = ParagraphStyle("cell", fontName=regular, fontSize=9, leading=10.5)
-        self.cell_right = ParagraphStyle("cellr", parent=self.cell, alignment=TA_RIGHT)
-        self.cell_center = ParagraphStyle("cellc", parent=self.cell, alignment=TA_CENTER)
-        self.cell_head = ParagraphStyle("cellh", parent=self.cell, fontName=bold, alignment=TA_CENTER)
-        self.cell_bold = ParagraphStyle("cellb", parent=self.cell, fontName=bold)
-        self.cell_bold_italic = ParagraphStyle("cellbi", parent=self.cell, fontName=bold_italic)
+        self.annex_title = ParagraphStyle("at", parent=self.title, fontSize=L.ANNEX_TITLE_SIZE,
+                                          leading=L.ANNEX_TITLE_LEADING)
+        self.annex_note = ParagraphStyle("an", fontName=self.fonts["italic"], fontSize=L.ANNEX_NOTE_SIZE,
+                                         leading=L.ANNEX_NOTE_LEADING, alignment=TA_CENTER)
+        self._cells: dict[tuple, ParagraphStyle] = {}
+
+    def cell(self, style: str, align: str, depth: int = 0) -> ParagraphStyle:
+        """A Biểu 01 cell's paragraph style (made once per combination)."""
+        key = (style, align, depth)
+        if key not in self._cells:
+            self._cells[key] = ParagraphStyle(f"cell{len(self._cells)}", fontName=self.fonts[style],
+                                              fontSize=L.CELL_SIZE, leading=L.CELL_LEADING, alignment=ALIGN[align],
+                                              leftIndent=depth * L.DEPTH_INDENT)
+        return self._cells[key]
 
 
 # -- the header ---------------------------------------------------------------------------
 class DocumentHeader(Flowable):
     """Issuing body and number (left), quốc hiệu, tiêu ngữ and the date line (right), drawn directly."""
 
-    LEFT_WIDTH = 72 * mm
-
-    def __init__(self, styles: Styles, settings: dict, year: int):
+    def __init__(self, styles: Styles, content: ReportContent):
         super().__init__()
         self.fonts = styles.fonts
-        self.parent_body = nfc(settings.get("issuing_body_parent", "")).upper()
-        self.body = nfc(settings.get("issuing_body", "")).upper()
-        self.number = f"Số:{' ' * 8}/{nfc(settings.get('document_code', 'BC-UBND'))}"
-        self.date_line = f"{nfc(settings.get('place', ''))}, ngày{' ' * 6}tháng{' ' * 6}năm {year}"
+        self.content = content
         self.height = 74
 
     def wrap(self, available_width, _available_height):
         self.width = available_width
         return available_width, self.height
 
-    def _centred(self, canvas, font: str, size: float, value: str, centre: float, y: float, room: float) -> float:
-        while size > 10 and stringWidth(value, font, size) > room:
-            size -= 0.5
-        canvas.setFont(font, size)
-        canvas.drawCentredString(centre, y, value)
-        return stringWidth(value, font, size)
+    def _centred(self, style: str, size: float, value: str, centre: float, y: float, room: float) -> None:
+        size = L.fitted_size(value, style, size, room)
+        self.canv.setFont(self.fonts[style], size)
+        self.canv.drawCentredString(centre, y, value)
 
     def draw(self):
-        canvas = self.canv
-        left_centre = self.LEFT_WIDTH / 2
-        right_room = self.width - self.LEFT_WIDTH
-        right_centre = self.LEFT_WIDTH + right_room / 2
-        bold, regular, italic = self.fonts["bold"], self.fonts["regular"], self.fonts["italic"]
+        content, canvas, step = self.content, self.canv, L.HEADER_LINE_STEP
+        left_room = L.HEADER_LEFT_WIDTH
+        left_centre = left_room / 2
+        right_room = self.width - left_room
+        right_centre = left_room + right_room / 2
         top = self.height - 13
-        lines = [line for line in (self.parent_body, self.body) if line]
         y = top
-        for index, line in enumerate(lines):
-            font = bold if index == len(lines) - 1 or line in NAME_STARTS else regular
-            self._centred(canvas, font, 13, line, left_centre, y, self.LEFT_WIDTH - 4)
-            y -= 15
-        body_width = stringWidth(lines[-1], bold, 13) if lines else 0
-        rule = max(min(body_width, self.LEFT_WIDTH) / 3, 20 * mm)
-        canvas.setLineWidth(0.6)
+        for line, bold in content.issuer_lines:
+            self._centred("bold" if bold else "regular", L.ISSUER_SIZE, line, left_centre, y, left_room - 4)
+            y -= step
+        rule = L.issuer_rule(content.issuer_lines)
+        canvas.setLineWidth(L.RULE_WIDTH)
         canvas.line(left_centre - rule / 2, y + 9, left_centre + rule / 2, y + 9)
-        self._centred(canvas, regular, 13, self.number, left_centre, y - 12, self.LEFT_WIDTH - 4)
-        self._centred(canvas, bold, 12.5, QUOC_HIEU, right_centre, top, right_room)
-        width = self._centred(canvas, bold, 13.5, TIEU_NGU, right_centre, top - 15, right_room)
+        self._centred("regular", L.ISSUER_SIZE, content.number, left_centre, y - 12, left_room - 4)
+        self._centred("bold", L.QUOC_HIEU_SIZE, content.quoc_hieu, right_centre, top, right_room)
+        self._centred("bold", L.TIEU_NGU_SIZE, content.tieu_ngu, right_centre, top - step, right_room)
+        width = L.tieu_ngu_rule(content.tieu_ngu, right_room)
         canvas.line(right_centre - width / 2, top - 18, right_centre + width / 2, top - 18)
-        self._centred(canvas, italic, 13.5, self.date_line, right_centre, y - 12, right_room)
+        self._centred("italic", L.DATE_SIZE, content.date_line, right_centre, y - 12, right_room)
 
 
 class ShortRule(Flowable):
@@ -148,141 +133,73 @@ class ShortRule(Flowable):
         return available_width, self.space * 2
 
     def draw(self):
-        self.canv.setLineWidth(0.6)
+        self.canv.setLineWidth(L.RULE_WIDTH)
         centre = self.width / 2
         self.canv.line(centre - self.length / 2, self.space, centre + self.length / 2, self.space)
 
 
 # -- body ---------------------------------------------------------------------------------
-class FootnoteCounter:
-    """Numbers footnotes through the report, in reading order."""
-
-    def __init__(self):
-        self.notes: dict[int, str] = {}
-
-    def paragraph_markup(self, value: str) -> str:
-        pieces = []
-        previous = None
-        for piece, kind in split_footnotes(nfc(value) or ""):
-            if kind == "fn":
-                number = len(self.notes) + 1
-                self.notes[number] = text(piece)
-                if previous == "fn":
-                    pieces.append("<super>,</super>")  # 11,12 rather than 1112
-                pieces.append(marker(number))
-            else:
-                pieces.append(text(piece))
-            previous = kind
-        return "".join(pieces).strip()
+def markup(block: Block) -> str:
+    """A block's pieces as Paragraph markup, footnote references as markers."""
+    pieces = []
+    for piece in block.pieces:
+        if piece.footnote is not None:
+            pieces.append(marker(piece.footnote))
+        elif piece.superscript:
+            pieces.append(f"<super>{text(piece.text)}</super>")
+        else:
+            pieces.append(text(piece.text))
+    return "".join(pieces)
 
 
-def paragraphs(item: OutlineItem) -> list[str]:
-    """An untouched draft reads as one paragraph per part (as the seeds write it); lists
-    ("- ...") and an official's text keep their lines."""
-    lines = [line.strip() for line in (item.text or "").splitlines() if line.strip()]
-    if item.origin == "draft" and not any(line.startswith("-") for line in lines):
-        return [" ".join(lines)] if lines else []
-    return lines
-
-
-def body_flowables(items: list[OutlineItem], styles: Styles, counter: FootnoteCounter, *, close: bool = False) -> list:
-    """Headings and paragraphs; with `close`, the last paragraph ends with "./." as the body of a
-    Vietnamese administrative document does."""
-    texts = [i for i, item in enumerate(items) if item.kind == "text" and paragraphs(item)]
-    closing = texts[-1] if close and texts else -1
+def body_flowables(blocks: list[Block], styles: Styles) -> list:
     story = []
-    for index, item in enumerate(items):
-        if item.kind == "heading":
+    for block in blocks:
+        if block.kind == "heading":
             # a heading keeps a few lines of its text on its page, yet long text still splits
-            story.append(CondPageBreak(HEADING_KEEP_LINES * styles.body.leading))
-            story.append(Paragraph(text(item.label), styles.heading[item.level]))
-            continue
-        lines = paragraphs(item)
-        for number, line in enumerate(lines):
-            markup = counter.paragraph_markup(line)
-            if index == closing and number == len(lines) - 1 and not markup.endswith("./."):
-                markup += "/." if markup.endswith(".") else "./."
-            story.append(Paragraph(markup, styles.body))
+            story.append(CondPageBreak(L.HEADING_KEEP_LINES * styles.body.leading))
+            story.append(Paragraph(markup(block), styles.heading[block.level]))
+        else:
+            story.append(Paragraph(markup(block), styles.body))
     return story
 
 
-def signature_block(styles: Styles, settings: dict, width: float, last: list | None = None) -> Flowable:
+def signature_block(styles: Styles, content: ReportContent, last: list | None = None) -> Flowable:
     """"Nơi nhận" (left) and the signer (right), kept on one page with the body's last paragraph."""
-    recipients = [Paragraph("Nơi nhận:", styles.recipients_title)]
-    recipients += [Paragraph(text(f"- {r}"), styles.recipient) for r in settings.get("recipients", [])]
-    signer = [Paragraph(text(line), styles.signer) for line in
-              (settings.get("signer_authority", ""), settings.get("signer_title", "")) if nfc(line)]
-    signer += [Spacer(1, 26 * mm), Paragraph(text(settings.get("signer_name", "")), styles.signer)]
+    recipients = [Paragraph(text(content.recipients_title), styles.recipients_title)]
+    recipients += [Paragraph(text(r), styles.recipient) for r in content.recipients]
+    signer = [Paragraph(text(line), styles.signer) for line in content.signer_lines]
+    signer += [Spacer(1, L.SIGNATURE_GAP), Paragraph(text(content.signer_name), styles.signer)]
+    width = L.TEXT_WIDTH
     table = Table([[recipients, signer]], colWidths=[width * 0.5, width * 0.5])
     table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (0, 0), 0),
                                ("RIGHTPADDING", (-1, 0), (-1, 0), 0)]))
-    return KeepTogether((last or []) + [Spacer(1, 6), table])
+    return KeepTogether((last or []) + [Spacer(1, L.SIGNATURE_SPACE_BEFORE), table])
 
 
 # -- annex --------------------------------------------------------------------------------
-def _target_text(value, decimals: int) -> str:
-    if isinstance(value, list):
-        return f"{format_number(value[0], decimals)}-{format_number(value[1], decimals)}"
-    return format_number(value, decimals)
-
-
-def issuer_phrase(settings: dict) -> str:
-    """"Ủy ban nhân dân thành phố Lai Châu": the parent body in sentence case and the place name."""
-    if settings.get("issuer"):
-        return nfc(settings["issuer"])
-    parent = nfc(settings.get("issuing_body_parent", "")).capitalize()
-    place = nfc(settings.get("place", ""))
-    return f"{parent} {place[:1].lower()}{place[1:]}".strip()
-
-
-def annex_flowables(table: AnnexTable, styles: Styles, settings: dict, width: float) -> list:
-    period = table.period
-    title = f"KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU {period.label.upper()}"
-    story = [Paragraph("Phụ lục", styles.annex_title),
-             Paragraph(text(f"Biểu 01. {title}"), styles.annex_title),
-             Paragraph(text(f"(Kèm theo Báo cáo số{' ' * 6}/{settings.get('document_code', 'BC-UBND')} "
-                            f"của {issuer_phrase(settings)})"), styles.annex_note),
-             Spacer(1, 6)]
-    short = {s.code: s.short for s in table.sources}
-    flows_only = period.first > 1
-    head = ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", f"Thực hiện {period.label}",
-            "Lũy kế từ đầu năm" if flows_only else "", "% so kế hoạch", "Cùng kỳ năm trước", "% so cùng kỳ",
-            "Ghi chú"]
-    data = [[Paragraph(text(h), styles.cell_head) for h in head]]
-    spans, shading = [], []
-    for row in table.rows:
-        r = len(data)
-        if row.kind in ("section", "subsection"):
-            style = styles.cell_bold if row.kind == "section" else styles.cell_bold_italic
-            data.append([Paragraph(text(row.stt), styles.cell_head), Paragraph(text(row.name), style)]
-                        + [""] * (len(head) - 2))
-            spans.append(("SPAN", (1, r), (-1, r)))
-            shading.append(r)
+def annex_flowables(annex: AnnexContent, styles: Styles) -> list:
+    story = [Paragraph(text(title), styles.annex_title) for title in annex.titles]
+    story += [Paragraph(text(annex.note), styles.annex_note), Spacer(1, L.ANNEX_SPACE_BEFORE_TABLE)]
+    data = [[Paragraph(text(h), styles.cell("bold", "center")) for h in annex.head]]
+    spans = []
+    for line in annex.lines:
+        style = L.ANNEX_ROW_STYLE[line.kind]
+        if line.kind != "indicator":
+            spans.append(("SPAN", (1, len(data)), (-1, len(data))))
+            data.append([Paragraph(text(line.cells[0]), styles.cell("bold", "center")),
+                         Paragraph(text(line.cells[1]), styles.cell(style, "left"))] + [""] * (len(line.cells) - 2))
             continue
-        decimals = row.decimals
-        targets = "<br/>".join(text(f"{short.get(s, s)}: {_target_text(v, decimals)}")
-                               for s, v in row.targets.items() if v is not None)
-        percents = "<br/>".join(text(f"{format_percent(p)}%") if p is not None else "-"
-                                for s, p in row.percents.items() if row.targets.get(s) is not None)
-        name = ("&nbsp;" * 4 * row.depth) + text(row.name)
-        right = [format_number(row.value, decimals), format_number(row.ytd, decimals)]
-        data.append([
-            Paragraph(text(row.stt), styles.cell_center), Paragraph(name, styles.cell),
-            Paragraph(text(row.dvt), styles.cell_center), Paragraph(targets, styles.cell_right)]
-            + [Paragraph(text(value), styles.cell_right) for value in right]
-            + [Paragraph(percents, styles.cell_right),
-               Paragraph(text(format_number(row.last_year, decimals)), styles.cell_right),
-               Paragraph(text(format_percent(row.percent_vs_last_year)), styles.cell_right),
-               Paragraph(text(row.note), styles.cell)])
-    widths = [10 * mm, None, 18 * mm, 40 * mm, 20 * mm, 20 * mm, 16 * mm, 20 * mm, 15 * mm, 42 * mm]
-    fixed = sum(w for w in widths if w)
-    widths[1] = width - fixed
-    grid = Table(data, colWidths=widths, repeatRows=1)
-    commands = [("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]), ("GRID", (0, 0), (-1, -1), 0.5, "black"),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 3)] + spans
-    grid.setStyle(TableStyle(commands))
+        data.append([Paragraph(text(cell), styles.cell(style, align, line.depth if column == 1 else 0))
+                     for column, (cell, align) in enumerate(zip(line.cells, L.ANNEX_ALIGN))])
+    grid = Table(data, colWidths=L.annex_column_widths(), repeatRows=1, splitInRow=1)  # a long note may run on
+    padding = L.CELL_PADDING
+    grid.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), styles.fonts["regular"]),
+                              ("GRID", (0, 0), (-1, -1), L.GRID_WIDTH, "black"), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                              ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
+                              ("TOPPADDING", (0, 0), (-1, -1), padding),
+                              ("BOTTOMPADDING", (0, 0), (-1, -1), padding)] + spans))
     story.append(grid)
     return story
 
@@ -292,86 +209,59 @@ class ReportDocument(FootnotedDocTemplate):
     """Portrait report pages ("body") and landscape annex pages ("annex"), numbered from page 2."""
 
     def __init__(self, filename, *, styles: Styles, **kwargs):
-        super().__init__(filename, pagesize=A4, leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
-                         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, note_style=styles.note,
+        super().__init__(filename, pagesize=PAGE, leftMargin=L.MARGIN_LEFT, rightMargin=L.MARGIN_RIGHT,
+                         topMargin=L.MARGIN_TOP, bottomMargin=L.MARGIN_BOTTOM, note_style=styles.note,
                          initialFontName=styles.fonts["regular"], **kwargs)
         self.styles = styles
-        width, height = A4
-        body = Frame(MARGIN_LEFT, MARGIN_BOTTOM, width - MARGIN_LEFT - MARGIN_RIGHT,
-                     height - MARGIN_TOP - MARGIN_BOTTOM, id="body", leftPadding=0, rightPadding=0,
-                     topPadding=0, bottomPadding=0)
-        lw, lh = landscape(A4)
-        top, bottom, left, right = ANNEX_MARGINS
-        annex = Frame(left, bottom, lw - left - right, lh - top - bottom, id="annex", leftPadding=0,
+        body = Frame(L.MARGIN_LEFT, L.MARGIN_BOTTOM, L.TEXT_WIDTH, L.PAGE_HEIGHT - L.MARGIN_TOP - L.MARGIN_BOTTOM,
+                     id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        top, bottom, left, _right = L.ANNEX_MARGINS
+        annex = Frame(left, bottom, L.ANNEX_TEXT_WIDTH, L.PAGE_WIDTH - top - bottom, id="annex", leftPadding=0,
                       rightPadding=0, topPadding=0, bottomPadding=0)
-        self.addPageTemplates([PageTemplate("body", [body], onPage=self._decorate, pagesize=A4),
-                               PageTemplate("annex", [annex], onPage=self._decorate, pagesize=landscape(A4))])
+        self.addPageTemplates([PageTemplate("body", [body], onPage=self._decorate, pagesize=PAGE),
+                               PageTemplate("annex", [annex], onPage=self._decorate, pagesize=ANNEX_PAGE)])
 
     def _decorate(self, canvas, doc):
         width, height = canvas._pagesize
         if self.page > 1:
-            canvas.setFont(self.styles.fonts["regular"], 13)
-            canvas.drawCentredString(width / 2, height - 12 * mm, str(self.page))
+            canvas.setFont(self.styles.fonts["regular"], L.PAGE_NUMBER_SIZE)
+            canvas.drawCentredString(width / 2, height - L.PAGE_NUMBER_BASELINE, str(self.page))
         self.draw_notes(canvas, self.pageTemplate.frames[0])
 
 
-def report_story(store: Store, unit: str, period: Period, styles: Styles, counter: FootnoteCounter,
-                 items: list[OutlineItem], annex: AnnexTable | None) -> list:
-    settings = document_profile(store, unit, period).as_settings()
-    width = A4[0] - MARGIN_LEFT - MARGIN_RIGHT
-    subject = subject_line(period, any(i.kind == "heading" and i.level == 1 and i.part for i in items))
-    story: list = [DocumentHeader(styles, settings, _issue_year(period)), Spacer(1, 14),
-                   Paragraph("BÁO CÁO", styles.title), Paragraph(text(subject), styles.title),
-                   ShortRule(min(stringWidth(subject, styles.fonts["bold"], BODY_SIZE), width) / 3, 5),
-                   Spacer(1, 8)]
-    body = body_flowables(items, styles, counter, close=True)
-    last = body[-1:] if body and isinstance(body[-1], Paragraph) else []
+def report_story(content: ReportContent, styles: Styles, *, with_annex: bool = True) -> list:
+    story: list = [DocumentHeader(styles, content), Spacer(1, L.TITLE_SPACE_BEFORE),
+                   Paragraph(text(content.title), styles.title), Paragraph(text(content.subject), styles.title),
+                   ShortRule(L.subject_rule(content.subject), 5), Spacer(1, L.SUBJECT_SPACE_AFTER)]
+    body = body_flowables(content.blocks, styles)
+    last = body[-1:] if content.blocks and content.blocks[-1].kind == "paragraph" else []
     story += body[:len(body) - len(last)]
-    story.append(signature_block(styles, settings, width, last))
-    if annex is not None and annex.rows:
-        top, bottom, left, right = ANNEX_MARGINS
+    story.append(signature_block(styles, content, last))
+    if with_annex and content.annex is not None:
         story += [NextPageTemplate("annex"), PageBreak()]
-        story += annex_flowables(annex, styles, settings, landscape(A4)[0] - left - right)
+        story += annex_flowables(content.annex, styles)
     return story
-
-
-def _issue_year(period: Period) -> int:
-    return period.year
 
 
 def report_pdf_bytes(store: Store, unit: str, period: Period | str, *,
                      progress_callback: ProgressCallback | None = None, prefer_times: bool = True) -> bytes:
     """The report for `unit` and `period` as PDF bytes."""
-    if isinstance(period, str):
-        period = parse_period(period)
-    unit_code = organisation(store).unit(unit).code
     steps = 4 + 2
 
     def say(step: int, message: str) -> None:
         if progress_callback:
             progress_callback(step, steps, message)
 
-    say(0, "Đang soạn nội dung từ số liệu")
-    items = report_outline(store, unit_code, period)
-    say(1, "Đang lập Biểu 01")
-    annex = table_01(store, unit_code, period, annual_only=True)
+    content = report_content(store, unit, period, progress_callback, steps)
     styles = Styles(register_family(prefer_times))
-    counters: list[FootnoteCounter] = []
-
-    def make_story(final: bool = True):
-        counter = FootnoteCounter()
-        counters.append(counter)
-        return report_story(store, unit_code, period, styles, counter, items, annex if final else None)
-
-    make_story(False)  # numbers the footnotes once, so the first build knows their texts
-    notes = counters[0].notes
 
     def make_doc(buffer, placement, reserved):
+        notes = {number: text(note) for number, note in content.footnotes.items()}
         return ReportDocument(buffer, styles=styles, footnotes=notes, placement=placement, reserved=reserved,
-                              title=f"Báo cáo KT-XH {period.label}", creator="LCApp",
-                              author=nfc(store.settings().get("issuing_body", "")))
+                              title=content.document_title, creator="LCApp", author=content.author)
 
-    data, _doc = build_until_stable(make_doc, make_story,
+    # trial builds leave out the annex, which cannot move a footnote
+    data, _doc = build_until_stable(make_doc, lambda final: report_story(content, styles, with_annex=final),
                                     lambda n: say(min(1 + n, steps - 1), f"Đang dàn trang (lần {n})"))
     say(steps, "Đã lập xong báo cáo")
     return data
@@ -383,18 +273,5 @@ def write_report_pdf(store: Store, unit: str, period: Period | str, path: str | 
 
     `progress_callback(step, total, message)` is called as the work advances (for the UI).
     """
-    path = Path(path)
-    if path.suffix.lower() != ".pdf":
-        raise InputError(f"Tệp báo cáo phải có đuôi .pdf (đã cho “{path.name}”).")
-    if not path.parent.exists():
-        raise InputError(f"Không có thư mục {path.parent}.")
-    data = report_pdf_bytes(store, unit, period, progress_callback=progress_callback)
-    handle, temporary = tempfile.mkstemp(prefix=".lcapp-", suffix=".pdf", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(f"Không ghi được tệp {path}: {error.strerror}.") from None
-    return path
+    return write_atomically(path, ".pdf",
+                            lambda: report_pdf_bytes(store, unit, period, progress_callback=progress_callback))

@@ -76,7 +76,8 @@ def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bo
     """
     if isinstance(period, str):
         period = parse_period(period)
-    cat, org = catalogue(store), organisation(store)
+    org = organisation(store)
+    cat = catalogue(store, org.level(unit))  # sources as the unit names them
     reporter = org.unit(unit)
     if progress_rows is None:
         progress_rows = progress(store, unit, period)
@@ -378,9 +379,10 @@ def table_04(store: Store, unit: str, period: Period | str,
     """
     if isinstance(period, str):
         period = parse_period(period)
-    cat, org = catalogue(store), organisation(store)
+    org = organisation(store)
+    cat = catalogue(store, org.level(unit))  # sources as the unit names them
     reporter = org.unit(unit)
-    targets = targets_for_year(store, period.year)
+    targets = targets_for_year(store, unit, period.year)
     rows: list[TermRow] = []
     number = 0
     for row in progress_rows if progress_rows is not None else progress(store, unit, period):

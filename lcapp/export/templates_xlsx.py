@@ -5,35 +5,39 @@ unit, the year's plans and the cells to fill; the sheets are protected except th
 `read_entry_template()` reads a filled template into a preview (new / changed / same, and
 every bad cell named by sheet and address) without writing anything; the figures are
 validated exactly like typed ones (`prepare_change`), text cells parsed as Vietnamese
-numbers. `apply_entry_template()` writes the preview in one transaction, only when it has
-no error. Targets go the same way with `targets_template()` / `read_targets_sheet()`.
+numbers; `apply_preview()` (the core's, `models/sheet_preview.py`) writes the preview in one
+transaction, only when it has no error. `targets_template()` makes the sheet to fill a unit's
+targets of a year or term; the core's one targets reader (`models/target_import.py`) reads
+it back, for `targets-import` as for the window's targets dialog.
 """
 
 from __future__ import annotations
 
 import math
 import re
-import zipfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
+from ..intake.workbook import open_workbook
 from ..models.catalogue import Catalogue, catalogue
 from ..models.errors import InputError
-from ..models.figures import BASIS_LABELS, FigureChange, apply_changes, basis_column, prepare_change
+from ..models.figures import BASIS_LABELS, FigureChange, basis_column, prepare_change
 from ..models.numbers import format_number, parse_number
 from ..models.organisation import organisation
-from ..models.periods import Period, parse_month, parse_target_period
+from ..models.periods import Period, parse_month
 from ..models.progress import PLAN_SOURCE
+from ..models.sheet_preview import META_SHEET, Preview, PreviewItem, apply_preview
 from ..models.store import Store
-from ..models.targets import TargetChange, apply_targets, parse_target_value, prepare_target, targets_for_year
+from ..models.sheet_cells import formula_refusal, is_formula
+from ..models.targets import target_owner, targets_for_year
+from ..models.terms import known_terms
 from ..models.text import nfc
-from .annex_xlsx import BOX, FONT_NAME, number_format, save_workbook
+from .annex_xlsx import BOX, FONT_NAME, MAX_ROW_HEIGHT, number_format, save_workbook
+from .spreadsheet_text import set_cell
 
-META_SHEET = "lcapp"
 TEMPLATE_VERSION = "1"
 CODE, NAME, DVT, BASIS, VALUE, COMMENT = "Mã", "Chỉ tiêu", "ĐVT", "Cách nhập", "Số liệu", "Ghi chú"
 FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale yellow
@@ -69,8 +73,8 @@ def _enterable(cat: Catalogue, reporter) -> dict[str, list]:
 def _write_meta(workbook: Workbook, values: dict) -> None:
     meta = workbook.create_sheet(META_SHEET)
     for row, (key, value) in enumerate(values.items(), start=1):
-        meta.cell(row=row, column=1, value=key)
-        meta.cell(row=row, column=2, value=value)
+        set_cell(meta.cell(row=row, column=1), key)
+        set_cell(meta.cell(row=row, column=2), value)
     meta.sheet_state = "veryHidden"
     meta.protection.sheet = True
 
@@ -80,6 +84,10 @@ def _read_meta(workbook) -> dict:
         raise InputError("Tệp này không phải biểu mẫu nhập liệu của LCApp (thiếu phần thông tin biểu mẫu). "
                          "Hãy xuất biểu mẫu từ chương trình rồi điền vào đó.")
     meta = workbook[META_SHEET]
+    formulas = [cell for row in meta.iter_rows() for cell in row if is_formula(cell)]
+    if formulas:
+        raise InputError(formula_refusal(formulas[0], f"{META_SHEET}!{formulas[0].coordinate}")
+                         + " Tệp này không phải biểu mẫu do LCApp xuất.")
     return {str(row[0]): (None if row[1] is None else str(row[1]))
             for row in meta.iter_rows(values_only=True) if row and row[0]}
 
@@ -87,15 +95,15 @@ def _read_meta(workbook) -> dict:
 def _layout(ws, title: str, subtitle: str, columns: list[tuple[str, float]]) -> dict[str, int]:
     for i, (label, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-        cell = ws.cell(row=HEADER_ROW, column=i, value=label)
+        cell = set_cell(ws.cell(row=HEADER_ROW, column=i), label)
         cell.font = _font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.border = BOX
     last = get_column_letter(len(columns))
-    ws["A1"] = title
+    set_cell(ws["A1"], title)
     ws["A1"].font = _font(bold=True, size=13)
     ws.merge_cells(f"A1:{last}1")
-    ws["A2"] = subtitle
+    set_cell(ws["A2"], subtitle)
     ws["A2"].font = _font(italic=True)
     ws["A2"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(f"A2:{last}2")
@@ -114,7 +122,7 @@ def _layout(ws, title: str, subtitle: str, columns: list[tuple[str, float]]) -> 
 
 
 def _cell(ws, row: int, column: int, value, *, fmt: str | None = None, editable=False, indent=0, center=False):
-    cell = ws.cell(row=row, column=column, value=value)
+    cell = set_cell(ws.cell(row=row, column=column), value)
     cell.font = _font()
     cell.border = BOX
     cell.alignment = Alignment(wrap_text=True, vertical="center", indent=indent,
@@ -152,7 +160,7 @@ def entry_template(store: Store, unit: str, period: Period | str) -> Workbook:
     cat, org = catalogue(store), organisation(store)
     figure_unit, reporter = org.figure_unit(unit, period)
     sources = [s for s in cat.sources.values() if s.code != PLAN_SOURCE]
-    targets = targets_for_year(store, period.year)
+    targets = targets_for_year(store, figure_unit.code, period.year)
     entered = {row["indicator"]: row for row in store.query(
         "SELECT indicator, month_value, ytd_value, term_value, comment FROM figures WHERE unit = ? AND month = ?",
         (figure_unit.code, period.start_key))}
@@ -191,7 +199,8 @@ def entry_template(store: Store, unit: str, period: Period | str) -> Workbook:
             _cell(ws, r, col[VALUE], current, fmt=fmt, editable=True)
             comment = row["comment"] if row else None
             _cell(ws, r, col[COMMENT], comment, editable=True)
-            ws.row_dimensions[r].height = 16 * max(_lines(ind.name, 48), _lines(comment, 30), _lines(ind.unit, 12)) + 2
+            lines = max(_lines(ind.name, 48), _lines(comment, 30), _lines(ind.unit, 12))
+            ws.row_dimensions[r].height = min(16 * lines + 2, MAX_ROW_HEIGHT)
     if not workbook.sheetnames:
         raise InputError(f"{reporter.name} không có chỉ tiêu nào để nhập.")
     _write_meta(workbook, {"kind": "figures", "version": TEMPLATE_VERSION, "unit": reporter.code,
@@ -210,47 +219,6 @@ def _xlsx(path: str | Path) -> Path:
     return path
 
 
-@dataclass
-class PreviewItem:
-    sheet: str
-    cell: str
-    key: str  # indicator code (and source for targets)
-    name: str
-    old: object
-    new: object
-    status: str  # "new", "changed" or "same"
-    change: object = None
-
-    def as_json(self) -> dict:
-        return {"sheet": self.sheet, "cell": self.cell, "key": self.key, "name": self.name, "old": self.old,
-                "new": self.new, "status": self.status}
-
-
-@dataclass
-class Preview:
-    kind: str  # "figures" or "targets"
-    unit: str | None
-    period: str
-    items: list[PreviewItem] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for item in self.items if item.status == status)
-
-    def as_json(self) -> dict:
-        return {"kind": self.kind, "unit": self.unit, "period": self.period,
-                "new": self.count("new"), "changed": self.count("changed"), "same": self.count("same"),
-                "items": [i.as_json() for i in self.items], "errors": self.errors}
-
-
-def _open_workbook(path: str | Path):
-    path = Path(path)
-    if not path.exists():
-        raise InputError(f"Không tìm thấy tệp {path}.")
-    try:
-        return load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise InputError(f"Tệp {path.name} không phải tệp Excel (.xlsx) đọc được.") from None
 
 
 def _header(ws) -> tuple[int, dict[str, int]] | None:
@@ -260,6 +228,12 @@ def _header(ws) -> tuple[int, dict[str, int]] | None:
         if CODE in labels or NAME in labels:
             return row[0].row, labels
     return None
+
+
+def _formula_errors(ws, row: int, columns: list[int]) -> list[str]:
+    """A refusal for each cell of `row` in `columns` that holds a formula (imports read values only)."""
+    return [formula_refusal(cell, f"{ws.title}!{cell.coordinate}")
+            for column in columns if is_formula(cell := ws.cell(row=row, column=column))]
 
 
 def _number_in(value, where: str, errors: list[str]) -> float | None:
@@ -280,7 +254,7 @@ def _number_in(value, where: str, errors: list[str]) -> float | None:
 
 def read_entry_template(store: Store, path: str | Path) -> Preview:
     """Preview of a filled entry template; nothing is written."""
-    workbook = _open_workbook(path)
+    workbook = open_workbook(path)
     meta = _read_meta(workbook)
     if meta.get("kind") != "figures":
         raise InputError("Tệp này là biểu mẫu kế hoạch, không phải biểu nhập số liệu: dùng lệnh “targets-import”.")
@@ -300,6 +274,10 @@ def read_entry_template(store: Store, path: str | Path) -> Preview:
             continue
         top, col = found
         for r in range(top + 1, ws.max_row + 1):
+            formulas = _formula_errors(ws, r, [col[label] for label in (CODE, VALUE, COMMENT, BASIS) if label in col])
+            if formulas:
+                preview.errors.extend(formulas)
+                continue
             code = ws.cell(row=r, column=col[CODE]).value
             if code is None or not str(code).strip():
                 continue
@@ -358,37 +336,32 @@ def read_entry_template(store: Store, path: str | Path) -> Preview:
     return preview
 
 
-def apply_preview(store: Store, preview: Preview) -> int:
-    """Write what a preview found, in one transaction; refused while it names bad cells."""
-    if preview.errors:
-        raise InputError(f"Tệp có {len(preview.errors)} ô sai; chưa ghi gì. Sửa các ô đã nêu rồi nhập lại.")
-    changes = [item.change for item in preview.items if item.status != "same"]
-    if preview.kind == "figures":
-        return apply_changes(store, changes, action="template") if changes else 0
-    return apply_targets(store, changes) if changes else 0
-
-
 # -- targets ----------------------------------------------------------------------------------
-def targets_template(store: Store, period: str) -> Workbook:
-    """A sheet per sector with a column per target source, to fill the targets of a year or term."""
-    target_period = parse_target_period(period)
-    cat = catalogue(store)
-    sources = [s for s in cat.sources.values() if s.code != PLAN_SOURCE]
+def targets_template(store: Store, unit: str, period: str) -> Workbook:
+    """A sheet per sector with a column per target source and a "Ghi chú" column, to fill a
+    unit's targets of a year or a known term (prefilled with the targets it has)."""
+    cat, org, terms = catalogue(store), organisation(store), known_terms(store)
+    reporter = org.unit(unit)
+    target_period = terms.resolve(period)
+    owner = target_owner(org, reporter.code, None, target_period)
+    sources = [s for s in cat.for_level(owner.kind).sources.values() if s.code != PLAN_SOURCE]
     existing = {(r["indicator"], r["source"]): r for r in store.query(
-        "SELECT * FROM targets WHERE period = ?", (target_period.code,))}
+        "SELECT * FROM targets WHERE unit = ? AND period = ?", (owner.code, target_period.code))}
     workbook = Workbook()
     workbook.remove(workbook.active)
     used: set[str] = set()
     by_sector: dict[str, list] = {}
-    for ind in cat.indicators.values():
-        by_sector.setdefault(ind.sector, []).append(ind)
+    for ind in cat.indicators.values():  # derived indicators have targets too
+        if not (reporter.is_department and reporter.sectors and ind.sector not in reporter.sectors):
+            by_sector.setdefault(ind.sector, []).append(ind)
     for sector_code, indicators in by_sector.items():
         sector = cat.sectors[sector_code]
         ws = workbook.create_sheet(_sheet_title(sector.outline, sector.short, used))
-        columns = [(CODE, 22), (NAME, 48), (DVT, 12)] + [(s.short, 14) for s in sources]
-        col = _layout(ws, f"BIỂU NHẬP KẾ HOẠCH {target_period.code}: {sector.name.upper()}",
-                      "Mỗi cột là một nguồn kế hoạch. Ghi số (4.490; 12,5) hoặc khoảng (9,5-10); "
-                      "ô để trống thì không thay đổi.", columns)
+        columns = [(CODE, 22), (NAME, 48), (DVT, 12)] + [(s.short, 14) for s in sources] + [(COMMENT, 30)]
+        col = _layout(ws, f"BIỂU NHẬP KẾ HOẠCH {terms.label(target_period.code).upper()}: {sector.name.upper()}",
+                      f"Đơn vị: {owner.name}. Mỗi cột là một nguồn kế hoạch. Ghi số (4.490; 12,5) hoặc khoảng "
+                      "(9,5-10); ô để trống thì không thay đổi. “Ghi chú” là ghi chú của các kế hoạch ghi trên "
+                      "cùng dòng.", columns)
         for r, ind in enumerate(indicators, start=HEADER_ROW + 1):
             _cell(ws, r, col[CODE], ind.code)
             _cell(ws, r, col[NAME], ind.name, indent=2 * cat.depth(ind.code))
@@ -400,7 +373,9 @@ def targets_template(store: Store, period: str) -> Workbook:
                     value = row["value"] if row["low"] is None else \
                         f"{_vn(row['low'])}-{_vn(row['high'])}"
                 _cell(ws, r, col[source.short], value, fmt=number_format(ind.decimals), editable=True)
-    _write_meta(workbook, {"kind": "targets", "version": TEMPLATE_VERSION, "period": target_period.code})
+            _cell(ws, r, col[COMMENT], None, editable=True)
+    _write_meta(workbook, {"kind": "targets", "version": TEMPLATE_VERSION, "unit": reporter.code,
+                           "period": target_period.code})
     return workbook
 
 
@@ -408,103 +383,9 @@ def _vn(value: float) -> str:
     return format_number(value, 6)
 
 
-def write_targets_template(store: Store, period: str, path: str | Path) -> Path:
-    return save_workbook(targets_template(store, period), _xlsx(path))
-
-
-def read_targets_sheet(store: Store, path: str | Path, period: str | None = None) -> Preview:
-    """Preview of targets read from a workbook; nothing is written.
-
-    Each sheet has a header row with a "Mã" (or "Chỉ tiêu") column and one column per
-    target source, headed by the source's code, short name or name. The year or term comes
-    from the template's own information, or from `period` for a sheet made by hand.
-    """
-    workbook = _open_workbook(path)
-    meta = _read_meta(workbook) if META_SHEET in workbook.sheetnames else {}
-    if meta.get("kind") == "figures" and period is None:
-        period = str(parse_month(meta["period"]).year)
-    period = period or meta.get("period")
-    if not period:
-        raise InputError("Chưa rõ kế hoạch của năm nào: ghi --year (ví dụ 2024 hoặc 2021-2025).")
-    target_period = parse_target_period(period)
-    cat = catalogue(store)
-    by_label: dict[str, str] = {}
-    for source in cat.sources.values():
-        if source.code == PLAN_SOURCE:
-            continue
-        for label in (source.code, source.short, source.name, f"{source.short} {target_period.code}"):
-            by_label[nfc(label).lower()] = source.code
-    by_name: dict[str, list[str]] = {}
-    for ind in cat.indicators.values():
-        by_name.setdefault(nfc(ind.name).lower(), []).append(ind.code)
-    existing = {(r["indicator"], r["source"]): r for r in store.query(
-        "SELECT * FROM targets WHERE period = ?", (target_period.code,))}
-    preview = Preview("targets", None, target_period.code)
-    seen: dict[tuple[str, str], str] = {}  # (indicator, source) -> where it was first read
-    for ws in workbook.worksheets:
-        if ws.title == META_SHEET:
-            continue
-        found = _header(ws)
-        if found is None:
-            continue
-        top, labels = found
-        source_columns = {column: by_label[label.lower()] for label, column in labels.items()
-                          if label.lower() in by_label}
-        if not source_columns:
-            continue
-        for r in range(top + 1, ws.max_row + 1):
-            code = ws.cell(row=r, column=labels[CODE]).value if CODE in labels else None
-            name = ws.cell(row=r, column=labels[NAME]).value if NAME in labels else None
-            if not (code and str(code).strip()) and not (name and str(name).strip()):
-                continue
-            where_row = f"{ws.title}!{'A' if CODE in labels else get_column_letter(labels[NAME])}{r}"
-            if code and str(code).strip():
-                indicator = str(code).strip()
-            else:
-                matches = by_name.get(nfc(str(name)).strip().lower(), [])
-                if len(matches) != 1:
-                    preview.errors.append(f"{where_row}: "
-                                          + (f"không có chỉ tiêu tên “{name}”." if not matches else
-                                             f"nhiều chỉ tiêu cùng tên “{name}”: ghi mã ở cột “{CODE}”."))
-                    continue
-                indicator = matches[0]
-            for column, source in source_columns.items():
-                cell = ws.cell(row=r, column=column)
-                where = f"{ws.title}!{cell.coordinate}"
-                raw = cell.value
-                if raw is None or (isinstance(raw, str) and not raw.strip()):
-                    continue
-                try:
-                    if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
-                        raise InputError(f"“{raw}” không phải là số.")
-                    value, low, high = (float(raw), None, None) if not isinstance(raw, str) \
-                        else parse_target_value(raw.strip())
-                    old_row = existing.get((indicator, source))
-                    cumulative = bool(old_row["cumulative"]) if old_row else False
-                    note = old_row["note"] if old_row else ""
-                    change = prepare_target(cat, indicator, target_period.code, source, value, low=low, high=high,
-                                            cumulative=cumulative, note=note)
-                except InputError as error:
-                    preview.errors.append(f"{where}: {error}")
-                    continue
-                if (change.indicator, source) in seen:
-                    preview.errors.append(f"{where}: kế hoạch “{change.indicator}” ({source}) đã có ở "
-                                          f"{seen[change.indicator, source]}; mỗi kế hoạch chỉ ghi một lần.")
-                    continue
-                seen[change.indicator, source] = where
-                new = [low, high] if low is not None else value
-                if old_row is None:
-                    status, old = "new", None
-                else:
-                    old = [old_row["low"], old_row["high"]] if old_row["low"] is not None else old_row["value"]
-                    status = "same" if old == new else "changed"
-                preview.items.append(PreviewItem(ws.title, cell.coordinate, f"{change.indicator}/{source}",
-                                                 cat.indicators[change.indicator].name, old, new, status, change))
-    if not preview.items and not preview.errors:
-        raise InputError("Không thấy kế hoạch nào trong tệp: cần dòng tiêu đề có cột “Mã” (hoặc “Chỉ tiêu”) "
-                         "và các cột mang tên nguồn kế hoạch (KH tỉnh, NQ HĐND, ...).")
-    return preview
+def write_targets_template(store: Store, unit: str, period: str, path: str | Path) -> Path:
+    return save_workbook(targets_template(store, unit, period), _xlsx(path))
 
 
 __all__ = ["entry_template", "write_entry_template", "read_entry_template", "apply_preview", "Preview",
-           "targets_template", "write_targets_template", "read_targets_sheet", "TargetChange", "FigureChange"]
+           "targets_template", "write_targets_template", "FigureChange"]

@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from . import signing
 from .errors import DatabaseError, InputError
 from .schema import SCHEMA_VERSION
 from .store import Store
@@ -19,12 +23,21 @@ from .store import Store
 # (`check_on_start`) runs before the window shows and needs none of it.
 
 AUTO_PREFIX = "tu-dong"
+SESSION_PREFIX = "dau-phien"
 DEFAULT_KEEP = 10
+# The command line runs one short session per command: it takes its session backup before its
+# first write only when the file's newest backup is older than this (seconds), so a script of
+# many `enter` commands does not copy the whole file each time.
+COMMAND_LINE_BACKUP_INTERVAL = 3600
 COUNTED_TABLES = ("figures", "figure_history", "narratives", "targets", "period_locks")
 
 
-def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path:
-    """Copy the whole database into `folder` (a new file named by date and time); return its path."""
+def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu", verify: bool = True) -> Path:
+    """Copy the whole database into `folder` (a new file named by date and time); return its path.
+
+    The copy must pass `integrity_check` (a broken index too), else DatabaseError and no file;
+    `verify=False` keeps any copy (the safety copy taken before a restore, which may be of a
+    damaged file)."""
     from .package_check import fsync_path
 
     folder = Path(folder)
@@ -43,11 +56,13 @@ def backup(store: Store, folder: str | Path, *, prefix: str = "sao-luu") -> Path
         try:
             store.conn.backup(destination)
             destination.execute("PRAGMA journal_mode = DELETE")
-            problems = [row[0] for row in destination.execute("PRAGMA quick_check")]
+            problems = [row[0] for row in destination.execute("PRAGMA integrity_check(5)")] if verify else ["ok"]
         finally:
             destination.close()
-        if problems != ["ok"]:
-            raise InputError("Bản sao lưu vừa tạo không toàn vẹn; hãy thử lại hoặc chọn ổ khác.")
+        if verify and problems != ["ok"]:
+            temporary.unlink(missing_ok=True)
+            raise DatabaseError(f"Không sao lưu được: tệp dữ liệu {store.path.name} không toàn vẹn ({problems[0]}); "
+                                "hãy phục hồi từ một bản sao lưu cũ hơn.")
         fsync_path(temporary)
         os.replace(temporary, target)
         fsync_path(folder)
@@ -67,14 +82,27 @@ def backup_folder_for(path: str | Path) -> Path:
     return Path(path).parent / "sao-luu"
 
 
-def auto_backup(store: Store, folder: str | Path | None = None, *, keep: int = DEFAULT_KEEP) -> Path:
-    """The backup the program makes on exit; keeps only the newest `keep` automatic backups."""
+def auto_backup(store: Store, folder: str | Path | None = None, *, keep: int = DEFAULT_KEEP,
+                prefix: str = AUTO_PREFIX) -> Path:
+    """An automatic backup (on exit, or at the start of a session with `SESSION_PREFIX`); keeps only
+    the newest `keep` automatic backups of that kind."""
     folder = Path(folder) if folder is not None else backup_folder(store)
-    made = backup(store, folder, prefix=AUTO_PREFIX)
-    autos = sorted(Path(folder).glob(f"{store.path.stem}-{AUTO_PREFIX}-*.sqlite"), key=lambda p: p.name)
+    made = backup(store, folder, prefix=prefix)
+    autos = sorted(Path(folder).glob(f"{store.path.stem}-{prefix}-*.sqlite"), key=lambda p: p.name)
     for old in autos[:-keep] if keep > 0 else []:
         old.unlink(missing_ok=True)
     return made
+
+
+def session_backup(store: Store, *, keep: int = DEFAULT_KEEP, unless_newer_than: float | None = None) -> Path | None:
+    """The copy taken at the start of a session, before its first write, so that a file which has been
+    used always has a backup to go back to. With `unless_newer_than` (seconds), nothing is copied
+    when the file already has a backup that recent; returns the new backup or None."""
+    if unless_newer_than is not None:
+        own = [p for p in backups(backup_folder(store)) if p.name.startswith(f"{store.path.stem}-")]
+        if own and time.time() - own[0].stat().st_mtime < unless_newer_than:
+            return None
+    return auto_backup(store, keep=keep, prefix=SESSION_PREFIX)
 
 
 def backups(folder: str | Path) -> list[Path]:
@@ -103,44 +131,43 @@ def _counts(conn: sqlite3.Connection) -> dict[str, int]:
     return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES if t in tables}
 
 
-def _open_backup(path: Path) -> tuple[sqlite3.Connection, int]:
-    from .package_check import _check_header, _check_structure, _open_copy
+@contextmanager
+def _checked_backup(path: Path) -> Iterator[tuple[sqlite3.Connection, int]]:
+    """A backup file copied once (with its -wal) into a private folder, checked there (exactly our
+    schema, `integrity_check`, a whole database and not a package); yields the connection to that
+    copy, so what is restored is exactly what was checked."""
+    from .package_check import open_checked, private_copy, sqlite_error_text
 
-    _check_header(path)
-    try:
-        conn = _open_copy(path)
-        version = _check_structure(conn, path.name)
-        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        is_package = "handover_manifest" in tables and conn.execute(
-            "SELECT count(*) FROM handover_manifest").fetchone()[0] > 0
-        has_units = conn.execute("SELECT count(*) FROM units").fetchone()[0] > 0
-        has_id = conn.execute("SELECT count(*) FROM meta WHERE key = 'installation_id'").fetchone()[0] > 0
-    except sqlite3.Error as error:
-        raise InputError(f"Tệp {path.name} bị từ chối: hỏng ({error}). Dữ liệu không thay đổi.") from None
-    except InputError:
-        conn.close()
-        raise
-    if is_package:
-        conn.close()
-        raise InputError(f"Tệp {path.name} là gói dữ liệu của một đơn vị, không phải bản sao lưu toàn bộ dữ liệu; "
-                         "hãy dùng Nhập gói dữ liệu. Dữ liệu không thay đổi.")
-    if not (has_units and has_id):
-        conn.close()
-        raise InputError(f"Tệp {path.name} không phải bản sao lưu của LCApp (thiếu danh mục đơn vị hoặc mã cài đặt). "
-                         "Dữ liệu không thay đổi.")
-    return conn, version
+    with private_copy(path) as (copy, with_wal):
+        conn, version = open_checked(copy, path.name, with_wal=with_wal, full_check=True)
+        try:
+            try:
+                tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                is_package = "handover_manifest" in tables and conn.execute(
+                    "SELECT count(*) FROM handover_manifest").fetchone()[0] > 0
+                has_units = conn.execute("SELECT count(*) FROM units").fetchone()[0] > 0
+                has_id = conn.execute("SELECT count(*) FROM meta WHERE key = 'installation_id'").fetchone()[0] > 0
+            except (sqlite3.Error, UnicodeDecodeError) as error:
+                raise InputError(f"Tệp {path.name} bị từ chối: hỏng ({sqlite_error_text(error)}). "
+                                 "Dữ liệu không thay đổi.") from None
+            if is_package:
+                raise InputError(f"Tệp {path.name} là gói dữ liệu của một đơn vị, không phải bản sao lưu toàn bộ dữ "
+                                 "liệu; hãy dùng Nhập gói dữ liệu. Dữ liệu không thay đổi.")
+            if not (has_units and has_id):
+                raise InputError(f"Tệp {path.name} không phải bản sao lưu của LCApp (thiếu danh mục đơn vị hoặc mã cài "
+                                 "đặt). Dữ liệu không thay đổi.")
+            yield conn, version
+        finally:
+            conn.close()
 
 
 def restore_preview(store: Store, path: str | Path) -> RestorePreview:
     """Check a backup file and say what it holds (reads only)."""
     path = Path(path)
-    conn, version = _open_backup(path)
-    try:
+    with _checked_backup(path) as (conn, version):
         row = conn.execute("SELECT value FROM meta WHERE key = 'installation_id'").fetchone()
         installation = row[0] if row else ""
         counts = _counts(conn)
-    finally:
-        conn.close()
     modified = datetime.fromtimestamp(path.stat().st_mtime).isoformat(timespec="seconds")
     return RestorePreview(path, version, installation, installation == store.installation_id, modified,
                           _counts(store.conn), counts)
@@ -149,23 +176,26 @@ def restore_preview(store: Store, path: str | Path) -> RestorePreview:
 def restore(store: Store, path: str | Path, *, safety_folder: str | Path | None = None) -> Path:
     """Replace the database's content with a checked backup; the current content is backed up first.
 
-    Returns the path of that safety backup. The copy goes through the backup API into the
-    open connection, so it is all or nothing.
+    Returns the path of that safety backup. The backup is copied once into a private file,
+    checked there, and that same copy goes through the backup API into the open connection,
+    so it is all or nothing and nothing unchecked gets in.
     """
     path = Path(path)
-    conn, version = _open_backup(path)
-    conn.close()
-    safety = backup(store, safety_folder or backup_folder(store), prefix="truoc-khi-phuc-hoi")
-    uri = f"file:{quote(str(path))}?mode=ro"
-    source = sqlite3.connect(uri, uri=True)
-    try:
-        source.backup(store.conn)
-    except sqlite3.Error as error:
-        raise DatabaseError(f"Không phục hồi được từ {path.name}: {error}. Bản trước khi phục hồi: {safety}.") from None
-    finally:
-        source.close()
+    installation, key = store.installation_id, store.meta(signing.KEY_META)
+    with _checked_backup(path) as (source, version):
+        safety = backup(store, safety_folder or backup_folder(store), prefix="truoc-khi-phuc-hoi", verify=False)
+        try:
+            source.backup(store.conn)
+        except sqlite3.Error as error:
+            raise DatabaseError(f"Không phục hồi được từ {path.name}: {error}. "
+                                f"Bản trước khi phục hồi: {safety}.") from None
     store.conn.execute("PRAGMA journal_mode = WAL")
     store._cache.clear()
+    if key and store.installation_id == installation and store.meta(signing.KEY_META) is None:
+        # A backup of this installation taken before packages were signed: keep the key other
+        # offices already pinned, rather than let the migration make a new one.
+        with store.write() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?)", (signing.KEY_META, key))
     if version < SCHEMA_VERSION:
         store._migrate(version)
     return safety
@@ -210,39 +240,40 @@ def replace_damaged(path: str | Path, backup_path: str | Path) -> Path:
     """Put a checked backup in place of a damaged database file that cannot be opened to restore into.
 
     The damaged file (and its WAL) is kept beside it under a new name, returned, never deleted;
-    the backup is copied with SQLite's backup API under a temporary name, checked, then renamed.
+    the backup is copied once into a private file and checked there, and that same copy goes
+    with SQLite's backup API into a temporary name beside the database, checked again, then renamed.
     """
     from .package_check import fsync_path
 
     path, backup_path = Path(path), Path(backup_path)
-    conn, _version = _open_backup(backup_path)
-    conn.close()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.stem}.hong-{stamp}{path.suffix}")
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        source = sqlite3.connect(f"file:{quote(str(backup_path))}?mode=ro", uri=True)
-        destination = sqlite3.connect(str(temporary))
+    with _checked_backup(backup_path) as (source, _version):
         try:
-            source.backup(destination)
-            destination.execute("PRAGMA journal_mode = DELETE")
-            problems = [row[0] for row in destination.execute("PRAGMA quick_check")]
-        finally:
-            destination.close()
-            source.close()
-        if problems != ["ok"]:
-            raise InputError(f"Bản sao lưu {backup_path.name} chép ra không toàn vẹn; hãy chọn bản khác.")
-        fsync_path(temporary)
-        if path.exists():
-            os.replace(path, aside)
-        for suffix in ("-wal", "-shm"):  # a damaged file's journal must not be replayed into the backup
-            part = Path(f"{path}{suffix}")
-            if part.exists():
-                os.replace(part, Path(f"{aside}{suffix}"))
-        os.replace(temporary, path)
-        fsync_path(path.parent)
-    except (OSError, sqlite3.Error) as error:
-        temporary.unlink(missing_ok=True)
-        raise InputError(f"Không phục hồi được từ {backup_path.name}: {getattr(error, 'strerror', None) or error}.") \
-            from None
+            destination = sqlite3.connect(str(temporary))
+            try:
+                source.backup(destination)
+                destination.execute("PRAGMA journal_mode = DELETE")
+                problems = [row[0] for row in destination.execute("PRAGMA integrity_check(5)")]
+            finally:
+                destination.close()
+            if problems != ["ok"]:
+                raise InputError(f"Bản sao lưu {backup_path.name} chép ra không toàn vẹn; hãy chọn bản khác.")
+            fsync_path(temporary)
+            if path.exists():
+                os.replace(path, aside)
+            for suffix in ("-wal", "-shm"):  # a damaged file's journal must not be replayed into the backup
+                part = Path(f"{path}{suffix}")
+                if part.exists():
+                    os.replace(part, Path(f"{aside}{suffix}"))
+            os.replace(temporary, path)
+            fsync_path(path.parent)
+        except (OSError, sqlite3.Error) as error:
+            temporary.unlink(missing_ok=True)
+            raise InputError(f"Không phục hồi được từ {backup_path.name}: "
+                             f"{getattr(error, 'strerror', None) or error}.") from None
+        except InputError:
+            temporary.unlink(missing_ok=True)
+            raise
     return aside

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import InputError
 from .formulas import Formula, parse_formula
+from .limits import MAX_TEXT_FILE_BYTES
 from .rules.catalogue_rules import CatalogueRule, validate_checks_off, validate_rules
 from .store import Store
 from .text import nfc
@@ -27,6 +28,10 @@ KIND_LABELS = {"flow": "cộng dồn", "stock": "thời điểm", "rate": "tỷ 
 DIRECTION_LABELS = {"up": "càng cao càng tốt", "down": "càng thấp càng tốt", "range": "trong khoảng"}
 
 
+LEVELS = ("province", "city", "ward", "commune")  # the unit kinds a source may be named for
+SOURCE_WORDS = ("name", "short", "phrase")
+
+
 @dataclass(frozen=True)
 class Source:
     code: str
@@ -34,6 +39,15 @@ class Source:
     short: str
     phrase: str
     position: int
+    levels: tuple = ()  # (kind, (("name", ...), ("phrase", ...))): how a unit of that kind names it
+
+    def for_level(self, kind: str | None) -> "Source":
+        """The source as a unit of this kind names it ("NQ HĐND xã giao"); the catalogue's own
+        wording where it has none for that kind."""
+        for level, words in self.levels:
+            if level == kind:
+                return replace(self, **dict(words))
+        return self
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,12 @@ class Catalogue:
             known = ", ".join(self.sources)
             raise InputError(f"Không có nguồn kế hoạch “{code}” (có: {known}).") from None
 
+    def for_level(self, kind: str | None) -> "Catalogue":
+        """The same catalogue with its sources named as a unit of this kind names them."""
+        if not any(source.levels for source in self.sources.values()):
+            return self
+        return replace(self, sources={code: source.for_level(kind) for code, source in self.sources.items()})
+
     def in_sector(self, sector: str) -> list[Indicator]:
         return [ind for ind in self.indicators.values() if ind.sector == sector]
 
@@ -115,6 +135,21 @@ class Catalogue:
         while parent:
             depth, parent = depth + 1, self.indicators[parent].parent
         return depth
+
+
+def _source_levels(levels, code: str) -> dict:
+    """`level.commune = { name = "...", phrase = "..." }`: checked and NFC."""
+    if not isinstance(levels, dict):
+        raise InputError(f"Nguồn kế hoạch “{code}”: level phải là bảng theo cấp đơn vị.")
+    result = {}
+    for kind, words in levels.items():
+        fine = isinstance(words, dict) and words and set(words) <= set(SOURCE_WORDS) \
+            and all(isinstance(w, str) and w.strip() for w in words.values())
+        if kind not in LEVELS or not fine:
+            raise InputError(f"Nguồn kế hoạch “{code}”: level.{kind} không hợp lệ (cấp: {', '.join(LEVELS)}; "
+                             f"ghi {', '.join(SOURCE_WORDS)}).")
+        result[kind] = {key: nfc(value) for key, value in words.items()}
+    return result
 
 
 def _as_bool(value, default: bool = False) -> bool:
@@ -129,7 +164,8 @@ def _validate(data: dict) -> tuple[list[dict], list[dict], list[dict], list[dict
         if not code or not raw.get("name"):
             raise InputError(f"Nguồn kế hoạch thứ {position + 1} thiếu mã hoặc tên.")
         sources.append({"code": code, "name": nfc(raw["name"]), "short": nfc(raw.get("short") or raw["name"]),
-                        "phrase": nfc(raw.get("phrase") or raw["name"]), "position": position})
+                        "phrase": nfc(raw.get("phrase") or raw["name"]), "position": position,
+                        "levels": json.dumps(_source_levels(raw.get("level", {}), code), ensure_ascii=False)})
     sector_codes: set[str] = set()
     for position, raw in enumerate(data.get("sector", [])):
         code = nfc(raw.get("code", ""))
@@ -217,12 +253,12 @@ def _derived_order(formulas: dict[str, str]) -> list[str]:
 
 
 def read_catalogue_file(path: str | Path) -> dict:
+    from ..intake.safe_open import read_outside_file
+
+    data = read_outside_file(path, MAX_TEXT_FILE_BYTES)
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp danh mục {path}.") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise InputError(f"Tệp danh mục {path} sai định dạng TOML: {error}.") from None
 
 
@@ -265,13 +301,18 @@ def _remove_missing(conn, table: str, keep: set[str], users: list[tuple[str, str
         conn.execute(f"DELETE FROM {table} WHERE code = ?", (code,))
 
 
-def catalogue(store: Store) -> Catalogue:
-    """The catalogue as stored, cached until the next write."""
-    return store.cached("catalogue", lambda: _read(store))
+def catalogue(store: Store, level: str | None = None) -> Catalogue:
+    """The catalogue as stored, cached until the next write; with `level` (a unit's kind,
+    `Organisation.level()`), its sources named as a unit of that level names them."""
+    cat = store.cached("catalogue", lambda: _read(store))
+    return cat if level is None else store.cached(f"catalogue:{level}", lambda: cat.for_level(level))
 
 
 def _read(store: Store) -> Catalogue:
-    sources = {r["code"]: Source(**r) for r in store.query("SELECT * FROM target_sources ORDER BY position")}
+    sources = {}
+    for r in store.query("SELECT * FROM target_sources ORDER BY position"):
+        r["levels"] = tuple((kind, tuple(words.items())) for kind, words in json.loads(r["levels"]).items())
+        sources[r["code"]] = Source(**r)
     sectors = {}
     for r in store.query("SELECT * FROM sectors ORDER BY position"):
         r["narrative_only"] = bool(r["narrative_only"])

@@ -12,6 +12,7 @@ from datetime import date
 from .errors import InputError
 from .figures import current_user
 from .findings import Finding, summary_text
+from .limits import MAX_REASON_CHARS, check_length
 from .organisation import organisation
 from .periods import Period, parse_period
 from .store import Store, now_iso
@@ -55,6 +56,7 @@ def acknowledge(store: Store, unit: str, period: Period | str, rule: str, indica
     reason = clean_text(reason, field="lời giải trình") or ""
     if not reason.strip():
         raise InputError("Hãy ghi lời giải trình (lý do) cho phát hiện này.")
+    check_length(reason, MAX_REASON_CHARS, "lời giải trình")
     unit_code, period = _unit_and_period(store, unit, period)
     findings = run_checks(store, unit, period, today=today)
     match = next((f for f in findings if f.rule == rule and f.indicator == indicator), None)

@@ -49,8 +49,9 @@ def gather(store: Store, unit: str, period: Period | str, today: date | None = N
     own.load_until(period.end_key)
     # a department enters its own sectors: whether the wards have sent theirs is not its question
     received = None if reporter.is_department else units_received(store, figure_unit.code, period)
-    return CheckInput(cat, org, period, figure_unit.code, reporter.code, rows, own, targets_for_year(store, period.year),
-                      settings, today or date.today(), completeness=received)
+    return CheckInput(cat.for_level(figure_unit.kind), org, period, figure_unit.code, reporter.code, rows, own,
+                      targets_for_year(store, figure_unit.code, period.year), settings, today or date.today(),
+                      completeness=received)
 
 
 def _number(value, default: float) -> float:

@@ -93,7 +93,7 @@ def load_demo(store: Store) -> dict[str, int]:
     targets = 0
     for number, raw in enumerate(data.get("target", []), start=1):
         try:
-            targets += _load_target(store, raw)
+            targets += _load_target(store, raw.get("unit", data["target_unit"]), raw)
         except InputError as error:
             raise InputError(f"demo.toml, kế hoạch thứ {number} ({raw.get('indicator')}): {error}") from None
     return {"figures": changed, "targets": targets, "narratives": load_demo_narratives(store)}
@@ -140,28 +140,27 @@ def load_demo_narratives(store: Store) -> int:
     return changed
 
 
-def _load_target(store: Store, raw: dict) -> int:
+def _load_target(store: Store, unit: str, raw: dict) -> int:
     cat = catalogue(store)
     ind = cat.indicator(raw["indicator"])
     note = raw.get("note", "")
     cumulative = bool(raw.get("cumulative", False))
     if raw.get("percent") is not None:
-        value, derived_note = _target_from_percent(store, ind, raw, cumulative)
+        value, derived_note = _target_from_percent(store, unit, ind, raw, cumulative)
         note = derived_note + (f" {note}" if note else "")
-        return set_target(store, ind.code, raw["period"], raw["source"], value, cumulative=cumulative,
+        return set_target(store, unit, ind.code, raw["period"], raw["source"], value, cumulative=cumulative,
                           note=note, user=DEMO_USER)
     if raw.get("low") is not None:
-        return set_target(store, ind.code, raw["period"], raw["source"], low=float(raw["low"]),
+        return set_target(store, unit, ind.code, raw["period"], raw["source"], low=float(raw["low"]),
                           high=float(raw["high"]), cumulative=cumulative, note=note, user=DEMO_USER)
-    return set_target(store, ind.code, raw["period"], raw["source"], float(raw["value"]), cumulative=cumulative,
-                      note=note, user=DEMO_USER)
+    return set_target(store, unit, ind.code, raw["period"], raw["source"], float(raw["value"]),
+                      cumulative=cumulative, note=note, user=DEMO_USER)
 
 
-def _target_from_percent(store: Store, ind: Indicator, raw: dict, cumulative: bool) -> tuple[float, str]:
+def _target_from_percent(store: Store, unit: str, ind: Indicator, raw: dict, cumulative: bool) -> tuple[float, str]:
     cat, org = catalogue(store), organisation(store)
     measured = cat.indicators[ind.measured_by] if ind.measured_by else ind
     period = parse_month(raw["of_period"])
-    unit = raw.get("unit", "tp_lai_chau")
     of = raw.get("of", "ytd" if ind.kind == "flow" else "month")
     data = FigureData(store, cat, org, [unit])
     if of == "term":

@@ -285,7 +285,7 @@ def drafts(store: Store, unit: str, period: Period | str) -> dict[str, str]:
     """
     if isinstance(period, str):
         period = parse_period(period)
-    cat = catalogue(store)
+    cat = catalogue(store, organisation(store).level(unit))  # "NQ HĐND xã giao" for a xã
     rows = progress(store, unit, period)
     result: dict[str, list[str]] = {}
     for sentence in draft_sentences(cat, period, rows):

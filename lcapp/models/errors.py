@@ -7,3 +7,7 @@ class InputError(ValueError):
 
 class DatabaseError(RuntimeError):
     """The database file cannot be used as it is (corrupt, newer, not ours)."""
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The database file is damaged: the way out is a backup (the window offers them)."""

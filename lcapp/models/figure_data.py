@@ -317,6 +317,7 @@ def keep_figure_results(store: Store, *, succeeded: bool = True) -> None:
     pending = store.__dict__.pop("pending_figure_results", [])
     if not pending or not succeeded:
         return
+    hook, store.before_first_write = getattr(store, "before_first_write", None), None  # no backup for a cache
     try:
         model = figure_model(store)
         with store.write() as conn:
@@ -328,6 +329,8 @@ def keep_figure_results(store: Store, *, succeeded: bool = True) -> None:
                                      [(unit, year, model, entries) for unit, year, entries in rows])
     except (DatabaseError, sqlite3.Error):
         return  # a cache: a busy or read-only file only means computing again next time
+    finally:
+        store.before_first_write = hook
 
 
 def figure_model(store: Store) -> str:

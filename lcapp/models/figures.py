@@ -9,14 +9,15 @@ A change that changes nothing writes nothing.
 from __future__ import annotations
 
 import getpass
-import math
 import os
 from dataclasses import dataclass
 from datetime import date
 
 from .catalogue import Catalogue, Indicator, catalogue
 from .errors import InputError
+from .limits import MAX_COMMENT_CHARS, check_length, check_value
 from .locks import refuse_locked
+from .numbers import format_number
 from .organisation import Organisation, organisation
 from .periods import Period, parse_month, period_of_month_key
 from .store import Store, now_iso
@@ -90,15 +91,13 @@ def prepare_change(cat: Catalogue, org: Organisation, reporter_code: str, period
         else:
             values[basis_column(indicator, basis)] = None
     elif value is not None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise InputError(f"Giá trị của “{indicator.name}” không phải là số hữu hạn.")
-        values[basis_column(indicator, basis)] = float(value)
+        values[basis_column(indicator, basis)] = check_value(value, f"Giá trị của “{indicator.name}”")
     if status is not None:
         if status not in STATUSES:
             raise InputError(f"Trạng thái “{status}” không hợp lệ (estimate = ước, official = chính thức).")
         values["status"] = status
     if comment is not None:
-        values["comment"] = clean_text(comment, field="ghi chú") or ""
+        values["comment"] = check_length(clean_text(comment, field="ghi chú") or "", MAX_COMMENT_CHARS, "ghi chú")
     if not values:
         raise InputError("Không có gì để ghi: hãy nhập giá trị, trạng thái hoặc ghi chú.")
     return FigureChange(unit.code, period.start_key, indicator.code, reporter.code, values)

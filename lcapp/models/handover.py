@@ -1,9 +1,10 @@
-"""Exporting a handover package: one unit's figures, comments, narratives and targets for some months.
+"""Exporting a handover package: one unit's figures, comments, narratives and own targets for some months.
 
 The package is itself a SQLite file with our schema, holding only those rows, the history
 since the last package of the same months, and a manifest (unit, months, sending
 installation, app and schema version, row counts, created time, SHA-256 over the rows in
-canonical order). It is written under a temporary name, flushed and synced, renamed, then
+canonical order, and the sending installation's Ed25519 public key and signature of that SHA-256:
+see signing.py). It is written under a temporary name, flushed and synced, renamed, then
 read back and verified, so a stick pulled out mid-write leaves no file that looks whole.
 """
 
@@ -21,7 +22,9 @@ from .. import __version__
 from .errors import InputError
 from .figures import current_user
 from .organisation import organisation
-from .package_check import MANIFEST_COLUMNS, PACKAGE_TABLES, canonical_sha256, check_package, create_schema, fsync_path
+from . import signing
+from .package_check import (MANIFEST_COLUMNS, PACKAGE_TABLES, SIGNATURE_COLUMNS, canonical_sha256, check_package,
+                            create_schema, fsync_path)
 from .periods import Period, parse_period
 from .schema import SCHEMA_VERSION
 from .store import Store, now_iso
@@ -82,10 +85,35 @@ def collect_rows(store: Store, unit: str, months: list[int]) -> tuple[dict[str, 
         first, _, last = code.partition("-")
         return any(int(first) <= year <= int(last or first) for year in years)
 
-    rows["targets"] = [r for r in store.query(f"SELECT {cols['targets']} FROM targets") if covers(r["period"])]
-    rows["target_history"] = [r for r in store.query(f"SELECT {cols['target_history']} FROM target_history")
-                              if covers(r["period"])]
+    rows["targets"] = [r for r in store.query(f"SELECT {cols['targets']} FROM targets WHERE unit = ?", (unit,))
+                       if covers(r["period"])]  # the unit's own targets only
+    rows["target_history"] = [r for r in store.query(
+        f"SELECT {cols['target_history']} FROM target_history WHERE unit = ?", (unit,)) if covers(r["period"])]
     return rows, upto
+
+
+def handed_over_unit(store: Store, code: str):
+    """The unit whose package `code` makes: itself, or for a department its city."""
+    org = organisation(store)
+    unit = org.unit(code)
+    return org.unit(unit.reports_for) if unit.is_department else unit
+
+
+def outside_reporting_scope(store: Store, unit: str) -> str | None:
+    """Why `unit` is not one this office hands over as a matter of course: neither the unit its
+    `reporting_unit` setting names (a department: its city) nor one of that unit's child units.
+    None when it is one of them, or when the setting names no known unit.
+    """
+    org = organisation(store)
+    found = handed_over_unit(store, unit)
+    own_code = store.setting("reporting_unit")
+    if not isinstance(own_code, str) or own_code not in org.units:
+        return None
+    own = handed_over_unit(store, own_code)
+    if found.code == own.code or found.code in {u.code for u in org.descendants(own.code)}:
+        return None
+    return (f"{found.name} ({found.code}) không phải đơn vị báo cáo của máy này ({own.name}) "
+            "hay đơn vị cấp dưới của đơn vị đó.")
 
 
 def export_package(store: Store, unit: str, periods, out: str | Path, *, progress: Progress | None = None,
@@ -93,9 +121,7 @@ def export_package(store: Store, unit: str, periods, out: str | Path, *, progres
     """Write a verified package for `unit` and `periods` to `out`; InputError if it cannot."""
     report = progress or (lambda done, total, text: None)
     out = Path(out)
-    found = organisation(store).unit(unit)
-    if found.is_department:
-        found = organisation(store).unit(found.reports_for)
+    found = handed_over_unit(store, unit)
     months = sorted({m for p in _periods(periods) for m in p.months})
     report(0, 4, "Đang đọc số liệu")
     rows, upto = collect_rows(store, found.code, months)
@@ -105,6 +131,9 @@ def export_package(store: Store, unit: str, periods, out: str | Path, *, progres
                 "sender": store.installation_id, "app_version": __version__, "schema_version": SCHEMA_VERSION,
                 "row_counts": json.dumps({t: len(rows[t]) for t in PACKAGE_TABLES}), "created_at": now_iso()}
     manifest["sha256"] = canonical_sha256(manifest, rows)
+    private_key = signing.own_key(store)
+    manifest["public_key"] = signing.public_key_of(private_key)
+    manifest["signature"] = signing.sign(private_key, manifest["sha256"])
     if out.is_dir():
         raise InputError(f"{out} là một thư mục; hãy ghi tên tệp gói, ví dụ {out / 'goi.lcgoi'}.")
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
@@ -146,9 +175,9 @@ def _write_package(path: Path, manifest: dict, rows: dict[str, list[dict]]) -> N
         for table, (columns, _key) in PACKAGE_TABLES.items():
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
             conn.executemany(sql, ([r[c] for c in columns] for r in rows[table]))
-        conn.execute(f"INSERT INTO handover_manifest ({', '.join(MANIFEST_COLUMNS)}, sha256) "
-                     f"VALUES ({', '.join('?' * (len(MANIFEST_COLUMNS) + 1))})",
-                     [manifest[c] for c in MANIFEST_COLUMNS] + [manifest["sha256"]])
+        columns = MANIFEST_COLUMNS + SIGNATURE_COLUMNS + ("sha256",)
+        conn.execute(f"INSERT INTO handover_manifest ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [manifest[c] for c in columns])
         conn.execute("COMMIT")
     finally:
         conn.close()

@@ -8,12 +8,12 @@ from __future__ import annotations
 import sqlite3
 
 from .errors import InputError
+from .limits import MAX_REASON_CHARS, check_length
 from .organisation import organisation
 from .periods import Period, parse_period, split_month_key
 from .store import Store, now_iso
 from .text import clean_text
 
-MAX_REASON_CHARS = 2000
 
 
 def _months(store: Store, unit: str, period: Period | str) -> tuple[str, list[int]]:
@@ -58,8 +58,7 @@ def unlock(store: Store, unit: str, period: Period | str, reason: str, *, user: 
     reason = clean_text(reason, field="lý do", multiline=False) or ""
     if not reason:
         raise InputError("Mở khóa số liệu phải ghi lý do.")
-    if len(reason) > MAX_REASON_CHARS:
-        raise InputError(f"Lý do quá dài ({len(reason)} ký tự; tối đa {MAX_REASON_CHARS}).")
+    check_length(reason, MAX_REASON_CHARS, "lý do")
     code, months = _months(store, unit, period)
     user = user or current_user()
     stamp = now_iso()

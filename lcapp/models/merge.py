@@ -22,6 +22,7 @@ import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
+from . import signing
 from .catalogue import catalogue
 from .errors import InputError
 from .figures import current_user
@@ -35,7 +36,12 @@ NEW, IDENTICAL, CHANGED, OLDER, CONFLICT, REFUSED = "new", "identical", "changed
 STATUS_LABELS = {NEW: "mới", IDENTICAL: "trùng", CHANGED: "thay đổi", OLDER: "cũ hơn, giữ số đã có",
                  CONFLICT: "xung đột", REFUSED: "từ chối"}
 SENDER_LABELS = {"known": "đúng máy gửi đã biết", "self": "do chính máy này xuất",
-                 "unknown": "máy gửi chưa biết", "different": "khác máy gửi đã biết"}
+                 "unknown": "máy gửi chưa biết", "different": "khác máy gửi đã biết",
+                 "new_key": "máy gửi đã biết, lần đầu gửi gói có chữ ký",
+                 "unsigned": "máy gửi không ký gói (gói của LCApp phiên bản cũ, không có chữ ký)",
+                 "key_changed": "máy gửi đã đổi khóa ký (đã xác nhận đổi khóa)"}
+# Statuses a person must accept before anything is written (the key is pinned then).
+NEEDS_ACCEPTANCE = ("unknown", "different", "new_key", "unsigned", "key_changed")
 Progress = Callable[[int, int, str], None]
 
 
@@ -57,7 +63,7 @@ KINDS = (
          ("entered_by", "entered_at", "reporter", "origin"), "entered_by", "entered_at"),
     Kind("narrative", "narratives", "narrative_history", ("unit", "period", "part"), ("text",),
          ("edited_by", "edited_at"), "edited_by", "edited_at"),
-    Kind("target", "targets", "target_history", ("indicator", "period", "source"),
+    Kind("target", "targets", "target_history", ("unit", "period", "indicator", "source"),
          ("value", "low", "high", "cumulative", "note"), ("entered_by", "entered_at"), "entered_by", "entered_at"),
 )
 
@@ -91,11 +97,13 @@ class Preview:
 
     source: str  # "package", "database" or "file" (CSV / DHIS2)
     sender: str
-    unit: str
+    unit: str  # the units taken, comma-separated
     months: list[int]
     sender_status: str
     known_sender: str | None
     rows: list[PreviewRow] = field(default_factory=list)
+    held: dict[str, int] = field(default_factory=dict)  # every unit the file has figures or texts of -> figures
+    setting_unit: str = ""  # a whole database: the unit its own setting names
 
     def counts(self) -> dict[str, int]:
         result = {status: 0 for status in STATUS_LABELS}
@@ -109,11 +117,12 @@ class Preview:
 
     @property
     def needs_sender_acceptance(self) -> bool:
-        return self.sender_status in ("unknown", "different")
+        return self.sender_status in NEEDS_ACCEPTANCE
 
     def as_json(self) -> dict:
         return {"source": self.source, "sender": self.sender, "unit": self.unit, "months": self.months,
                 "sender_status": self.sender_status, "known_sender": self.known_sender, "counts": self.counts(),
+                "held": self.held, "setting_unit": self.setting_unit,
                 "rows": [asdict(row) for row in self.rows if row.status != IDENTICAL]}
 
 
@@ -124,13 +133,48 @@ class ImportResult:
     preview: Preview
 
 
-def _sender_status(conn, unit: str, sender: str, own: str) -> tuple[str, str | None]:
-    if sender == own:
-        return "self", own
+def _sender_status(store: Store, package: Package, *, accept_new_key: bool = False) -> tuple[str, str | None]:
+    """Who sent `package`, as far as keys tell: a status of SENDER_LABELS and the installation known
+    to send for its unit. InputError (nothing written) for this office's own id not signed by this
+    office, and for a sender whose pinned key is not the one that signed (unless `accept_new_key`)."""
+    conn, own, key = store.conn, store.installation_id, package.public_key
+    private = store.meta(signing.KEY_META)  # none yet in a database of an older version: it signed nothing
+    own_key = signing.public_key_of(private) if private else None
+    if package.sender == own or (key and key == own_key):
+        if package.sender == own and key == own_key:
+            return "self", own
+        raise InputError(f"Tệp {package.path.name} bị từ chối: tệp mang mã cài đặt hoặc khóa ký của chính máy này "
+                         "nhưng không do máy này tạo ra (có thể đã bị làm giả). Dữ liệu của cơ quan không thay đổi.")
+    pinned = conn.execute("SELECT public_key FROM sender_keys WHERE installation = ?", (package.sender,)).fetchone()
+    if pinned is not None and key != pinned[0]:
+        if not key:
+            raise InputError(f"Tệp {package.path.name} bị từ chối: máy gửi (mã {package.sender[:8]}…) đã ký mọi gói "
+                             "trước đây, gói này lại không có chữ ký (có thể đã bị làm giả). Dữ liệu không thay đổi.")
+        if not accept_new_key:
+            raise InputError(
+                f"Tệp {package.path.name} bị từ chối: khóa ký của máy gửi (mã {package.sender[:8]}…) đã thay đổi "
+                f"(trước đây {signing.fingerprint(pinned[0])}, nay {signing.fingerprint(key)}). Gói có thể đã bị làm "
+                "giả; nếu đơn vị xác nhận máy đã cài lại, cán bộ kỹ thuật nhập lại với --accept-new-key. "
+                "Dữ liệu không thay đổi.")
+        return "key_changed", package.sender
+    # The most doubtful standing over the units it carries (an office's whole database may hold several).
+    status, known = max((_unit_sender(conn, unit, package.sender, pinned is not None) for unit in package.units),
+                        key=lambda found: SENDER_DOUBT.index(found[0]))
+    return ("unsigned", known) if not key else (status, known)
+
+
+SENDER_DOUBT = ("known", "new_key", "unknown", "different")
+
+
+def _unit_sender(conn, unit: str, sender: str, key_pinned: bool) -> tuple[str, str | None]:
+    """The sender's standing for one unit: the installation this office knows sends for it."""
     row = conn.execute("SELECT installation FROM unit_senders WHERE unit = ?", (unit,)).fetchone()
-    if row is None:
+    known = row[0] if row else None
+    if known is None:
         return "unknown", None
-    return ("known" if row[0] == sender else "different"), row[0]
+    if known != sender:
+        return "different", known
+    return ("known" if key_pinned else "new_key"), known
 
 
 def _locked_month_of(kind: Kind, row: dict, locked: set[int]) -> int | None:
@@ -142,29 +186,38 @@ def _locked_month_of(kind: Kind, row: dict, locked: set[int]) -> int | None:
     return None
 
 
+def _office_rows(conn, kind: Kind, package: Package, incoming: list[dict]) -> tuple[dict, dict]:
+    """The office's rows and exchange marks that the incoming rows can touch (read only those)."""
+    cols = ", ".join(kind.key + kind.content + kind.meta + ("version",))
+    local, seen = {}, {}
+    for unit in package.units:
+        where, params, low, high = "", (), "", "\U0010ffff"
+        if kind.name == "figure":
+            months = [r["month"] for r in incoming if r["unit"] == unit]
+            if not months:
+                continue
+            where, params = "WHERE unit = ? AND month BETWEEN ? AND ?", (unit, min(months), max(months))
+            low, high = f"{unit}|{min(months)}|", f"{unit}|{max(months)}|\U0010ffff"
+        elif kind.name in ("narrative", "target"):
+            where, params = "WHERE unit = ?", (unit,)
+            low, high = f"{unit}|", f"{unit}|\U0010ffff"
+        local.update({tuple(r[k] for k in kind.key): dict(r)
+                      for r in conn.execute(f"SELECT {cols} FROM {kind.table} {where}", params)})
+        seen.update({r[0]: (r[1], r[2]) for r in conn.execute(
+            "SELECT key, their_version, our_version FROM handover_seen WHERE sender = ? AND kind = ? "
+            "AND key BETWEEN ? AND ?", (package.sender, kind.name, low, high))})
+    return local, seen
+
+
 def classify(conn, package: Package, own: str) -> list[PreviewRow]:
     """Compare every incoming row with the office's; reads only."""
-    locked = locked_months(conn, package.unit)
+    locked = {unit: locked_months(conn, unit) for unit in package.units}
     result = []
     for kind in KINDS:
         incoming = package.rows.get(kind.table, [])
         if not incoming:
             continue
-        cols = ", ".join(kind.key + kind.content + kind.meta + ("version",))
-        # Read only the office's rows (and exchange marks) the package can touch.
-        where, params, low, high = "", (), "", "\U0010ffff"
-        if kind.name == "figure":
-            months = [r["month"] for r in incoming]
-            where, params = "WHERE unit = ? AND month BETWEEN ? AND ?", (package.unit, min(months), max(months))
-            low, high = f"{package.unit}|{min(months)}|", f"{package.unit}|{max(months)}|\U0010ffff"
-        elif kind.name == "narrative":
-            where, params = "WHERE unit = ?", (package.unit,)
-            low, high = f"{package.unit}|", f"{package.unit}|\U0010ffff"
-        local = {tuple(r[k] for k in kind.key): dict(r)
-                 for r in conn.execute(f"SELECT {cols} FROM {kind.table} {where}", params)}
-        seen = {r[0]: (r[1], r[2]) for r in conn.execute(
-            "SELECT key, their_version, our_version FROM handover_seen WHERE sender = ? AND kind = ? "
-            "AND key BETWEEN ? AND ?", (package.sender, kind.name, low, high))}
+        local, seen = _office_rows(conn, kind, package, incoming)
         for row in incoming:
             key = [row[k] for k in kind.key]
             mine = local.get(tuple(key))
@@ -173,7 +226,7 @@ def classify(conn, package: Package, own: str) -> list[PreviewRow]:
             text = key_text(key)
             base = seen.get(text)
             status, reason = _status(kind, row, mine, base, own)
-            month = _locked_month_of(kind, row, locked)
+            month = _locked_month_of(kind, row, locked.get(row.get("unit"), set()))
             if month is not None and status not in (IDENTICAL, OLDER):
                 status, reason = REFUSED, f"{month_label(month)} đã khóa số liệu"
             result.append(PreviewRow(kind.name, key, status, old, new, row[kind.who], row[kind.when], reason,
@@ -204,20 +257,23 @@ def _status(kind: Kind, theirs: dict, mine: dict | None, base: tuple[int, int] |
     return CONFLICT, "số đã có do nơi khác nhập, khác số trong gói"
 
 
-def preview(store: Store, package: Package) -> Preview:
-    """What importing `package` would do (dry run: reads only)."""
+def preview(store: Store, package: Package, *, accept_new_key: bool = False) -> Preview:
+    """What importing `package` would do (dry run: reads only); InputError when the sender's key says
+    it is forged."""
     conn = store.conn
-    sender_status, known = _sender_status(conn, package.unit, package.sender, store.installation_id)
+    sender_status, known = _sender_status(store, package, accept_new_key=accept_new_key)
     rows = classify(conn, package, store.installation_id)
-    return Preview(package.kind, package.sender, package.unit, package.months, sender_status, known, rows)
+    return Preview(package.kind, package.sender, package.unit, package.months, sender_status, known, rows,
+                   package.held, package.setting_unit)
 
 
 def apply_package(store: Store, package: Package, *, take: str | None = None,
                   decisions: dict[str, str] | None = None, accept_sender: bool = False, user: str | None = None,
-                  progress: Progress | None = None) -> ImportResult:
+                  progress: Progress | None = None, accept_new_key: bool = False) -> ImportResult:
     """Apply `package` in one transaction; conflicts not decided (per row or by `take`) stay and are returned.
 
     `decisions` maps f"{row.kind}:{row.key_text}" of a conflict row to "ours" or "theirs".
+    Accepting the sender pins its key; `accept_new_key` replaces a pinned key that changed.
     """
     if take not in (None, "ours", "theirs"):
         raise InputError(f"Cách giải quyết xung đột “{take}” không hợp lệ (ours hoặc theirs).")
@@ -229,12 +285,15 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
     written = {NEW: 0, CHANGED: 0, "theirs": 0, "ours": 0, "seen": 0, "history": 0}
     left: list[PreviewRow] = []
     with store.write() as conn:
-        sender_status, known = _sender_status(conn, package.unit, package.sender, own)
-        if sender_status in ("unknown", "different") and not accept_sender:
+        sender_status, known = _sender_status(store, package, accept_new_key=accept_new_key)
+        if sender_status in NEEDS_ACCEPTANCE and not (accept_sender or accept_new_key):
             raise InputError(_sender_message(store, package, sender_status, known))
+        accepted = [unit for unit in package.units
+                    if _unit_sender(conn, unit, package.sender, True)[0] != "known"] \
+            if sender_status in NEEDS_ACCEPTANCE else []
         rows = classify(conn, package, own)
         result_preview = Preview(package.kind, package.sender, package.unit, package.months, sender_status, known,
-                                 rows)
+                                 rows, package.held, package.setting_unit)
         kinds = {kind.name: kind for kind in KINDS}
         upserts = {kind.name: [] for kind in KINDS}
         histories = {kind.name: [] for kind in KINDS}
@@ -291,11 +350,15 @@ def apply_package(store: Store, package: Package, *, take: str | None = None,
                              f"VALUES (?, ?, ?, json_array({', '.join('?' * width)}))",
                              ((package.sender, kind.name, item[0], *item) for item in items))
             written["history"] += conn.total_changes - before
-        if sender_status in ("unknown", "different"):
-            conn.execute("""INSERT INTO unit_senders (unit, installation, accepted_by, accepted_at) VALUES (?, ?, ?, ?)
+        if sender_status in NEEDS_ACCEPTANCE and package.public_key:
+            conn.execute("""INSERT INTO sender_keys (installation, public_key, accepted_by, accepted_at)
+                            VALUES (?, ?, ?, ?) ON CONFLICT (installation) DO UPDATE SET
+                            public_key = excluded.public_key, accepted_by = excluded.accepted_by,
+                            accepted_at = excluded.accepted_at""", (package.sender, package.public_key, user, stamp))
+        conn.executemany("""INSERT INTO unit_senders (unit, installation, accepted_by, accepted_at) VALUES (?, ?, ?, ?)
                             ON CONFLICT (unit) DO UPDATE SET installation = excluded.installation,
                             accepted_by = excluded.accepted_by, accepted_at = excluded.accepted_at""",
-                         (package.unit, package.sender, user, stamp))
+                         [(unit, package.sender, user, stamp) for unit in accepted])
         if any(written.values()):
             conn.execute("""INSERT OR IGNORE INTO handover_log (direction, sha256, sender, unit, periods,
                                 history_upto, user, at, summary) VALUES ('import', ?, ?, ?, ?, 0, ?, ?, ?)""",
@@ -312,10 +375,13 @@ def known_senders(store: Store) -> list[dict]:
 
 def _sender_message(store: Store, package: Package, status: str, known: str | None) -> str:
     org = organisation(store)
-    name = org.units[package.unit].name if package.unit in org.units else package.unit
+    name = ", ".join(org.units[unit].name if unit in org.units else unit for unit in package.units)
     if status == "unknown":
         return (f"Gói số liệu của {name} đến từ máy chưa từng gửi cho đơn vị này (mã {package.sender[:8]}…). "
                 "Hãy xem trước, rồi xác nhận nhận gói từ máy này; chưa có gì được ghi.")
+    if status in ("new_key", "unsigned", "key_changed"):
+        return (f"Gói số liệu của {name}: {SENDER_LABELS[status]} (mã máy {package.sender[:8]}…). Hãy hỏi lại đơn "
+                "vị, xem trước rồi xác nhận nhận gói; chưa có gì được ghi.")
     return (f"Gói số liệu của {name} đến từ máy khác với máy vẫn gửi (mã {package.sender[:8]}…, "
             f"trước nay là {(known or '')[:8]}…). Hãy kiểm tra với đơn vị rồi xác nhận; chưa có gì được ghi.")
 
@@ -330,7 +396,7 @@ def describe(store: Store, row: PreviewRow) -> str:
     elif row.kind == "narrative":
         what = f"{row.key[0]} kỳ {row.key[1]} nội dung “{row.key[2]}”"
     else:
-        what = f"kế hoạch {row.key[0]} {row.key[1]} ({row.key[2]})"
+        what = f"{row.key[0]} kế hoạch {row.key[1]} {row.key[2]} ({row.key[3]})"
     text = f"[{STATUS_LABELS[row.status]}] {what}"
     if row.old is not None and row.status != IDENTICAL:
         text += f": {_values(row.kind, row.old)} → {_values(row.kind, row.new)}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .catalogue import catalogue
 from .errors import InputError
 from .figures import current_user
+from .limits import MAX_NARRATIVE_CHARS, check_length
 from .locks import refuse_locked
 from .organisation import organisation
 from .periods import Period, parse_period
@@ -21,7 +22,6 @@ REPORT_PARTS = {
     "nguyen_nhan": "Nguyên nhân",
     "nhiem_vu": "Nhiệm vụ, giải pháp trọng tâm kỳ tới",
 }
-MAX_NARRATIVE_CHARS = 200_000
 
 
 def part_label(store: Store, part: str) -> str:
@@ -45,9 +45,7 @@ def set_narrative(store: Store, unit: str, period: Period | str, part: str, text
         period = parse_period(period)
     unit_code = organisation(store).unit(unit).code
     part_label(store, part)
-    text = clean_text(text, field="nội dung") or ""
-    if len(text) > MAX_NARRATIVE_CHARS:
-        raise InputError(f"Nội dung quá dài ({len(text)} ký tự; tối đa {MAX_NARRATIVE_CHARS}).")
+    text = check_length(clean_text(text, field="nội dung") or "", MAX_NARRATIVE_CHARS, "nội dung")
     user = user or current_user()
     with store.write() as conn:
         for month in period.months:
@@ -76,3 +74,22 @@ def narratives(store: Store, unit: str, period: Period | str) -> dict[str, str]:
         period = parse_period(period)
     rows = store.query("SELECT part, text FROM narratives WHERE unit = ? AND period = ?", (unit, period.code))
     return {row["part"]: row["text"] for row in rows}
+
+
+def report_parts(store: Store) -> list[tuple[str, str]]:
+    """(part, label) of every part of the report, in its order: the sectors, then its own parts."""
+    cat = catalogue(store)
+    return [(code, sector.name) for code, sector in cat.sectors.items()] + list(REPORT_PARTS.items())
+
+
+def text_only_parts(store: Store, unit: str) -> list[tuple[str, str]]:
+    """(part, label) of the parts written as text alone, in the report's order: the sectors without
+    indicators (a department: among its own sectors), then the report's own parts (assessment,
+    causes, next tasks), which the consolidating unit writes, not a department."""
+    cat, reporter = catalogue(store), organisation(store).unit(unit)
+    own = set(reporter.sectors) if reporter.is_department and reporter.sectors else None
+    parts = [(code, sector.name) for code, sector in cat.sectors.items()
+             if not cat.in_sector(code) and (own is None or code in own)]
+    if not reporter.is_department:
+        parts += list(REPORT_PARTS.items())
+    return parts

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 
 from .errors import InputError
+from .limits import MAX_ABS_VALUE
 from .text import nfc
 
 LOCALE = "vi"
@@ -21,6 +22,7 @@ LOCALE = "vi"
 # Digits, Vietnamese separators and a sign only: Babel alone would also take "1e5" and
 # other scripts' digits, which no official types on purpose.
 _NUMBER_SHAPE = re.compile(r"^[+-]?[0-9][0-9.,]*$")
+_ROUNDING_DIGITS = 330
 
 
 def parse_number(text: str) -> float:
@@ -49,7 +51,7 @@ def parse_number(text: str) -> float:
     except (InvalidOperation, ValueError):
         raise InputError(f"“{shown}” không phải là số.") from None
     result = float(value)
-    if not math.isfinite(result) or abs(result) >= 1e15:
+    if not math.isfinite(result) or abs(result) >= MAX_ABS_VALUE:
         raise InputError(f"“{shown}” quá lớn.")
     return result
 
@@ -57,19 +59,25 @@ def parse_number(text: str) -> float:
 def round_half_up(value: float, decimals: int) -> Decimal:
     """Round to `decimals` places, halves away from zero, working on the shortest decimal repr."""
     quantum = Decimal(1).scaleb(-decimals)
-    return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
+    # Enough digits for any finite float (10^308 and its decimals): the default 28 raised
+    # InvalidOperation above 10^22 for figures stored before the limits held everywhere.
+    with localcontext(prec=_ROUNDING_DIGITS + decimals):
+        return Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 def format_number(value: float | None, decimals: int = 0, *, fixed: bool = False) -> str:
     """Format for a Vietnamese reader: 1.931; 144,86. Trailing zeros dropped unless `fixed`."""
     if value is None:
         return ""
+    if not math.isfinite(value):  # only sums of values stored before the limits can get here
+        return "không xác định"
     rounded = round_half_up(value, decimals)
     if rounded == 0:
         rounded = abs(rounded)  # never print "-0"
     fraction = ("0" if fixed else "#") * decimals
     pattern = "#,##0" + ("." + fraction if decimals else "")
-    return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
+    with localcontext(prec=_ROUNDING_DIGITS + decimals):  # Babel quantizes in the current context too
+        return format_decimal(rounded, format=pattern, locale=LOCALE, decimal_quantization=False)
 
 
 PERCENT_DECIMALS = 1
@@ -82,7 +90,7 @@ def format_percent(value: float | None, decimals: int = PERCENT_DECIMALS) -> str
 
 def round_percent(value: float | None, decimals: int = PERCENT_DECIMALS) -> float | None:
     """The percent a reader sees, as a number (so checks compare what is printed)."""
-    if value is None:
+    if value is None or not math.isfinite(value):
         return None
     return float(round_half_up(value, decimals))
 

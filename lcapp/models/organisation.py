@@ -128,6 +128,16 @@ class Organisation:
             waiting.extend(p.unit for p in self.units[current].predecessors)
         return list(seen)
 
+    def own_unit(self, code: str) -> Unit:
+        """The geographic unit whose figures and targets a reporting unit works on (a department's
+        is the unit it reports for)."""
+        unit = self.unit(code)
+        return self.unit(unit.reports_for) if unit.is_department else unit
+
+    def level(self, code: str) -> str:
+        """The kind of unit that names the targets' sources (a department: its unit's kind)."""
+        return self.own_unit(code).kind
+
     def figure_unit(self, code: str, period: Period) -> tuple[Unit, Unit]:
         """(unit whose figures are entered, reporting unit) for a reporting unit in a period.
 

@@ -23,28 +23,33 @@ import sqlite3
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
+from ..intake.safe_open import copy_outside_file, open_regular
+from . import signing
 from .catalogue import catalogue
 from .errors import InputError
-from .narrative import MAX_NARRATIVE_CHARS, REPORT_PARTS
+from .limits import (MAX_COMMENT_CHARS, MAX_NAME_CHARS, MAX_NARRATIVE_CHARS, MAX_NOTE_CHARS, MAX_PACKAGE_BYTES,
+                     MAX_PACKAGE_ROWS, parse_json, value_error)
+from .narrative import REPORT_PARTS
 from .organisation import organisation
 from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period, period_of_month_key
 from .schema import MIGRATIONS, SCHEMA_VERSION
 from .store import SCHEMA_MIGRATIONS_TABLE, SQLITE_HEADER, Store, run_statements
+from .terms import known_terms
 
-MAX_FILE_BYTES = 1024 * 1024 * 1024
-MAX_ROWS = 5_000_000
+MAX_FILE_BYTES = MAX_PACKAGE_BYTES
+MAX_ROWS = MAX_PACKAGE_ROWS
 MAX_VALUE_BYTES = 1_000_000
-MAX_NAME_CHARS = 200
-MAX_ABS_VALUE = 1e15
 MAX_REPORTED = 10
 COPY_PREFIX = "lcapp-goi-"
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")  # Unicode category Cc
-_CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"), False: _CONTROL}
+_UNIT_CODE = re.compile(r"[A-Za-z0-9_]{1,64}")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # Unicode category Cc, and what XML cannot carry
+_CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"), False: _CONTROL}
 
 # What a package carries, in canonical order: table -> columns (hash order) and sort key.
 PACKAGE_TABLES = {
@@ -56,13 +61,36 @@ PACKAGE_TABLES = {
     "narratives": (("unit", "period", "part", "text", "edited_by", "edited_at", "version"),
                    ("unit", "period", "part")),
     "narrative_history": (("id", "unit", "period", "part", "version", "text", "edited_by", "edited_at"), ("id",)),
-    "targets": (("indicator", "period", "source", "value", "low", "high", "cumulative", "note", "entered_by",
-                 "entered_at", "version"), ("indicator", "period", "source")),
-    "target_history": (("id", "indicator", "period", "source", "version", "value", "low", "high", "cumulative",
-                        "note", "entered_by", "entered_at"), ("id",)),
+    "targets": (("unit", "indicator", "period", "source", "value", "low", "high", "cumulative", "note", "entered_by",
+                 "entered_at", "version"), ("unit", "period", "indicator", "source")),
+    "target_history": (("id", "unit", "indicator", "period", "source", "version", "value", "low", "high",
+                        "cumulative", "note", "entered_by", "entered_at"), ("id",)),
 }
 MANIFEST_COLUMNS = ("package_id", "unit", "periods", "sender", "app_version", "schema_version", "row_counts",
                     "created_at")
+SIGNATURE_COLUMNS = ("public_key", "signature")  # outside the SHA-256: the signature is over it
+
+# Files from before targets belonged to a unit carry them without one, in this layout; they
+# are read as the targets of the file's own unit (what the migration does to a database).
+TARGET_UNITS_VERSION = next(n for n, name, _ in MIGRATIONS if name.startswith("targets per unit"))
+_WITHOUT_UNIT = {
+    "targets": (PACKAGE_TABLES["targets"][0][1:], ("indicator", "period", "source")),
+    "target_history": (("id",) + PACKAGE_TABLES["target_history"][0][2:], ("id",)),
+}
+
+
+def package_tables(version: int) -> dict:
+    """PACKAGE_TABLES as a file of schema `version` has them."""
+    return PACKAGE_TABLES if version >= TARGET_UNITS_VERSION else {**PACKAGE_TABLES, **_WITHOUT_UNIT}
+
+
+def _with_unit(tuples: dict[str, list[tuple]], unit: str, version: int) -> dict[str, list[tuple]]:
+    """Rows of an older file in today's layout: its targets become those of its unit."""
+    if version >= TARGET_UNITS_VERSION:
+        return tuples
+    at = {table: PACKAGE_TABLES[table][0].index("unit") for table in _WITHOUT_UNIT}
+    return {table: [row[:at[table]] + (unit,) + row[at[table]:] for row in rows] if table in at else rows
+            for table, rows in tuples.items()}
 
 
 @dataclass
@@ -72,14 +100,21 @@ class Package:
     path: Path
     kind: str  # "package" (made by handover-export) or "database" (an office's whole file)
     sender: str  # installation id of the office that made the file
-    unit: str
+    unit: str  # the units taken, comma-separated (one for a package)
     months: list[int]
     created_at: str
     app_version: str
     schema_version: int
     sha256: str
+    public_key: str = ""  # the sender's Ed25519 key (hex); "" for a package of an older version
     rows: dict[str, list[dict]] = field(default_factory=dict)  # filled from `tuples` once checked
     tuples: dict[str, list[tuple]] = field(default_factory=dict, repr=False)  # PACKAGE_TABLES column order
+    units: list[str] = field(default_factory=list)  # the units taken (default: [unit])
+    held: dict[str, int] = field(default_factory=dict)  # every unit the file has figures or texts of -> figures
+    setting_unit: str = ""  # a whole database: the unit its `reporting_unit` setting names
+
+    def __post_init__(self):
+        self.units = self.units or [self.unit]
 
     def counts(self) -> dict[str, int]:
         return {table: len(rows) for table, rows in self.tuples.items()}
@@ -115,13 +150,13 @@ def canonical_sha256(manifest: dict | None, rows: dict[str, list[dict]]) -> str:
                                         for table, (columns, _key) in PACKAGE_TABLES.items()})
 
 
-def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+def _sha256_of_tuples(manifest: dict | None, tuples: dict[str, list[tuple]], tables: dict = PACKAGE_TABLES) -> str:
     """The same digest from rows as tuples in PACKAGE_TABLES column order (TypeError on mixed key types)."""
     digest = hashlib.sha256()
     if manifest is not None:
         digest.update(json.dumps([manifest[c] for c in MANIFEST_COLUMNS], ensure_ascii=False).encode())
         digest.update(b"\n")
-    for table, (columns, key) in PACKAGE_TABLES.items():
+    for table, (columns, key) in tables.items():
         ordered = sorted(tuples.get(table, []), key=operator.itemgetter(*(columns.index(k) for k in key)))
         digest.update(json.dumps([table, ordered], ensure_ascii=False).encode())
         digest.update(b"\n")
@@ -132,14 +167,11 @@ def _refuse(name: str, reason: str) -> InputError:
     return InputError(f"Tệp {name} bị từ chối: {reason}. Dữ liệu của cơ quan không thay đổi.")
 
 
-def _check_header(path: Path) -> None:
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp {path}.") from None
-    except OSError as error:
-        raise InputError(f"Không đọc được tệp {path}: {error.strerror}.") from None
+def _check_header(path: Path, name: str | None = None, *, exact: bool = True) -> None:
+    """The SQLite header of a private copy, and its size against the page count it states
+    (`exact`: no more pages either; a file whose recent changes are in its -wal may have more)."""
+    name = name or path.name
+    size = path.stat().st_size
     if size == 0:
         raise _refuse(name, "tệp rỗng (0 byte), có thể do rút USB khi đang chép")
     if size > MAX_FILE_BYTES:
@@ -154,8 +186,11 @@ def _check_header(path: Path) -> None:
         raise _refuse(name, "phần đầu tệp hỏng (cỡ trang không hợp lệ)")
     pages = int.from_bytes(header[28:32], "big")
     header_valid = pages > 0 and header[24:28] == header[92:96]
-    if size % page_size or (header_valid and size < pages * page_size):
+    if header_valid and size < pages * page_size or not header_valid and size % page_size:
         raise _refuse(name, "tệp bị cắt cụt (chép chưa xong hoặc hỏng)")
+    if exact and header_valid and size > pages * page_size or size % page_size:
+        raise _refuse(name, f"tệp có thêm {size - pages * page_size if header_valid else size % page_size} byte lạ "
+                            "ở cuối (không phải do LCApp ghi)")
 
 
 def _open_copy(copy: Path, *, with_wal: bool = False) -> sqlite3.Connection:
@@ -175,7 +210,7 @@ def _open_copy(copy: Path, *, with_wal: bool = False) -> sqlite3.Connection:
     return conn
 
 
-def _check_structure(conn: sqlite3.Connection, name: str) -> int:
+def _check_structure(conn: sqlite3.Connection, name: str, *, full_check: bool = False) -> int:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise _refuse(name, f"tệp do phiên bản LCApp mới hơn tạo (lược đồ {version}; chương trình này hiểu đến "
@@ -195,14 +230,17 @@ def _check_structure(conn: sqlite3.Connection, name: str) -> int:
         if missing:
             what.append("thiếu " + ", ".join(missing[:MAX_REPORTED]))
         raise _refuse(name, "cấu trúc khác cấu trúc của LCApp (" + "; ".join(what) + ")")
-    result = [row[0] for row in conn.execute("PRAGMA quick_check(10)")]
+    # quick_check for packages (their every row is checked after); integrity_check, which also
+    # compares every index with its table, for backups that are restored as they are.
+    result = [row[0] for row in conn.execute("PRAGMA integrity_check(10)" if full_check else "PRAGMA quick_check(10)")]
     if result != ["ok"]:
         raise _refuse(name, "tệp hỏng (kiểm tra toàn vẹn: " + "; ".join(result[:3]) + ")")
     return version
 
 
-def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = ()) -> list[tuple]:
-    columns, key = PACKAGE_TABLES[table]
+def _read_table(conn: sqlite3.Connection, table: str, name: str, where: str = "", params: tuple = (),
+                tables: dict = PACKAGE_TABLES) -> list[tuple]:
+    columns, key = tables[table]
     count = conn.execute(f"SELECT count(*) FROM {table} {where}", params).fetchone()[0]
     if count > MAX_ROWS:
         raise _refuse(name, f"bảng {table} có quá nhiều dòng ({count})")
@@ -216,9 +254,9 @@ def _as_dicts(tuples: dict[str, list[tuple]]) -> dict[str, list[dict]]:
     return {table: [dict(zip(PACKAGE_TABLES[table][0], row)) for row in rows] for table, rows in tuples.items()}
 
 
-def _digest(name: str, manifest: dict | None, tuples: dict[str, list[tuple]]) -> str:
+def _digest(name: str, manifest: dict | None, tuples: dict[str, list[tuple]], tables: dict = PACKAGE_TABLES) -> str:
     try:
-        return _sha256_of_tuples(manifest, tuples)
+        return _sha256_of_tuples(manifest, tuples, tables)
     except TypeError:
         raise _refuse(name, "dữ liệu không hợp lệ (một cột khóa lẫn số với chữ)") from None
 
@@ -237,8 +275,8 @@ def _text_error(value, label: str, *, multiline: bool = False, limit: int = MAX_
 def _number_error(value) -> str | None:
     if value is None:
         return None
-    if type(value) not in (int, float) or not -MAX_ABS_VALUE <= value <= MAX_ABS_VALUE:  # NaN fails too
-        return "giá trị không phải số hợp lệ"
+    if type(value) not in (int, float) or value_error(value):  # the limits of every other way in
+        return "giá trị không phải số hợp lệ (" + (value_error(value) or "kiểu dữ liệu sai") + ")"
     return None
 
 
@@ -253,7 +291,7 @@ def _numbers_fine(values: tuple) -> bool:
         total = math.fsum(present)  # NaN or infinity anywhere makes the sum NaN or raises
     except (OverflowError, ValueError):
         return False
-    return math.isfinite(total) and -MAX_ABS_VALUE <= min(present) and max(present) <= MAX_ABS_VALUE
+    return math.isfinite(total) and value_error(min(present)) is None and value_error(max(present)) is None
 
 
 def _integer_error(value, label: str) -> str | None:
@@ -275,7 +313,7 @@ def _period_error(value, parse, label: str) -> str | None:
 
 def _checks(store: Store) -> dict[str, Callable]:
     """One check per kind of column: value -> Vietnamese problem or None."""
-    cat, org = catalogue(store), organisation(store)
+    cat, org, terms = catalogue(store), organisation(store), known_terms(store)
 
     def unit(value):
         return _text_error(value, "mã đơn vị") or (
@@ -295,9 +333,7 @@ def _checks(store: Store) -> dict[str, Callable]:
             None if value in cat.indicators else f"chỉ tiêu “{value}” không có trong danh mục của cơ quan")
 
     def month(value):
-        if type(value) is not int or not (MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12):
-            return f"tháng “{value}” không hợp lệ"
-        return None
+        return None if _is_month(value) else f"tháng “{value}” không hợp lệ"
 
     def part(value):
         return _text_error(value, "phần báo cáo") or (
@@ -307,6 +343,12 @@ def _checks(store: Store) -> dict[str, Callable]:
         return _text_error(value, "nguồn kế hoạch") or (
             None if value in cat.sources else f"nguồn kế hoạch “{value}” không có trong danh mục")
 
+    def target_period(value):
+        error = _period_error(value, parse_target_period, "kỳ kế hoạch")
+        if error is None and parse_target_period(value).is_term and terms.of_period(value) is None:
+            return f"“{value}” không phải nhiệm kỳ đã biết của cơ quan ({terms.known_text()})"
+        return error
+
     return {
         "unit": unit, "indicator": indicator, "target_indicator": target_indicator, "month": month, "part": part,
         "source": source,
@@ -315,22 +357,24 @@ def _checks(store: Store) -> dict[str, Callable]:
         "status": lambda v: None if v in ("estimate", "official") else "trạng thái không hợp lệ",
         "flag": lambda v: None if type(v) is int and v in (0, 1) else "cột cộng dồn không hợp lệ",
         "name": lambda v: _text_error(v, "tên, thời điểm hoặc mã"),
-        "longtext": lambda v: _text_error(v, "nội dung, ghi chú", multiline=True, limit=MAX_NARRATIVE_CHARS),
+        "text": lambda v: _text_error(v, "nội dung", multiline=True, limit=MAX_NARRATIVE_CHARS),
+        "comment": lambda v: _text_error(v, "ghi chú", multiline=True, limit=MAX_COMMENT_CHARS),
+        "note": lambda v: _text_error(v, "ghi chú kế hoạch", multiline=True, limit=MAX_NOTE_CHARS),
         "version": lambda v: _integer_error(v, "phiên bản"),
         "id": lambda v: _integer_error(v, "mã lịch sử"),
         "period": lambda v: _period_error(v, parse_period, "kỳ"),
-        "target_period": lambda v: _period_error(v, parse_target_period, "kỳ kế hoạch"),
+        "target_period": target_period,
     }
 
 
 _FIGURE_COLUMNS = {"unit": "unit", "month": "month", "indicator": "indicator", "month_value": "number",
-                   "ytd_value": "number", "term_value": "number", "status": "status", "comment": "longtext",
+                   "ytd_value": "number", "term_value": "number", "status": "status", "comment": "comment",
                    "entered_by": "name", "entered_at": "name", "reporter": "reporter", "origin": "name",
                    "version": "version"}
-_NARRATIVE_COLUMNS = {"unit": "unit", "period": "period", "part": "part", "text": "longtext", "edited_by": "name",
+_NARRATIVE_COLUMNS = {"unit": "unit", "period": "period", "part": "part", "text": "text", "edited_by": "name",
                       "edited_at": "name", "version": "version"}
 _TARGET_COLUMNS = {"indicator": "target_indicator", "period": "target_period", "source": "source", "value": "number",
-                   "low": "number", "high": "number", "cumulative": "flag", "note": "longtext",
+                   "low": "number", "high": "number", "cumulative": "flag", "note": "note",
                    "entered_by": "name", "entered_at": "name", "version": "version"}
 _HISTORY = {"id": "id", "action": "name"}
 COLUMN_CHECKS = {
@@ -360,13 +404,22 @@ def _validate(store: Store, package: Package, name: str) -> None:
                     number = next(i for i, v in enumerate(values, 1) if type(v) is _type and v == value)
                     problems.append(f"{table} dòng {number}: {error}")
         if "unit" in columns:
-            for unit in set(columns["unit"]) - {package.unit}:
+            for unit in set(columns["unit"]) - set(package.units):
                 problems.append(f"{table}: số liệu của đơn vị “{unit}” không thuộc gói của “{package.unit}”")
         if "month" in columns:
             for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
                 problems.append(f"{table}: tháng {month} không thuộc các kỳ ghi trong gói")
         if table == "figures":
             problems += _outside_validity(store, set(zip(columns["unit"], columns["month"])))
+        if table.startswith("narrative") and package.kind == "package":
+            outside = sorted(p for p in set(columns["period"]) if isinstance(p, str) and not _period_error(
+                p, parse_period, "kỳ") and not set(parse_period(p).months) <= set(package.months))
+            for period in outside[:1]:
+                problems.append(f"{table}: nội dung kỳ {period} không thuộc các kỳ ghi trong gói")
+    for unit in package.units:  # a targets-only package too must name a unit this office knows
+        unit_problem = checks["unit"](unit)
+        if unit_problem:
+            problems.append(f"đơn vị của gói: {unit_problem}")
     if problems:
         tail = " (và còn lỗi khác)" if len(problems) > MAX_REPORTED else ""
         raise _refuse(name, "dữ liệu không hợp lệ: " + "; ".join(sorted(problems)[:MAX_REPORTED]) + tail)
@@ -386,113 +439,198 @@ def _outside_validity(store: Store, unit_months: set) -> list[str]:
     return list(problems.values())
 
 
-def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int) -> Package:
+def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int,
+                  units: list[str] | None = None, figure_unit: Callable[[str], str] = str) -> Package:
     manifest_rows = []
     if any(t == "handover_manifest" for (t,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")):
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(handover_manifest)")}
+        signed = [c for c in SIGNATURE_COLUMNS if c in columns]  # none in packages of older versions
         manifest_rows = [dict(row) for row in conn.execute(
-            f"SELECT {', '.join(MANIFEST_COLUMNS)}, sha256 FROM handover_manifest LIMIT 2")]
+            f"SELECT {', '.join(MANIFEST_COLUMNS + tuple(signed))}, sha256 FROM handover_manifest LIMIT 2")]
     if len(manifest_rows) > 1:
         raise _refuse(name, "gói có nhiều hơn một bản kê (manifest)")
     if manifest_rows:
-        return _read_manifest_package(conn, path, name, manifest_rows[0])
-    return _read_whole_database(conn, path, name, version)
+        return _read_manifest_package(conn, path, name, manifest_rows[0], version)
+    return _read_whole_database(conn, path, name, version, units, figure_unit)
 
 
 def _json_field(value, name: str, label: str):
+    if not isinstance(value, str) or len(value) >= MAX_VALUE_BYTES:
+        raise _refuse(name, f"bản kê hỏng ({label})")
     try:
-        return json.loads(value) if isinstance(value, str) and len(value) < MAX_VALUE_BYTES else None
-    except json.JSONDecodeError:
+        return parse_json(value, label)
+    except InputError:
         raise _refuse(name, f"bản kê hỏng ({label})") from None
 
 
-def _read_manifest_package(conn, path: Path, name: str, manifest: dict) -> Package:
+def _is_month(value) -> bool:
+    return type(value) is int and MIN_YEAR <= value // 100 <= MAX_YEAR and 1 <= value % 100 <= 12
+
+
+def _read_manifest_package(conn, path: Path, name: str, manifest: dict, version: int) -> Package:
     periods = _json_field(manifest["periods"], name, "kỳ")
     counts = _json_field(manifest["row_counts"], name, "số dòng")
-    if not (isinstance(periods, list) and periods and all(isinstance(m, int) for m in periods)):
+    if not (isinstance(periods, list) and periods and all(_is_month(m) for m in periods)):
         raise _refuse(name, "bản kê hỏng (danh sách tháng)")
     if not isinstance(counts, dict):
         raise _refuse(name, "bản kê hỏng (số dòng)")
+    if type(manifest["schema_version"]) is not int or manifest["schema_version"] != version:
+        raise _refuse(name, f"bản kê ghi lược đồ “{manifest['schema_version']}”, tệp có lược đồ {version}")
     for key in ("unit", "sender", "app_version", "created_at", "package_id", "sha256"):
         value = manifest[key]
         if not isinstance(value, str) or not value or len(value) > MAX_NAME_CHARS \
                 or any(unicodedata.category(ch) == "Cc" for ch in value):
             raise _refuse(name, f"bản kê hỏng ({key})")
-    tuples = {table: _read_table(conn, table, name) for table in PACKAGE_TABLES}
+    tables = package_tables(version)
+    tuples = {table: _read_table(conn, table, name, tables=tables) for table in PACKAGE_TABLES}
     actual_counts = {table: len(r) for table, r in tuples.items()}
     if counts != actual_counts:
         raise _refuse(name, "số dòng không khớp với bản kê (tệp đã bị sửa hoặc chép thiếu)")
-    if _digest(name, manifest, tuples) != manifest["sha256"]:
+    if _digest(name, manifest, tuples, tables) != manifest["sha256"]:
         raise _refuse(name, "mã kiểm tra SHA-256 không khớp (nội dung đã bị sửa sau khi xuất)")
+    public_key, signature = manifest.get("public_key", ""), manifest.get("signature", "")
+    if (public_key or signature) and not signing.verify(public_key, manifest["sha256"], signature):
+        raise _refuse(name, "chữ ký của máy gửi không đúng (gói đã bị sửa sau khi xuất, hoặc không do máy đó ký)")
     return Package(path, "package", manifest["sender"], manifest["unit"], sorted(set(periods)),
                    manifest["created_at"], manifest["app_version"], manifest["schema_version"],
-                   manifest["sha256"], tuples=tuples)
+                   manifest["sha256"], public_key, tuples=_with_unit(tuples, manifest["unit"], version),
+                   held={manifest["unit"]: len(tuples["figures"])})
 
 
-def _read_whole_database(conn, path: Path, name: str, version: int) -> Package:
+def units_held(conn) -> dict[str, int]:
+    """The units a whole database has figures or narratives of, with how many figures each.
+
+    Values that could not be a unit code are left out (they are refused if ever taken).
+    """
+    held: dict[str, int] = {}
+    for table in ("figures", "narratives"):
+        for unit, count in conn.execute(f"SELECT unit, count(*) FROM {table} GROUP BY unit"):
+            if isinstance(unit, str) and _UNIT_CODE.fullmatch(unit):
+                held[unit] = held.get(unit, 0) + (count if table == "figures" else 0)
+    return held
+
+
+def _read_whole_database(conn, path: Path, name: str, version: int, units: list[str] | None = None,
+                         figure_unit: Callable[[str], str] = str) -> Package:
+    """An office's whole file: the figures and texts of `units` (default: the unit its setting names,
+    or for a department the unit it enters figures for, `figure_unit(code)`)."""
     meta = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM meta")}
     settings = {row[0]: row[1] for row in conn.execute("SELECT key, value FROM settings")}
     sender = meta.get("installation_id")
     if not isinstance(sender, str) or not sender or len(sender) > MAX_NAME_CHARS:
         raise _refuse(name, "tệp dữ liệu không có mã cài đặt")
-    unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
-    if not isinstance(unit, str) or not unit:
-        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo")
-    tuples = {
-        "figures": _read_table(conn, "figures", name, "WHERE unit = ?", (unit,)),
-        "figure_history": _read_table(conn, "figure_history", name, "WHERE unit = ?", (unit,)),
-        "narratives": _read_table(conn, "narratives", name, "WHERE unit = ?", (unit,)),
-        "narrative_history": _read_table(conn, "narrative_history", name, "WHERE unit = ?", (unit,)),
-        "targets": _read_table(conn, "targets", name),
-        "target_history": _read_table(conn, "target_history", name),
-    }
+    setting_unit = _json_field(settings.get("reporting_unit", "null"), name, "đơn vị báo cáo")
+    setting_unit = setting_unit if isinstance(setting_unit, str) and _UNIT_CODE.fullmatch(setting_unit) else ""
+    if not units and not setting_unit:
+        raise _refuse(name, "tệp dữ liệu không ghi đơn vị báo cáo; hãy chọn đơn vị cần nhập")
+    units = list(units or [figure_unit(setting_unit)])
+    # A whole file holds its office's own key: having it is what proves where the file comes from.
+    public_key = ""
+    if signing.KEY_META in meta:
+        try:
+            public_key = signing.public_key_of(meta[signing.KEY_META])
+        except ValueError:
+            raise _refuse(name, "khóa ký của tệp dữ liệu hỏng") from None
+    where = f"WHERE unit IN ({', '.join('?' * len(units))})"
+    tables = package_tables(version)
+    # A file from before targets had a unit holds only its own office's targets: those of its setting's unit.
+    own_targets = (where, tuple(units)) if tables is PACKAGE_TABLES else ("", ())
+    tuples = _with_unit({
+        "figures": _read_table(conn, "figures", name, where, tuple(units)),
+        "figure_history": _read_table(conn, "figure_history", name, where, tuple(units)),
+        "narratives": _read_table(conn, "narratives", name, where, tuple(units)),
+        "narrative_history": _read_table(conn, "narrative_history", name, where, tuple(units)),
+        "targets": _read_table(conn, "targets", name, *own_targets, tables=tables),
+        "target_history": _read_table(conn, "target_history", name, *own_targets, tables=tables),
+    }, figure_unit(setting_unit) if setting_unit else units[0], version)
     months = sorted({r[1] for r in tuples["figures"]}, key=lambda m: (type(m).__name__, m))
-    return Package(path, "database", sender, unit, months, meta.get("created_at", ""), "", version,
-                   _digest(name, None, tuples), tuples=tuples)
+    return Package(path, "database", sender, ",".join(units), months, meta.get("created_at", ""), "", version,
+                   _digest(name, None, tuples), public_key, tuples=tuples, units=units, held=units_held(conn),
+                   setting_unit=setting_unit)
+
+def sqlite_error_text(error: BaseException) -> str:
+    """SQLite's complaint about a file from outside, safe to show: short, no control characters."""
+    return _CONTROL.sub("?", str(error))[:200]
 
 
-def check_package(store: Store, path: str | Path) -> Package:
-    """Check an untrusted handover file against `store`'s catalogue; return its rows or raise InputError.
-
-    Reads only: `store` is used for its catalogue and organisation, never written.
-    """
+@contextmanager
+def private_copy(path: str | Path) -> Iterator[tuple[Path, bool]]:
+    """Copy an outside SQLite file (and a -wal beside it) once into a private temporary folder and
+    yield (copy, with_wal); every later check and read uses that copy only, never the original."""
     path = Path(path)
-    name = path.name
-    _check_header(path)
     _sweep_stale_copies()
     folder = Path(tempfile.mkdtemp(prefix=COPY_PREFIX))
     try:
         copy = folder / "package.sqlite"
-        try:
-            shutil.copyfile(path, copy)
-        except OSError as error:
-            raise InputError(f"Không đọc được tệp {name}: {error.strerror}.") from None
-        _check_header(copy)
+        copy_outside_file(path, copy, MAX_FILE_BYTES)
         # An office's database copied while the program ran has recent changes in its -wal file.
-        wal = Path(str(path) + "-wal")
-        with_wal = wal.is_file() and wal.stat().st_size > 0
-        if with_wal:
-            if wal.stat().st_size > MAX_FILE_BYTES:
-                raise _refuse(name, "tệp -wal đi kèm quá lớn")
-            try:
-                shutil.copyfile(wal, Path(str(copy) + "-wal"))
-            except OSError as error:
-                raise InputError(f"Không đọc được tệp {wal.name}: {error.strerror}.") from None
-        try:
-            conn = _open_copy(copy, with_wal=with_wal)
-        except sqlite3.Error as error:
-            raise _refuse(name, f"không mở được ({error})") from None
-        try:
-            version = _check_structure(conn, name)
-            package = _read_package(conn, path, name, version)
-        except sqlite3.Error as error:
-            raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({error})") from None
-        finally:
-            conn.close()
+        wal, wal_copy = Path(f"{path}-wal"), Path(f"{copy}-wal")
+        with_wal = wal.exists() and copy_outside_file(wal, wal_copy, MAX_FILE_BYTES) > 0
+        if not with_wal:
+            wal_copy.unlink(missing_ok=True)
+        _check_header(copy, path.name, exact=not with_wal)
+        yield copy, with_wal
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def open_checked(copy: Path, name: str, *, with_wal: bool, full_check: bool = False) -> tuple[sqlite3.Connection, int]:
+    """Open a private copy and check its structure (and `integrity_check` when `full_check`);
+    return the connection and the schema version, or raise InputError (the connection closed)."""
+    try:
+        conn = _open_copy(copy, with_wal=with_wal)
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        raise _refuse(name, f"không mở được ({sqlite_error_text(error)})") from None
+    try:
+        return conn, _check_structure(conn, name, full_check=full_check)
+    except (sqlite3.Error, UnicodeDecodeError) as error:
+        conn.close()
+        raise _refuse(name, f"tệp hỏng ({sqlite_error_text(error)})") from None
+    except BaseException:
+        conn.close()
+        raise
+
+
+def check_package(store: Store, path: str | Path, units: list[str] | None = None) -> Package:
+    """Check an untrusted handover file against `store`'s catalogue; return its rows or raise InputError.
+
+    `units` chooses the units taken from a whole database (default: the unit its setting
+    names); a package holds one unit. Reads only: `store` is used for its catalogue and
+    organisation, never written.
+    """
+    path = Path(path)
+    name = path.name
+    org = organisation(store)
+    if units:
+        units = list(dict.fromkeys(org.unit(u).code for u in units))
+
+    def figure_unit(code: str) -> str:
+        unit = org.units.get(code)
+        return unit.reports_for if unit is not None and unit.is_department else code
+    with private_copy(path) as (copy, with_wal):
+        conn, version = open_checked(copy, name, with_wal=with_wal)
+        try:
+            package = _read_package(conn, path, name, version, units, figure_unit)
+        except (sqlite3.Error, UnicodeDecodeError) as error:
+            raise _refuse(name, f"tệp hỏng hoặc có giá trị quá lớn ({sqlite_error_text(error)})") from None
+        finally:
+            conn.close()
+    if units:
+        _refuse_units_not_held(store, package, units)
     _validate(store, package, name)
     package.rows = _as_dicts(package.tuples)
     return package
+
+
+def _refuse_units_not_held(store: Store, package: Package, units: list[str]) -> None:
+    org = organisation(store)
+    missing = [u for u in units if u not in package.held]
+    if missing:
+        def named(code):
+            return f"{org.units[code].name} ({code})" if code in org.units else code
+        held = ", ".join(named(u) for u in package.held) or "không đơn vị nào"
+        raise InputError(f"Tệp {package.path.name} không có số liệu của {', '.join(named(u) for u in missing)}; "
+                         f"tệp có số liệu của: {held}. Dữ liệu của cơ quan không thay đổi.")
 
 
 def _sweep_stale_copies(max_age_seconds: float = 24 * 3600) -> None:
@@ -507,12 +645,16 @@ def _sweep_stale_copies(max_age_seconds: float = 24 * 3600) -> None:
 
 
 def looks_like_sqlite(path: str | Path) -> bool:
-    """True when the file starts with SQLite's header (files are known by content, not name)."""
+    """True when the file starts with SQLite's header (files are known by content, not name).
+
+    InputError for anything that is not a regular file (a folder, a device, a FIFO)."""
+    handle = open_regular(path)
     try:
-        with open(path, "rb") as handle:
-            return handle.read(16) == SQLITE_HEADER
+        return os.read(handle, 16) == SQLITE_HEADER
     except OSError:
         return False
+    finally:
+        os.close(handle)
 
 
 def fsync_path(path: Path) -> None:

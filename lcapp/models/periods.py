@@ -127,42 +127,44 @@ def period_of_month_key(key: int) -> Period:
 
 
 _PATTERNS = [
-    (re.compile(r"^(\d{4})(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})-(\d{2})$"), "month"),
-    (re.compile(r"^(\d{4})Q([1-4])$"), "quarter"),
-    (re.compile(r"^(\d{4})S([12])$"), "half"),
-    (re.compile(r"^(\d{4})M9$"), "nine"),
-    (re.compile(r"^(\d{4})$"), "year"),
+    (re.compile(r"^(?P<year>\d{4})(?P<n>\d{2})$"), "month"),
+    (re.compile(r"^(?P<year>\d{4})-(?P<n>\d{2})$"), "month"),
+    # "11/2026" (or "tháng 11/2026"), as reports and officials write a month
+    (re.compile(r"^(?:THÁNG\s*)?(?P<n>\d{1,2})/(?P<year>\d{4})$"), "month"),
+    (re.compile(r"^(?P<year>\d{4})Q(?P<n>[1-4])$"), "quarter"),
+    (re.compile(r"^(?P<year>\d{4})S(?P<n>[12])$"), "half"),
+    (re.compile(r"^(?P<year>\d{4})M9$"), "nine"),
+    (re.compile(r"^(?P<year>\d{4})$"), "year"),
 ]
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 def parse_period(text: str) -> Period:
-    """Parse 202405, 2024-05, 2024Q1, 2024S1, 2024M9 or 2024; InputError otherwise."""
-    raw = (nfc(str(text)) or "").upper()
+    """Parse 202405, 2024-05, 5/2024 (tháng 5/2024), 2024Q1, 2024S1, 2024M9 or 2024; InputError otherwise."""
+    raw = (nfc(str(text)) or "").strip().upper()
     for pattern, kind in _PATTERNS:
         match = pattern.match(raw)
         if not match:
             continue
-        year = int(match.group(1))
+        year = int(match.group("year"))
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise InputError(f"Năm {year} nằm ngoài khoảng {MIN_YEAR}-{MAX_YEAR}.")
         if kind == "month":
-            month = int(match.group(2))
+            month = int(match.group("n"))
             if not 1 <= month <= 12:
                 raise InputError(f"Tháng {month} không có: tháng từ 01 đến 12 (kỳ “{text}”).")
             return month_period(year, month)
         if kind == "quarter":
-            q = int(match.group(2))
+            q = int(match.group("n"))
             return Period(year, 3 * q - 2, 3 * q, "quarter")
         if kind == "half":
-            s = int(match.group(2))
+            s = int(match.group("n"))
             return Period(year, 6 * s - 5, 6 * s, "half")
         if kind == "nine":
             return Period(year, 1, 9, "nine")
         return Period(year, 1, 12, "year")
-    raise InputError(f"Kỳ báo cáo “{text}” không đúng dạng: dùng 202405 (hoặc 2024-05) cho tháng, "
+    raise InputError(f"Kỳ báo cáo “{text}” không đúng dạng: dùng 202405 (hoặc 2024-05, 05/2024) cho tháng, "
                      "2024Q1 cho quý, 2024S1 cho 6 tháng, 2024M9 cho 9 tháng, 2024 cho năm.")
 
 

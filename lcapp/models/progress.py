@@ -135,7 +135,7 @@ def progress(store: Store, unit: str, period: Period | str, indicators: list[str
     data = FigureData(store, cat, org, org.related(figure_unit.code))
     previous = period.previous()
     last_year = period.same_period_last_year()
-    targets = targets_for_year(store, period.year)
+    targets = targets_for_year(store, figure_unit.code, period.year)
     chosen = _chosen_indicators(cat, reporter, indicators)
     children_now = [u.code for u in org.children(figure_unit.code, period)]
     rows = [_one(data, cat, figure_unit.code, children_now, cat.indicators[code], period, previous, last_year,

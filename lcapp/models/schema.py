@@ -273,6 +273,115 @@ MIGRATION_HANDOVER = [
     ) WITHOUT ROWID""",
 ]
 
+# Signed packages: the manifest carries the sender's Ed25519 public key and its signature over
+# the SHA-256 (both empty in packages of older versions), and each sending installation's key
+# is pinned on first contact (see signing.py). The office's own private key is a `meta` row,
+# made by Store when it migrates (new and older databases alike).
+MIGRATION_SIGNATURES = [
+    "ALTER TABLE handover_manifest ADD COLUMN public_key TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE handover_manifest ADD COLUMN signature TEXT NOT NULL DEFAULT ''",
+    """CREATE TABLE sender_keys (
+        installation TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL,
+        accepted_by TEXT NOT NULL,
+        accepted_at TEXT NOT NULL
+    )""",
+]
+
+# Targets belong to a unit (indicator x unit x year-or-term x source): the targets a database
+# held for itself become those of its reporting unit (a department's: of the unit it reports
+# for). Known terms (nhiệm kỳ) become data: the two terms as resources/terms.toml had them
+# when this migration was written, plus any term an existing target already uses, so old
+# data stays readable. Target sources get names per level of unit (ward, commune, province),
+# filled here for the bundled sources still worded as the city's.
+MIGRATION_TARGET_UNITS = [
+    """CREATE TABLE terms (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        first_year INTEGER NOT NULL,
+        last_year INTEGER NOT NULL,
+        aliases TEXT NOT NULL DEFAULT '[]',
+        position INTEGER NOT NULL
+    )""",
+    """INSERT INTO terms (code, name, first_year, last_year, aliases, position) VALUES
+        ('2021-2025', 'nhiệm kỳ 2020-2025', 2021, 2025, '["2020-2025"]', 0),
+        ('2026-2030', 'nhiệm kỳ 2025-2030', 2026, 2030, '["2025-2030"]', 1)""",
+    """INSERT OR IGNORE INTO terms (code, name, first_year, last_year, aliases, position)
+        SELECT DISTINCT period, 'giai đoạn ' || period, CAST(substr(period, 1, 4) AS INTEGER),
+               CAST(substr(period, 6, 4) AS INTEGER), '[]', 100
+        FROM targets WHERE period GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]'""",
+    """CREATE TABLE targets_by_unit (
+        unit TEXT NOT NULL REFERENCES units(code),
+        indicator TEXT NOT NULL REFERENCES indicators(code),
+        period TEXT NOT NULL,
+        source TEXT NOT NULL REFERENCES target_sources(code),
+        value REAL,
+        low REAL,
+        high REAL,
+        cumulative INTEGER NOT NULL DEFAULT 0,
+        note TEXT NOT NULL DEFAULT '',
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (unit, period, indicator, source),
+        CHECK ((value IS NOT NULL AND low IS NULL AND high IS NULL)
+            OR (value IS NULL AND low IS NOT NULL AND high IS NOT NULL AND low <= high)
+            OR (value IS NULL AND low IS NULL AND high IS NULL))
+    )""",
+    # The unit the database reported for: its `reporting_unit` setting (a department's own
+    # unit), else the first city, else the first unit (a database always had one of them).
+    """CREATE TEMP TABLE migration_target_owner AS SELECT coalesce(
+        (SELECT CASE WHEN u.kind = 'department' THEN u.reports_for ELSE u.code END FROM units u
+         WHERE u.code = (SELECT json_extract(value, '$') FROM settings WHERE key = 'reporting_unit')),
+        (SELECT code FROM units WHERE kind = 'city' ORDER BY position LIMIT 1),
+        (SELECT code FROM units ORDER BY position LIMIT 1)) AS unit""",
+    """INSERT INTO targets_by_unit (unit, indicator, period, source, value, low, high, cumulative, note,
+                                    entered_by, entered_at, version)
+        SELECT (SELECT unit FROM migration_target_owner), indicator, period, source, value, low, high,
+               cumulative, note, entered_by, entered_at, version FROM targets""",
+    "DROP TABLE targets",
+    "ALTER TABLE targets_by_unit RENAME TO targets",
+    """CREATE TABLE target_history_by_unit (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        indicator TEXT NOT NULL,
+        period TEXT NOT NULL,
+        source TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        value REAL,
+        low REAL,
+        high REAL,
+        cumulative INTEGER NOT NULL,
+        note TEXT NOT NULL,
+        entered_by TEXT NOT NULL,
+        entered_at TEXT NOT NULL
+    )""",
+    """INSERT INTO target_history_by_unit (id, unit, indicator, period, source, version, value, low, high,
+                                           cumulative, note, entered_by, entered_at)
+        SELECT id, (SELECT unit FROM migration_target_owner), indicator, period, source, version, value, low,
+               high, cumulative, note, entered_by, entered_at FROM target_history""",
+    "DROP TABLE target_history",
+    "ALTER TABLE target_history_by_unit RENAME TO target_history",
+    "CREATE INDEX target_history_key ON target_history (unit, period, indicator, source, version)",
+    "DROP TABLE migration_target_owner",
+    "ALTER TABLE target_sources ADD COLUMN levels TEXT NOT NULL DEFAULT '{}'",
+    """UPDATE target_sources SET levels = json_object(
+        'ward', json_object('name', 'Nghị quyết HĐND phường giao', 'phrase', 'Nghị quyết HĐND phường giao'),
+        'commune', json_object('name', 'Nghị quyết HĐND xã giao', 'phrase', 'Nghị quyết HĐND xã giao'),
+        'province', json_object('name', 'Nghị quyết HĐND tỉnh giao', 'phrase', 'Nghị quyết HĐND tỉnh giao'))
+        WHERE code = 'hdnd' AND name = 'Nghị quyết HĐND thành phố giao'""",
+    """UPDATE target_sources SET levels = json_object(
+        'ward', json_object('name', 'Nghị quyết Đại hội Đảng bộ phường'),
+        'commune', json_object('name', 'Nghị quyết Đại hội Đảng bộ xã'),
+        'province', json_object('name', 'Nghị quyết Đại hội Đảng bộ tỉnh'))
+        WHERE code = 'daihoi' AND name LIKE 'Nghị quyết Đại hội Đảng bộ thành phố%'""",
+    """UPDATE target_sources SET levels = json_object(
+        'ward', json_object('name', 'Kế hoạch UBND phường', 'phrase', 'kế hoạch UBND phường'),
+        'commune', json_object('name', 'Kế hoạch UBND xã', 'phrase', 'kế hoạch UBND xã'),
+        'province', json_object('name', 'Kế hoạch UBND tỉnh', 'phrase', 'kế hoạch UBND tỉnh'))
+        WHERE code = 'ubnd' AND name = 'Kế hoạch UBND thành phố'""",
+]
+
 # Two-tier local government (from 01/07/2025): districts (huyện) and townships (thị trấn) as
 # kinds of unit, so the old districts and their communes can be the predecessors of the new
 # units; a predecessor says whether it came in whole or in part; each unit's document profile
@@ -370,7 +479,9 @@ MIGRATIONS = [
     (2, "figure checks: rules, explanations, completed periods", MIGRATION_CHECKS),
     (3, "narrative drafts", MIGRATION_NARRATIVE_DRAFTS),
     (4, "handover: manifest, locks, senders, exchange marks", MIGRATION_HANDOVER),
-    (5, "two-tier local government: districts and townships, predecessors' shares, document profiles",
+    (5, "signed packages: sender keys", MIGRATION_SIGNATURES),
+    (6, "targets per unit, known terms, source names per level", MIGRATION_TARGET_UNITS),
+    (7, "two-tier local government: districts and townships, predecessors' shares, document profiles",
      MIGRATION_TWO_TIER),
 ]
 

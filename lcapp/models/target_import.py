@@ -1,106 +1,245 @@
-"""Reading targets from an Excel sheet: one row per indicator (code or name), one column per source.
+"""The one reader of targets sheets (Excel), for the window's targets dialog and `targets-import`.
 
-The first row names the columns: one holds the indicator (header "mã", "chỉ tiêu" or
-"code"), the others are target sources by code or short name (e.g. "tinh" or "KH tỉnh").
-Values are numbers (Excel's own) or Vietnamese text ("4.500", "9,5-10" for a range).
-The whole sheet is checked first; one bad cell refuses it, naming every bad cell.
+Every sheet of the workbook may hold targets. Its header row (within the first 15 rows) has
+a "Mã" column (indicator code) and/or a "Chỉ tiêu" column (indicator name, used when the
+code cell is empty), one column per target source headed by the source's code, short name
+or name ("tinh", "KH tỉnh", "Kế hoạch tỉnh giao", also "KH tỉnh 2026" and the names a unit
+of its level uses, such as "NQ HĐND xã giao"), and optionally:
+
+- "Ghi chú": the note of every target given on that row (an empty cell keeps each
+  target's note; a note on a row without any target is an error);
+- "STT", "ĐVT" / "Đơn vị tính": read by people, ignored here.
+
+Any other header is refused, naming the sources (a mistyped source is never skipped in
+silence). Values are Excel numbers or Vietnamese text ("4.500", "9,5-10" for a range); an
+empty cell changes nothing; a row with nothing in it is skipped. An existing target keeps
+its "cumulative" flag; a new one is a level (`target ... --cumulative` or the window marks
+a term target cumulative). The unit and the year or term come from the template's own
+information or from the caller, and must agree when both are given. Nothing is written
+here: the preview lists new / changed / same and every bad cell as "Sheet!C5: reason".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-from .catalogue import Catalogue
+from .catalogue import catalogue
 from .errors import InputError
-from .targets import parse_target_value
-from .text import nfc
+from .limits import errors_summary
+from .organisation import organisation
+from .progress import PLAN_SOURCE
+from .sheet_cells import formula_refusal, is_formula
+from .sheet_preview import META_SHEET, Preview, PreviewItem
+from .store import Store
+from .targets import CONTENT, parse_target_value, prepare_target, target_owner
+from .terms import known_terms
+from .text import clean_text, nfc
 
-INDICATOR_HEADERS = ("mã", "mã chỉ tiêu", "chỉ tiêu", "tên chỉ tiêu", "code", "indicator")
-MAX_REPORTED = 20
-
-
-@dataclass(frozen=True)
-class TargetRow:
-    indicator: str
-    source: str
-    value: float | None
-    low: float | None
-    high: float | None
+CODE_HEADERS = ("mã", "mã chỉ tiêu", "code")
+NAME_HEADERS = ("chỉ tiêu", "tên chỉ tiêu", "indicator")
+NOTE_HEADERS = ("ghi chú",)
+IGNORED_HEADERS = ("stt", "tt", "đvt", "đơn vị tính")
+HEADER_ROWS = 15
 
 
 def _key(text) -> str:
     return " ".join((nfc(str(text)) or "").split()).casefold()
 
 
-def parse_target_rows(cat: Catalogue, rows: list[list]) -> list[TargetRow]:
-    """Validate a sheet given as rows of cell values (pure); InputError names every bad cell."""
-    rows = [list(r) for r in rows if any(c not in (None, "") for c in r)]
-    if not rows:
-        raise InputError("Trang tính trống: không có kế hoạch nào để nhập.")
-    header = [_key(c) if c is not None else "" for c in rows[0]]
-    indicator_col = next((i for i, h in enumerate(header) if h in INDICATOR_HEADERS), None)
-    if indicator_col is None:
-        raise InputError("Dòng đầu phải có cột “Mã” hoặc “Chỉ tiêu” và các cột nguồn kế hoạch.")
-    sources_by_key = {}
-    for src in cat.sources.values():
-        for name in (src.code, src.short, src.name):
-            sources_by_key[_key(name)] = src.code
-    source_cols: dict[int, str] = {}
-    errors = []
-    for i, h in enumerate(header):
-        if i == indicator_col or not h:
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _column(index: int) -> str:
+    """Excel's letters of a 0-based column index: 0 -> A, 27 -> AB."""
+    letters, n = "", index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _cell(row: list, col: int | None):
+    return row[col] if col is not None and col < len(row) else None
+
+
+def _agreed(from_file: str | None, given: str | None, same, label) -> str | None:
+    """The file's value or the caller's; refused when both are given and differ."""
+    if from_file and given and not same(from_file, given):
+        raise InputError(f"Biểu mẫu này là kế hoạch {label(from_file)}, không phải {label(given)}: "
+                         "hãy chọn đúng đơn vị và kỳ, hoặc xuất lại biểu mẫu.")
+    return given or from_file
+
+
+def preview_targets(store: Store, sheets: list[tuple[str, list[list]]], *, meta: dict | None = None,
+                    unit: str | None = None, period: str | None = None) -> Preview:
+    """Preview of targets read from sheets given as (title, rows of cell values); writes nothing.
+
+    InputError when the sheet as a whole cannot be read (no unit, no year or term, not a
+    targets sheet); bad cells are listed in the preview's errors.
+    """
+    meta = meta or {}
+    if meta.get("kind") == "figures":
+        raise InputError("Tệp này là biểu nhập số liệu (cột “Ghi chú” là ghi chú của số liệu), không phải biểu "
+                         "kế hoạch: dùng lệnh “template-import”.")
+    cat, org, terms = catalogue(store), organisation(store), known_terms(store)
+    unit_code = _agreed(meta.get("unit"), unit, lambda a, b: org.own_unit(a).code == org.own_unit(b).code,
+                        lambda code: f"của {org.unit(code).name}")
+    if not unit_code:
+        raise InputError("Chưa rõ kế hoạch của đơn vị nào: ghi --unit (ví dụ p_tan_phong_2025).")
+    period_code = _agreed(meta.get("period"), period, lambda a, b: terms.resolve(a) == terms.resolve(b),
+                          lambda text: terms.label(terms.resolve(text).code))
+    if not period_code:
+        raise InputError("Chưa rõ kế hoạch của năm hay nhiệm kỳ nào: ghi --year (ví dụ 2026 hoặc 2026-2030).")
+    target_period = terms.resolve(period_code)
+    owner = target_owner(org, unit_code, None, target_period)
+    level_cat = cat.for_level(owner.kind)
+    sources: dict[str, str] = {}
+    for source in list(cat.sources.values()) + list(level_cat.sources.values()):
+        if source.code == PLAN_SOURCE:
             continue
-        if h in sources_by_key:
-            source_cols[i] = sources_by_key[h]
-        else:
-            errors.append(f"cột “{rows[0][i]}” không phải nguồn kế hoạch")
-    if not source_cols and not errors:
-        raise InputError("Không có cột nguồn kế hoạch nào (ví dụ “KH tỉnh”, “NQ HĐND”).")
-    by_name = {_key(ind.name): ind.code for ind in cat.indicators.values()}
-    result = []
-    for number, row in enumerate(rows[1:], start=2):
-        raw = row[indicator_col] if indicator_col < len(row) else None
-        code = None
-        if raw not in (None, ""):
-            text = nfc(str(raw)).strip()
-            code = text if text in cat.indicators else by_name.get(_key(text))
-        if code is None:
-            errors.append(f"dòng {number}: không có chỉ tiêu “{raw}”")
+        for label in (source.code, source.name, source.short, f"{source.short} {target_period.code}"):
+            sources[_key(label)] = source.code
+    source_list = ", ".join(s.short for s in level_cat.sources.values() if s.code != PLAN_SOURCE)
+    by_name: dict[str, list[str]] = {}
+    for ind in cat.indicators.values():
+        by_name.setdefault(_key(ind.name), []).append(ind.code)
+    existing = {(r["indicator"], r["source"]): r for r in store.query(
+        "SELECT * FROM targets WHERE unit = ? AND period = ?", (owner.code, target_period.code))}
+    preview = Preview("targets", owner.code, target_period.code)
+    errors = preview.errors
+    seen: dict[tuple[str, str], str] = {}
+    headers_found = False
+    for title, rows in sheets:
+        top = next((i for i, row in enumerate(rows[:HEADER_ROWS])
+                    if any(_key(c) in CODE_HEADERS + NAME_HEADERS for c in row if isinstance(c, str))), None)
+        if top is None:
             continue
-        for col, source in source_cols.items():
-            cell = row[col] if col < len(row) else None
-            if cell is None or (isinstance(cell, str) and not cell.strip()):
+        headers_found = True
+        header_row = top + 1
+        code_col = name_col = note_col = None
+        source_cols: dict[int, str] = {}
+        for col, text in enumerate(rows[top]):
+            label = _key(text) if text is not None else ""
+            where = f"{title}!{_column(col)}{header_row}"
+            if not label or label in IGNORED_HEADERS:
                 continue
+            if label in CODE_HEADERS and code_col is None:
+                code_col = col
+            elif label in NAME_HEADERS and name_col is None:
+                name_col = col
+            elif label in NOTE_HEADERS and note_col is None:
+                note_col = col
+            elif label in sources and sources[label] not in source_cols.values():
+                source_cols[col] = sources[label]
+            elif label in sources:
+                errors.append(f"{where}: nguồn “{text}” đã có ở một cột khác.")
+            else:
+                errors.append(f"{where}: cột “{text}” không phải nguồn kế hoạch (các nguồn: {source_list}; "
+                              "ngoài ra chỉ nhận Mã, Chỉ tiêu, ĐVT, STT, Ghi chú).")
+        if not source_cols:
+            errors.append(f"{title}: không có cột nguồn kế hoạch nào (ví dụ {source_list}).")
+            continue
+        for number, row in enumerate(rows[top + 1:], start=header_row + 1):
+            values = {col: _cell(row, col) for col in source_cols if not _empty(_cell(row, col))}
+            raw_note = _cell(row, note_col)
+            if not values and _empty(raw_note):
+                continue
+            code, name = _cell(row, code_col), _cell(row, name_col)
+            if not _empty(code):
+                indicator = nfc(str(code))
+                if indicator not in cat.indicators:
+                    errors.append(f"{title}!{_column(code_col)}{number}: không có chỉ tiêu mã “{indicator}”.")
+                    continue
+            else:
+                matches = by_name.get(_key(name), []) if not _empty(name) else []
+                if len(matches) != 1:
+                    at = f"{title}!{_column(name_col if name_col is not None else code_col)}{number}"
+                    errors.append(f"{at}: " + ("thiếu mã và tên chỉ tiêu." if _empty(name) else
+                                               f"không có chỉ tiêu tên “{name}”." if not matches else
+                                               f"nhiều chỉ tiêu cùng tên “{name}”: ghi mã ở cột “Mã”."))
+                    continue
+                indicator = matches[0]
             try:
-                if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-                    value, low, high = float(cell), None, None
-                else:
-                    value, low, high = parse_target_value(str(cell))
+                note = None if _empty(raw_note) else clean_text(str(raw_note), field="ghi chú")
             except InputError as error:
-                errors.append(f"dòng {number}, cột “{rows[0][col]}”: {error}")
+                errors.append(f"{title}!{_column(note_col)}{number}: {error}")
                 continue
-            result.append(TargetRow(code, source, value, low, high))
-    if errors:
-        shown = "; ".join(errors[:MAX_REPORTED]) + ("; …" if len(errors) > MAX_REPORTED else "")
-        raise InputError(f"Không nhập trang tính ({len(errors)} lỗi, chưa ghi gì): {shown}.")
-    if not result:
-        raise InputError("Trang tính không có giá trị kế hoạch nào.")
-    return result
+            if not values:
+                errors.append(f"{title}!{_column(note_col)}{number}: có ghi chú nhưng dòng không có kế hoạch nào.")
+                continue
+            for col, raw in values.items():
+                address = f"{_column(col)}{number}"
+                item = _item(cat, org, terms, unit_code, target_period.code, indicator, source_cols[col], raw, note,
+                             existing.get((indicator, source_cols[col])), level_cat, f"{title}!{address}", errors)
+                if item is None:
+                    continue
+                if (indicator, item.change.source) in seen:
+                    errors.append(f"{title}!{address}: kế hoạch “{indicator}” ({item.change.source}) đã có ở "
+                                  f"{seen[indicator, item.change.source]}; mỗi kế hoạch chỉ ghi một lần.")
+                    continue
+                seen[indicator, item.change.source] = f"{title}!{address}"
+                item.sheet, item.cell = title, address
+                preview.items.append(item)
+    if not headers_found:
+        raise InputError("Không thấy kế hoạch nào trong tệp: cần dòng tiêu đề có cột “Mã” (hoặc “Chỉ tiêu”) "
+                         f"và các cột mang tên nguồn kế hoạch ({source_list}).")
+    if not preview.items and not errors:
+        raise InputError("Tệp không có giá trị kế hoạch nào.")
+    return preview
 
 
-def read_target_sheet(cat: Catalogue, path: str | Path) -> list[TargetRow]:
-    """Read and validate the first sheet of an .xlsx file."""
-    import openpyxl  # only when importing: keeps the program's start fast
-
+def _item(cat, org, terms, unit: str, period: str, indicator: str, source: str, raw, note: str | None, old_row,
+          level_cat, where: str, errors: list[str]) -> PreviewItem | None:
+    """One target cell as a preview item (its sheet and cell set by the caller), or its error."""
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(f"Không tìm thấy tệp {path}.") from None
-    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a file that is not xlsx
-        raise InputError(f"Không đọc được tệp Excel {Path(path).name}: {error}.") from None
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+            raise InputError(f"“{raw}” không phải là số.")
+        value, low, high = (float(raw), None, None) if not isinstance(raw, str) else parse_target_value(raw.strip())
+        live = old_row is not None and (old_row["value"] is not None or old_row["low"] is not None)
+        kept = old_row["note"] if live else ""
+        change = prepare_target(cat, org, terms, unit, indicator, period, source, value, low=low, high=high,
+                                cumulative=bool(live and old_row["cumulative"]), note=kept if note is None else note)
+    except InputError as error:
+        errors.append(f"{where}: {error}")
+        return None
+    old = None
+    if live:
+        old = [old_row["low"], old_row["high"]] if old_row["low"] is not None else old_row["value"]
+    status = "new" if not live else "same" if tuple(old_row[c] for c in CONTENT) == change.content() else "changed"
+    remark = f"ghi chú “{change.note}”" if change.note and change.note != kept else ""
+    return PreviewItem("", "", f"{indicator}/{source}", f"{cat.indicators[indicator].name} "
+                       f"({level_cat.sources[source].short})", old, [low, high] if low is not None else value,
+                       status, change, remark)
+
+
+def read_workbook(path: str | Path) -> tuple[dict, list[tuple[str, list[list]]]]:
+    """The template information (if any) and every other sheet's rows of an .xlsx file."""
+    from ..intake.workbook import open_workbook  # bounded and checked; only when reading a file
+
+    book = open_workbook(path, read_only=True)
     try:
-        rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        meta, sheets, formulas = {}, [], []
+        for ws in book.worksheets:
+            cells = [list(r) for r in ws.iter_rows()]
+            # formulas as formulas, never the results Excel stored: a cell holding one is refused
+            formulas += [formula_refusal(cell, f"{ws.title}!{cell.coordinate}") for row in cells for cell in row
+                         if is_formula(cell)]
+            rows = [[cell.value for cell in row] for row in cells]
+            if ws.title == META_SHEET:
+                meta = {str(r[0]): (None if len(r) < 2 or r[1] is None else str(r[1])) for r in rows if r and r[0]}
+            else:
+                sheets.append((ws.title, rows))
     finally:
         book.close()
-    return parse_target_rows(cat, rows)
+    if formulas:
+        raise InputError(f"Không nhập trang tính ({len(formulas)} ô có công thức, chưa ghi gì): "
+                         f"{errors_summary(formulas, separator=' ')}")
+    return meta, sheets
+
+
+def read_targets_sheet(store: Store, path: str | Path, *, unit: str | None = None,
+                       period: str | None = None) -> Preview:
+    """Preview of the targets in an .xlsx file (see the module's rules); nothing is written."""
+    meta, sheets = read_workbook(path)
+    return preview_targets(store, sheets, meta=meta, unit=unit, period=period)

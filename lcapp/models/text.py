@@ -13,14 +13,23 @@ def nfc(text: str | None) -> str | None:
 
 
 def clean_text(text: str | None, *, field: str = "văn bản", multiline: bool = True) -> str | None:
-    """NFC-normalise `text` and refuse control characters (tab and newlines allowed where multiline)."""
+    """NFC-normalise `text` and refuse control characters (tab and newlines allowed where multiline).
+
+    Line breaks become "\\n" (Windows sends "\\r\\n"; Excel and XML keep only "\\n"). Surrogates and
+    the non-characters U+FFFE / U+FFFF, which no file format we write can carry, are refused too.
+    """
     text = nfc(text)
     if text is None:
         return None
-    allowed = {"\n", "\t", "\r"} if multiline else set()
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = {"\n", "\t"} if multiline else set()
     for ch in text:
-        if unicodedata.category(ch) == "Cc" and ch not in allowed:
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in allowed:
             raise InputError(f"{field.capitalize()} chứa ký tự điều khiển không hợp lệ (mã {ord(ch)}).")
+        if category == "Cs" or ch in "\ufffe\uffff":
+            raise InputError(f"{field.capitalize()} chứa ký tự không hợp lệ (mã {ord(ch)}).")
     return text
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from ..models.errors import DatabaseError, InputError
+from ..models.errors import DamagedDatabaseError, DatabaseError, InputError
 
 APP_NAME = "LCApp"  # as lcapp.paths.APP_NAME (not imported here: platformdirs costs start-up time)
 
@@ -71,10 +71,7 @@ def open_main_window(path: Path, parent=None, *, on_ready=None, _checked: bool =
 
     try:
         window = MainWindow(path, defer_data=True)
-    except (InputError, DatabaseError) as error:
-        QMessageBox.critical(parent, APP_NAME, str(error))
-        return None
-    except sqlite3.DatabaseError as error:
+    except (sqlite3.DatabaseError, DamagedDatabaseError) as error:
         if _checked:  # it passed the check and still does not open: say so, once
             QMessageBox.critical(parent, APP_NAME, f"Không mở được tệp dữ liệu {path}: {error}.")
             return None
@@ -85,6 +82,9 @@ def open_main_window(path: Path, parent=None, *, on_ready=None, _checked: bool =
         if checked is None:
             return None
         return open_main_window(checked, parent, on_ready=on_ready, _checked=True)
+    except (InputError, DatabaseError) as error:
+        QMessageBox.critical(parent, APP_NAME, str(error))
+        return None
     _windows.append(window)
     window.show()
 

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..models.backup import DEFAULT_KEEP, auto_backup, backup_folder, restore, restore_preview
-from ..models.errors import InputError
+from ..models.backup import DEFAULT_KEEP, auto_backup, backup_folder, restore, restore_preview, session_backup
+from ..models.errors import DatabaseError, InputError
 
 log = logging.getLogger("lcapp.backup")
 
@@ -45,9 +45,21 @@ def backup_on_exit(store, settings) -> Path | None:
     """The automatic backup on exit; a failure is logged, never stops the program from closing."""
     try:
         return auto_backup(store, keep=keep_count(settings))
-    except InputError as error:
+    except (InputError, DatabaseError) as error:  # DatabaseError: the file fails its integrity check
         log.warning("automatic backup on exit failed: %s", error)
         return None
+
+
+def backup_on_start(worker, settings, say_failed) -> None:
+    """The session's backup, queued on the DB worker before any write; a failure is logged and shown
+    in the status bar, and the program goes on (typing is still saved)."""
+    keep = keep_count(settings)
+
+    def failed(message: str) -> None:
+        log.warning("backup at the start of the session failed: %s", message)
+        say_failed(f"chưa sao lưu được đầu phiên làm việc ({message})")
+
+    worker.submit(lambda store: session_backup(store, keep=keep), None, failed)
 
 
 class RestoreDialog(QDialog):

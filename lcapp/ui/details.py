@@ -41,18 +41,26 @@ def last_months(store: Store, unit: str, code: str, period: Period, count: int =
 
 
 def history_lines(store: Store, unit: str, period: Period, code: str) -> list[dict]:
-    """Every version of the figure with the value before and after, oldest first."""
+    """Every version of the figure with the value before and after, oldest first: the column the
+    indicator is entered in, and a flow's other one (month or year-to-date) where it was typed."""
     ind = catalogue(store).indicators[code]
-    column = "ytd_value" if ind.kind == "flow" and ind.entry == "ytd" else "month_value"
-    lines, previous = [], None
-    for version in history(store, unit, period_of_month_key(period.end_key), code):
-        value = version[column]
+    entered = "ytd_value" if ind.kind == "flow" and ind.entry == "ytd" else "month_value"
+    other = {"month_value": "ytd_value", "ytd_value": "month_value"}[entered] if ind.kind == "flow" else None
+    labels = {"month_value": "tháng", "ytd_value": "lũy kế"}
+    versions = history(store, unit, period_of_month_key(period.end_key), code)
+    shown = [entered] + ([other] if other and any(v[other] is not None for v in versions) else [])
+    lines, previous = [], {}
+    for version in versions:
+        changes = []
+        for column in shown:
+            before, after = previous.get(column), version[column]
+            text = f"{format_number(before, 6) or '(trống)'} → {format_number(after, 6) or '(trống)'}"
+            changes.append(text if len(shown) == 1 else f"{labels[column]}: {text}")
         lines.append({
             "when": version["entered_at"].replace("T", " "), "who": version["entered_by"],
-            "action": ACTION_LABELS.get(version["action"], version["action"]),
-            "change": f"{format_number(previous, 6) or '(trống)'} → {format_number(value, 6) or '(trống)'}",
+            "action": ACTION_LABELS.get(version["action"], version["action"]), "change": "; ".join(changes),
             "status": STATUS_LABELS.get(version["status"], ""), "comment": version["comment"] or ""})
-        previous = value
+        previous = {column: version[column] for column in shown}
     return lines
 
 
@@ -86,6 +94,13 @@ class DetailsPanel(QWidget):
         layout.addWidget(self.months, 2)
         layout.addWidget(QLabel("Lịch sử giá trị"))
         layout.addWidget(self.history, 3)
+
+    def clear(self) -> None:
+        """Nothing chosen (another tab, or no cell): say so, show no other cell's figures."""
+        self.title.setText("Chọn một ô để xem chi tiết.")
+        self.comment.setText("")
+        self.months.setRowCount(0)
+        self.history.setRowCount(0)
 
     def show_cell(self, unit: str, period: Period, code: str) -> None:
         ind = catalogue(self.store).indicators[code]

@@ -1,8 +1,8 @@
 """The figures of one sector for a unit and period as a tree model: what the grid shows.
 
 Rows are the sector's indicators, "trong đó" parts under their parent. Columns are named
-below; only the period's own figure (or its year-to-date, for indicators reported that
-way), the status and the comment are editable, and only for a month. Typed text is parsed
+below; only the period's own figure (for indicators reported by month), a flow's
+year-to-date, the status and the comment are editable, and only for a month. Typed text is parsed
 here with the core's `parse_number`; a refused entry is kept on the cell with its reason
 (never saved) until it is corrected or cleared.
 """
@@ -260,9 +260,12 @@ class SectorGridModel(QAbstractItemModel):
     def is_editable(self, code: str, column: str) -> bool:
         if self.period is None or not self.period.is_month:
             return False
-        if self.cat.indicators[code].derived:
+        ind = self.cat.indicators[code]
+        if ind.derived:
             return False
-        return column in (STATUS, COMMENT) or column == self.entry_column(code)
+        # A flow's year-to-date is typed too, whichever way it is usually entered: a unit that
+        # starts mid-year types its lũy kế once, then the months (as `enter --ytd` allows).
+        return column in (STATUS, COMMENT) or column == self.entry_column(code) or (column == YTD and ind.is_flow)
 
     def flags(self, index):
         if not index.isValid():

@@ -134,11 +134,12 @@ def reporting_unit(store: Store, code: str) -> str:
     return unit.reports_for if unit.is_department else unit.code
 
 
-def package_name(unit: str, months: list[str]) -> str:
-    """`<unit>-<period>.lcpkg`: one month, or the first and last of several."""
-    months = sorted(months)
-    period = months[0] if len(months) == 1 else f"{months[0]}-{months[-1]}"
-    return f"{unit}-{period}{PACKAGE_SUFFIX}"
+def package_name(store: Store, unit: str, months: list[str]) -> str:
+    """ "Gói dữ liệu tháng 5-2024 - Phường Đoàn Kết.lcpkg": one month, or the first and last of several."""
+    from ..models.file_names import package_file_name
+    from ..models.organisation import organisation
+
+    return package_file_name(organisation(store).unit(unit).name, months, PACKAGE_SUFFIX)
 
 
 class ExportDialog(QDialog):
@@ -174,16 +175,28 @@ class ExportDialog(QDialog):
         self.hint = QLabel("Gói chứa số liệu, nội dung, kế hoạch và lịch sử sửa của đơn vị trong các tháng đã chọn.",
                            self)
         self.hint.setWordWrap(True)
+        self.scope = QLabel(self)  # a unit that is not this office's own, nor one of its child units
+        self.scope.setWordWrap(True)
+        self.scope.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #ffcd39")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.hint)
+        layout.addWidget(self.scope)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         self.buttons.button(QDialogButtonBox.Ok).setText("Xuất…")
         self.buttons.button(QDialogButtonBox.Cancel).setText("Hủy")
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         self.months.itemChanged.connect(self._enable)
+        self.unit.currentIndexChanged.connect(self._show_scope)
         layout.addWidget(self.buttons)
+        self._show_scope()
+
+    def _show_scope(self, _index=0) -> None:
+        from ..models.handover import outside_reporting_scope
+        problem = outside_reporting_scope(self.store, self.chosen_unit()) if self.chosen_unit() else None
+        self.scope.setText(f"Lưu ý: {problem} Hãy chắc chắn đây là số liệu cần gửi." if problem else "")
+        self.scope.setVisible(bool(problem))
 
     def _enable(self) -> None:
         self.buttons.button(QDialogButtonBox.Ok).setEnabled(bool(self.chosen_months()))
@@ -213,7 +226,7 @@ def export_package_dialog(window) -> CoreJob | None:
         return None
     unit, months = dialog.chosen_unit(), dialog.chosen_months()
     folder = Path(str(window.settings.value("handover/folder", "") or Path.home()))
-    target, _ = QFileDialog.getSaveFileName(window, "Xuất gói dữ liệu", str(folder / package_name(unit, months)),
+    target, _ = QFileDialog.getSaveFileName(window, "Xuất gói dữ liệu", str(folder / package_name(window.store, unit, months)),
                                             f"Gói dữ liệu LCApp (*{PACKAGE_SUFFIX})")
     if not target:
         return None
@@ -327,8 +340,8 @@ class PreviewModel(QAbstractTableModel):
             part_name = cat.sectors[part].name if part in cat.sectors else part
             where = (unit_name(unit), parse_period(period).label.capitalize(), f"Nội dung: {part_name}")
         else:
-            indicator, period, source = row.key
-            where = ("", f"Kế hoạch {period}", f"{indicator_name(indicator)} ({source})")
+            unit, period, indicator, source = row.key
+            where = (unit_name(unit), f"Kế hoạch {period}", f"{indicator_name(indicator)} ({source})")
         return where + (STATUS_LABELS[row.status], values_text(row.kind, row.old), values_text(row.kind, row.new),
                         row.who or "", _when_text(row.when))
 
@@ -458,7 +471,8 @@ class KindFilter(QSortFilterProxyModel):
         return self.kind is None or self.sourceModel().rows[source_row].status == self.kind
 
     def sort(self, column, order=None):
-        self.sourceModel().sort(column, order)
+        if self.sourceModel() is not None:  # the dialog sets its model after the view
+            self.sourceModel().sort(column, order)
 
 
 class DecisionDelegate(QStyledItemDelegate):
@@ -483,7 +497,7 @@ def sender_warning(store: Store, preview) -> str:
     if not preview.needs_sender_acceptance:
         return ""
     org = organisation(store)
-    name = org.units[preview.unit].name if preview.unit in org.units else preview.unit
+    name = ", ".join(org.units[u].name if u in org.units else u for u in preview.unit.split(",") if u)
     text = (f"Cảnh báo: gói số liệu của {name} đến từ {SENDER_LABELS[preview.sender_status]} "
             f"(mã máy {preview.sender[:8]}…")
     if preview.sender_status == "different" and preview.known_sender:
@@ -492,39 +506,45 @@ def sender_warning(store: Store, preview) -> str:
 
 
 class ImportDialog(QDialog):
-    """The preview of an incoming file: what would change, decisions on conflicts, then "Nhập"."""
+    """The preview of an incoming file: what would change, decisions on conflicts, then "Nhập".
+
+    For an office's whole database, a tick box per unit the file has figures of (its own
+    setting's unit included) chooses what is taken; changing them checks the file again off
+    the UI thread. When the preview would bring nothing, the core's reason is shown and
+    "Nhập" stays disabled (unless everything is already here).
+    """
 
     def __init__(self, store: Store, incoming, parent=None):
         super().__init__(parent)
-        self.incoming, self.preview = incoming, incoming.preview
+        self.store = store
+        self.recheck_job: CoreJob | None = None
         self.setWindowTitle("Nhập gói dữ liệu — xem trước")
         self.resize(1100, 560)
         layout = QVBoxLayout(self)
-        self.summary = QLabel(self._summary(store), self)
+        self.summary = QLabel(self)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
+        self.units_label = QLabel(self)
+        self.units_label.setWordWrap(True)
+        self.units_row = QHBoxLayout()
+        self.unit_boxes: dict[str, QCheckBox] = {}
+        layout.addWidget(self.units_label)
+        layout.addLayout(self.units_row)
+        self.reason = QLabel(self)
+        self.reason.setWordWrap(True)
+        layout.addWidget(self.reason)
 
         self.accept_sender = QCheckBox("Tôi đã kiểm tra với đơn vị và chấp nhận gói từ máy này", self)
-        warning = sender_warning(store, self.preview)
-        self.warning = QLabel(warning, self)
+        self.warning = QLabel(self)
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("background: #fff3cd; color: #664d03; padding: 6px; border: 1px solid #ffcd39")
-        self.warning.setVisible(bool(warning))
-        self.accept_sender.setVisible(bool(warning))
         layout.addWidget(self.warning)
         layout.addWidget(self.accept_sender)
 
-        self.model = PreviewModel(store, self.preview, self)
         self.proxy = KindFilter(self)
-        self.proxy.setSourceModel(self.model)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Xem:", self))
         self.kind_box = QComboBox(self)
-        counts = self.preview.counts()
-        self.kind_box.addItem(f"Tất cả ({len(self.model.rows)})", None)
-        for kind in KIND_ORDER:
-            if counts.get(kind):
-                self.kind_box.addItem(f"{STATUS_LABELS[kind].capitalize()} ({counts[kind]})", kind)
         self.kind_box.currentIndexChanged.connect(lambda _i: self.proxy.set_kind(self.kind_box.currentData()))
         filters.addWidget(self.kind_box)
         filters.addStretch()
@@ -532,16 +552,13 @@ class ImportDialog(QDialog):
         self.take_all = QPushButton("Lấy số trong gói cho mọi xung đột", self)
         self.keep_all.clicked.connect(lambda: self.model.decide_all(OURS))
         self.take_all.clicked.connect(lambda: self.model.decide_all(THEIRS))
-        has_conflicts = bool(counts.get(CONFLICT))
         for button in (self.keep_all, self.take_all):
-            button.setEnabled(has_conflicts)
             filters.addWidget(button)
         layout.addLayout(filters)
 
         self.table = QTableView(self)
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(KIND, Qt.AscendingOrder)
         self.table.setItemDelegateForColumn(DECISION, DecisionDelegate(self.table))
         self.table.horizontalHeader().setResizeContentsPrecision(200)  # widths from the first 200 rows
         self.table.setEditTriggers(QAbstractItemView.AllEditTriggers)
@@ -549,15 +566,7 @@ class ImportDialog(QDialog):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.Interactive)
-        self.table.resizeColumnsToContents()
-        for column, widest in ((UNIT, 160), (INDICATOR, 300), (OLD, 180), (NEW_VALUE, 180), (WHO, 140)):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
-        self.table.setColumnWidth(DECISION, max(self.table.columnWidth(DECISION), 130))
-        header.setStretchLastSection(True)
-        # One unit's package: its name is in the summary, the column would only repeat it.
-        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows if row.kind != "target"}) <= 1)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         layout.addWidget(self.table, 1)
 
         self.note = QLabel(self)
@@ -570,8 +579,114 @@ class ImportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.accept_sender.toggled.connect(self._update)
+        self.show_incoming(incoming)
+
+    def show_incoming(self, incoming) -> None:
+        """Show (again) what importing `incoming` would do."""
+        from ..models.import_outcome import nothing_brought, other_units_note
+
+        store = self.store
+        self.incoming, self.preview = incoming, incoming.preview
+        self.nothing = nothing_brought(store, self.preview)
+        self.summary.setText(self._summary(store))
+        self._show_units(store, other_units_note(store, self.preview))
+        self.reason.setText(self.nothing.message if self.nothing else "")
+        self.reason.setStyleSheet("padding: 6px; border: 1px solid " +
+                                  ("#9ec5fe; background: #e7f1ff" if self.nothing and self.nothing.ok
+                                   else "#f1aeb5; background: #f8d7da; color: #58151c"))
+        self.reason.setVisible(self.nothing is not None)
+        # The sender matters once there is something to take from it.
+        warning = sender_warning(store, self.preview) if self._brings() else ""
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
+        self.accept_sender.setVisible(bool(warning))
+
+        self.model = PreviewModel(store, self.preview, self)
         self.model.decisionsChanged.connect(self._update)
+        self.proxy.setSourceModel(self.model)
+        counts = self.preview.counts()
+        self.kind_box.blockSignals(True)
+        self.kind_box.clear()
+        self.kind_box.addItem(f"Tất cả ({len(self.model.rows)})", None)
+        for kind in KIND_ORDER:
+            if counts.get(kind):
+                self.kind_box.addItem(f"{STATUS_LABELS[kind].capitalize()} ({counts[kind]})", kind)
+        self.kind_box.blockSignals(False)
+        self.proxy.set_kind(None)
+        has_conflicts = bool(counts.get(CONFLICT))
+        for button in (self.keep_all, self.take_all):
+            button.setEnabled(has_conflicts)
+        self.table.sortByColumn(KIND, Qt.AscendingOrder)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        self.table.resizeColumnsToContents()
+        for column, widest in ((UNIT, 160), (INDICATOR, 300), (OLD, 180), (NEW_VALUE, 180), (WHO, 140)):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), widest))
+        self.table.setColumnWidth(DECISION, max(self.table.columnWidth(DECISION), 130))
+        header.setStretchLastSection(True)
+        # One unit's package: its name is in the summary, the column would only repeat it.
+        self.table.setColumnHidden(UNIT, len({row.key[0] for row in self.model.rows}) <= 1)
         self._update()
+
+    def _show_units(self, store: Store, note: str) -> None:
+        """A tick box per unit a whole database has figures of, and its setting's unit."""
+        while self.units_row.count():  # the boxes and the stretch after them
+            item = self.units_row.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.unit_boxes = {}
+        preview = self.preview
+        offered = list(preview.held) if preview.source == "database" else []
+        if offered and preview.setting_unit and preview.setting_unit not in offered:
+            offered.insert(0, preview.setting_unit)
+        # Only worth asking when there is a choice: the file's figures are not all of the one unit taken.
+        if len(offered) <= 1 and not note:
+            self.units_label.setVisible(False)
+            return
+        org = organisation(store)
+        taken = [u for u in preview.unit.split(",") if u]
+        setting = org.units[preview.setting_unit].name if preview.setting_unit in org.units else preview.setting_unit
+        self.units_label.setText(f"Cài đặt của tệp ghi đơn vị báo cáo là <b>{setting or 'không rõ'}</b>. "
+                                 "Số liệu trong tệp thuộc các đơn vị dưới đây; hãy chọn đơn vị cần nhập:")
+        self.units_label.setVisible(True)
+        for code in offered:
+            name = org.units[code].name if code in org.units else code
+            box = QCheckBox(f"{name} ({format_number(preview.held.get(code, 0), 0)} số liệu)", self)
+            box.setChecked(code in taken)
+            box.setEnabled(code in org.units)
+            box.toggled.connect(self._units_changed)
+            self.units_row.addWidget(box)
+            self.unit_boxes[code] = box
+        self.units_row.addStretch()
+
+    def chosen_units(self) -> list[str]:
+        return [code for code, box in self.unit_boxes.items() if box.isChecked()]
+
+    def _units_changed(self, _checked=False) -> None:
+        """Check the file again with the ticked units, off the UI thread."""
+        from ..export.incoming import open_incoming
+
+        units = self.chosen_units()
+        if not units:
+            self.reason.setText("Hãy chọn ít nhất một đơn vị cần nhập.")
+            self.reason.setVisible(True)
+            self.import_button.setEnabled(False)
+            return
+        for box in self.unit_boxes.values():
+            box.setEnabled(False)
+        self.import_button.setEnabled(False)
+        path = self.incoming.path
+        job = CoreJob(self.store.path, lambda store, _report: open_incoming(store, path, units), self)
+        job.succeeded.connect(lambda result: self.show_incoming(result[0]))
+        job.failed.connect(self._recheck_failed)
+        self.recheck_job = job
+        job.start()
+
+    def _recheck_failed(self, message: str) -> None:
+        self.reason.setText(message)
+        self.reason.setVisible(True)
+        for code, box in self.unit_boxes.items():
+            box.setEnabled(code in organisation(self.store).units)
 
     def _summary(self, store: Store) -> str:
         org = organisation(store)
@@ -579,14 +694,18 @@ class ImportDialog(QDialog):
         source = {"package": "Gói dữ liệu", "database": "Tệp dữ liệu của một văn phòng",
                   "file": "Tệp trao đổi (CSV / DHIS2)"}.get(preview.source, preview.source)
         units = [org.units[u].name if u in org.units else u for u in preview.unit.split(",") if u]
-        months = ", ".join(f"{m % 100:02d}/{m // 100}" for m in preview.months)
+        months = ", ".join(f"{m % 100:02d}/{m // 100}" for m in preview.months) or "(không có)"
         counts = preview.counts()
         parts = [f"{counts[k]} {STATUS_LABELS[k]}" for k in KIND_ORDER if counts.get(k)]
         return (f"<b>{source}</b>: {self.incoming.path.name}<br>Đơn vị: {', '.join(units)} — tháng {months}<br>"
                 f"So với số liệu đã có: {', '.join(parts) or 'không có dòng nào'}. Chưa có gì được ghi.")
 
+    def _brings(self) -> bool:
+        return self.nothing is None or self.nothing.ok
+
     def _update(self) -> None:
-        needs_acceptance = self.preview.needs_sender_acceptance and not self.accept_sender.isChecked()
+        needs_acceptance = (self._brings() and self.preview.needs_sender_acceptance
+                            and not self.accept_sender.isChecked())
         refused = self.preview.counts().get(REFUSED, 0)
         undecided = self.model.undecided()
         notes = []
@@ -597,7 +716,7 @@ class ImportDialog(QDialog):
         if needs_acceptance:
             notes.append("Hãy xác nhận máy gửi trước khi nhập.")
         self.note.setText(" ".join(notes))
-        self.import_button.setEnabled(not needs_acceptance)
+        self.import_button.setEnabled(self._brings() and not needs_acceptance)
 
     def decisions(self) -> dict[str, str]:
         return dict(self.model.decisions)

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPlainTextEdit,
     QSpinBox,
     QSplitter,
     QTableView,
@@ -31,14 +30,13 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..models.store import Store
 
-NARRATIVE_SAVE_DELAY_MS = 1200
-
 
 def _import_core() -> None:
     """Import the core and the panels built on it: done once the window's frame is on screen,
     so the program shows at once (these imports take most of its start-up time)."""
     global InputError, KIND_LABELS, Period, catalogue, month_period, narratives, organisation
-    global parse_period, run_checks, completeness, set_narrative, DetailsPanel, FigureEntry, FigureGrid
+    global parse_period, run_checks, completeness, DetailsPanel, FigureEntry, FigureGrid, NarrativeEditor
+    global ReportTextTab, REPORT_TEXT_TITLE
     global KeyIndicatorModel, OverviewView, ProgressCache, SectorGridModel, from_input_error
     global Qt, FindingsModel, LockGuard, month_lock_message
     from PySide6.QtCore import Qt
@@ -47,7 +45,7 @@ def _import_core() -> None:
     from ..models.checks import run_checks
     from ..models.consolidation import completeness
     from ..models.errors import InputError
-    from ..models.narrative import narratives, set_narrative
+    from ..models.narrative import narratives
     from ..models.organisation import KIND_LABELS, organisation
     from ..models.periods import Period, month_period, parse_period
     from .details import DetailsPanel
@@ -56,8 +54,11 @@ def _import_core() -> None:
     from .grid_model import SectorGridModel
     from .grid_view import FigureGrid
     from .lock_guard import LockGuard, month_lock_message
+    from .narrative_editor import NarrativeEditor
     from .overview import KeyIndicatorModel, OverviewView
     from .progress_cache import ProgressCache
+    from .report_text import TAB_TITLE as REPORT_TEXT_TITLE
+    from .report_text import ReportTextTab
 
 
 def summary_periods(year: int, month: int) -> list[tuple[str, str]]:
@@ -79,10 +80,8 @@ class SectorTab(QWidget):
         self.window_, self.sector = window, sector
         self.model: SectorGridModel | None = None  # built when first shown: a fast start
         self.grid: FigureGrid | None = None
-        self.narrative: QPlainTextEdit | None = None
+        self.narrative: NarrativeEditor | None = None
         self.loaded_for: tuple[str, str] | None = None
-        self._narrative_for: tuple[str, str] | None = None
-        self._narrative_saved = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
 
@@ -94,13 +93,7 @@ class SectorTab(QWidget):
         self.grid = FigureGrid(self)
         self.grid.undo_stack = window.entry.undo_stack
         self.grid.setModel(self.model)
-        self.narrative = QPlainTextEdit(self)
-        self.narrative.setPlaceholderText("Nội dung báo cáo của lĩnh vực trong kỳ (tự lưu).")
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(NARRATIVE_SAVE_DELAY_MS)
-        self._timer.timeout.connect(self.save_narrative)
-        self.narrative.textChanged.connect(self._timer.start)
+        self.narrative = NarrativeEditor(window, self, placeholder="Nội dung báo cáo của lĩnh vực trong kỳ (tự lưu).")
         splitter = QSplitter(Qt.Vertical, self)
         splitter.addWidget(self.grid)
         box = QWidget(splitter)
@@ -123,26 +116,11 @@ class SectorTab(QWidget):
         self.model.set_findings(self.window_.findings_for(unit, period))
         self.loaded_for = (unit, period.code)
         text = narratives(self.window_.store, unit, period).get(self.sector, "")
-        self.narrative.blockSignals(True)
-        self.narrative.setPlainText(text)
-        self.narrative.blockSignals(False)
-        self._narrative_for, self._narrative_saved = (unit, period.code), text
+        self.narrative.show_part(unit, period.code, self.sector, text)
 
     def save_narrative(self) -> None:
-        if self.model is None:
-            return
-        self._timer.stop()
-        if self._narrative_for is None:
-            return
-        text = self.narrative.toPlainText()
-        if text == self._narrative_saved:
-            return
-        unit, period = self._narrative_for
-        self._narrative_saved = text
-        sector = self.sector
-        self.window_.worker.submit(lambda s: set_narrative(s, unit, period, sector, text),
-                                   lambda _n: self.window_.say_saved("Đã lưu nội dung"),
-                                   self.window_.say_failed)
+        if self.narrative is not None:
+            self.narrative.save()
 
 
 class MainWindow(QMainWindow):
@@ -256,7 +234,7 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action):
             action.setEnabled(False)
         entry_menu.addSeparator()
-        self._action(entry_menu, "Kế hoạch năm…", self.show_targets, "Ctrl+K")
+        self._action(entry_menu, "Kế hoạch…", self.show_targets, "Ctrl+K")
         self._action(entry_menu, "Chi tiết ô", self.show_details, "Ctrl+Return")
         self._action(entry_menu, "Kiểm tra lại", self.run_checks, "F9")
         entry_menu.addSeparator()
@@ -272,6 +250,7 @@ class MainWindow(QMainWindow):
         self.report_menu.addSeparator()
         self._action(self.report_menu, "Xuất biểu phụ lục (Excel)…", lambda: self.report_exports().export_annex())
         self._action(self.report_menu, "Xuất báo cáo PDF…", lambda: self.report_exports().export_report())
+        self._action(self.report_menu, "Xuất báo cáo Word…", lambda: self.report_exports().export_report("docx"))
 
         help_menu = bar.addMenu("Trợ &giúp")
         self._action(help_menu, "Nơi lưu dữ liệu", self.show_data_location)
@@ -305,6 +284,10 @@ class MainWindow(QMainWindow):
         from .worker import DbWorker
 
         self.worker = DbWorker(self.path, self)
+        # The session's backup comes first in the worker's queue, so it is taken before any write.
+        from .backup_dialogs import backup_on_start
+
+        backup_on_start(self.worker, self.settings, self.say_failed)
         self.lock_guard = LockGuard(self)
         self.entry = FigureEntry(self.store, self.worker, self)
         self.entry.saved.connect(self._after_save)
@@ -319,6 +302,7 @@ class MainWindow(QMainWindow):
         self.overview = OverviewView(self.overview_model, self)
         self.tabs.insertTab(0, self.overview, "Tổng quan")
         self.tabs.setCurrentIndex(0)
+        self.text_tab = ReportTextTab(self)  # after the sector tabs (see _sync_tabs)
         self.file_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.findings_model = FindingsModel(self)
         self.findings_view = QTableView(self.checks_box)
@@ -357,8 +341,11 @@ class MainWindow(QMainWindow):
             month = parse_period(code) if code else month_period(today.year, today.month)
         except InputError:
             month = month_period(today.year, today.month)
-        unit = str(self.settings.value("last/unit", "") or self.store.setting("reporting_unit", "") or "")
-        view = str(self.settings.value("last/view", "") or "")
+        # The last unit and period are those of the last file: another file opens on its own unit.
+        same_file = str(self.settings.value("last/file", "") or "") == str(self.path.resolve())
+        own_unit = str(self.store.setting("reporting_unit", "") or "")
+        unit = str(self.settings.value("last/unit", "") or own_unit) if same_file else own_unit
+        view = str(self.settings.value("last/view", "") or "") if same_file else ""
         self.choose(unit, month.code, view)
 
     def choose(self, unit: str, month_code: str, view_code: str | None = None) -> None:
@@ -415,7 +402,7 @@ class MainWindow(QMainWindow):
         self._sync_tabs()
         self.overview_model.load(unit, self.period)
         current = self.tabs.currentWidget()
-        if isinstance(current, SectorTab):
+        if current in self.text_tabs():
             current.load(unit, self.period)
         self._checks_timer.start()  # a moment later: the window first, and months spun through quickly
         self._update_inputs()
@@ -428,7 +415,7 @@ class MainWindow(QMainWindow):
         reporter = org.units[self.unit]
         wanted = [s.code for s in cat.sectors.values() if cat.in_sector(s.code)
                   and (not (reporter.is_department and reporter.sectors) or s.code in reporter.sectors)]
-        if wanted == list(self.tabs_by_sector):
+        if wanted == list(self.tabs_by_sector) and self.tabs.indexOf(self.text_tab) >= 0:
             return
         current = self.tabs.currentWidget()
         for tab in list(self.tabs_by_sector.values()):
@@ -440,6 +427,8 @@ class MainWindow(QMainWindow):
             tab = SectorTab(self, code)
             self.tabs_by_sector[code] = tab
             self.tabs.addTab(tab, cat.sectors[code].short)
+        self.tabs.removeTab(self.tabs.indexOf(self.text_tab))
+        self.tabs.addTab(self.text_tab, REPORT_TEXT_TITLE)
         if current is self.overview:
             self.tabs.setCurrentWidget(self.overview)
 
@@ -456,10 +445,21 @@ class MainWindow(QMainWindow):
         tab = self.tabs.currentWidget()
         if tab is None or self.entry is None:
             return
-        if isinstance(tab, SectorTab) and self.period and tab.loaded_for != (self.unit, self.period.code):
+        if tab in self.text_tabs() and self.period and tab.loaded_for != (self.unit, self.period.code):
             tab.load(self.unit, self.period)
         elif tab is self.overview and self.period:
             self.overview_model.load(self.unit, self.period)
+        self._refresh_details()
+
+    def text_tabs(self) -> list:
+        """The tabs with a part of the report to write: the sectors', then "Nội dung báo cáo"."""
+        tabs = list(self.tabs_by_sector.values())
+        return tabs + [self.text_tab] if getattr(self, "text_tab", None) is not None else tabs
+
+    def save_narratives(self) -> None:
+        """Save what is being typed in any part of the report (before an export, on closing)."""
+        for tab in self.text_tabs():
+            tab.save_narrative()
 
     # -- saving ----------------------------------------------------------------------------------
     def say_saved(self, what: str = "Đã lưu") -> None:
@@ -560,9 +560,14 @@ class MainWindow(QMainWindow):
             self.details.show_cell(self.unit, self.period, tab.model.code_at(index))
 
     def _refresh_details(self) -> None:
+        """The details follow the current tab: its grid's current cell, or nothing."""
+        if self.details is None:
+            return
         tab = self.tabs.currentWidget()
-        if isinstance(tab, SectorTab) and tab.grid.currentIndex().isValid():
+        if isinstance(tab, SectorTab) and tab.grid is not None and tab.grid.currentIndex().isValid():
             self._cell_changed(tab, tab.grid.currentIndex())
+        else:
+            self.details.clear()
 
     def show_details(self) -> None:
         if self.details is None:
@@ -572,14 +577,15 @@ class MainWindow(QMainWindow):
 
     # -- menus ------------------------------------------------------------------------------------
     def show_targets(self) -> None:
-        if self.entry is None:
+        if self.entry is None or self.unit is None:
             return
         from .targets_dialog import TargetsDialog
 
-        dialog = TargetsDialog(self.store, self.worker, self.period.year if self.period else date.today().year, self)
+        year = self.period.year if self.period else date.today().year
+        dialog = TargetsDialog(self.store, self.worker, self.unit, year, self)
         dialog.exec()
         self.progress_cache.invalidate()
-        for tab in self.tabs_by_sector.values():
+        for tab in self.text_tabs():
             tab.loaded_for = None
         self._selection_changed()
 
@@ -595,8 +601,9 @@ class MainWindow(QMainWindow):
                                self.say_failed)
 
     def backup_database(self) -> None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
-        suggested = str(self.path.with_name(f"{self.path.stem}-sao-luu-{stamp}.sqlite"))
+        from ..models.file_names import dated_file_name
+
+        suggested = str(self.path.with_name(dated_file_name(f"Sao lưu {self.path.stem}", ".sqlite", with_time=True)))
         target, _ = QFileDialog.getSaveFileName(self, "Sao lưu tệp dữ liệu", suggested, "Tệp dữ liệu (*.sqlite)")
         if target:
             self.backup_to(Path(target))
@@ -620,7 +627,7 @@ class MainWindow(QMainWindow):
                 self.close()
 
     def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Tạo tệp dữ liệu mới", str(self.path.parent / "lcapp-moi.sqlite"),
+        path, _ = QFileDialog.getSaveFileName(self, "Tạo tệp dữ liệu mới", str(self.path.parent / "Tệp dữ liệu mới.sqlite"),
                                               "Tệp dữ liệu (*.sqlite)")
         if path:
             from .app import create_with_dialog, open_main_window
@@ -636,14 +643,16 @@ class MainWindow(QMainWindow):
         from ..export.figures_file import write_figures_csv
         from .jobs import BackgroundJob, run_with_progress
 
-        suggested = str(Path.home() / f"lcapp-so-lieu-{date.today():%Y%m%d}.csv")
+        from ..models.file_names import dated_file_name
+
+        suggested = str(Path.home() / dated_file_name("Số liệu trao đổi", ".csv"))
         target, _ = QFileDialog.getSaveFileName(self, "Xuất số liệu trao đổi", suggested, "CSV (*.csv)")
         if target:
             job = BackgroundJob(self.path, write_figures_csv, self.unit, self.period, target, self)
             self._job_dialog = run_with_progress(self, "Xuất số liệu trao đổi (CSV)", job)
 
     def report_exports(self):
-        """Báo cáo → Excel annex and PDF report (lcapp/ui/report_export.py)."""
+        """Báo cáo → Excel annex and the report as PDF or Word (lcapp/ui/report_export.py)."""
         if self._report_exports is None:
             from .report_export import ReportExports
 
@@ -678,6 +687,7 @@ class MainWindow(QMainWindow):
         for tab in self.tabs_by_sector.values():
             if tab.model is not None:
                 tab.model.set_locked(bool(message))
+        for tab in self.text_tabs():
             if tab.narrative is not None:  # the core refuses a locked month's narrative too
                 tab.narrative.setReadOnly(bool(message))
         self.lock_action.setEnabled(not message)
@@ -768,7 +778,7 @@ class MainWindow(QMainWindow):
     def after_import(self) -> None:
         """Figures changed behind the grids: reload what is shown, and the checks."""
         self.progress_cache.invalidate()
-        for tab in self.tabs_by_sector.values():
+        for tab in self.text_tabs():
             tab.loaded_for = None
         self._selection_changed()
 
@@ -787,10 +797,10 @@ class MainWindow(QMainWindow):
         focus = QApplication.focusWidget()
         if focus is not None and self.isAncestorOf(focus):
             focus.clearFocus()  # an open cell editor commits what it holds before the worker stops
-        for tab in self.tabs_by_sector.values():
-            tab.save_narrative()
+        self.save_narratives()
         self.settings.setValue("window/geometry", self.saveGeometry())
         if self.unit and self.period:
+            self.settings.setValue("last/file", str(self.path.resolve()))
             self.settings.setValue("last/unit", self.unit)
             self.settings.setValue("last/month", f"{self.year_box.value()}{self.month_box.value():02d}")
             self.settings.setValue("last/view", self.period.code)

@@ -1,6 +1,6 @@
-"""Báo cáo → the annex workbook and the PDF report for the window's unit and period: the checks'
-question first, for the PDF a preview of the drafted text, then the save dialog and the export
-in the background (jobs.py) with the "open file / open folder" choice.
+"""Báo cáo → the annex workbook and the report (PDF or Word) for the window's unit and period: the
+checks' question first, for the report a preview of the drafted text, then the save dialog and the
+export in the background (jobs.py) with the "open file / open folder" choice.
 
 Everything that reads or writes the database goes through the window's DB worker, so the
 question, the preview and the export all see every figure typed before the menu was chosen.
@@ -8,6 +8,7 @@ question, the preview and the export all see every figure typed before the menu 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
@@ -31,15 +32,32 @@ from ..models.findings import summary_text
 
 ANNEX_TITLE = "Xuất biểu phụ lục (Excel)"
 REPORT_TITLE = "Xuất báo cáo PDF"
+WORD_TITLE = "Xuất báo cáo Word"
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """What differs between the PDF and the Word report in the window (the writer follows the suffix)."""
+
+    title: str
+    button: str
+    filter: str
+    suffix: str
+
+
+REPORT_FORMATS = {"pdf": ReportFormat(REPORT_TITLE, "Xuất PDF…", "PDF (*.pdf)", ".pdf"),
+                  "docx": ReportFormat(WORD_TITLE, "Xuất Word…", "Word (*.docx)", ".docx")}
 ORIGIN_LABELS = {"official": "Nội dung cán bộ đã sửa", "draft": "Bản nháp từ số liệu (chưa sửa)"}
 ORIGIN_COLORS = {"official": "#1b5e20", "draft": "#8a5a00"}
 
 
-def default_file_name(kind: str, unit: str, period_code: str) -> str:
-    """`Bieu-phu-luc-tp_lai_chau-202405.xlsx`, `Bao-cao-tp_lai_chau-202405.pdf`."""
-    if kind == "annex":
-        return f"Bieu-phu-luc-{unit}-{period_code}.xlsx"
-    return f"Bao-cao-{unit}-{period_code}.pdf"
+def default_file_name(store, kind: str, unit: str, period_code: str, suffix: str = ".pdf") -> str:
+    """ "Biểu phụ lục tháng 5-2024 - Thành phố Lai Châu.xlsx", "Báo cáo tháng 5-2024 - ....pdf" (or .docx)."""
+    from ..models.file_names import annex_file_name, report_file_name
+    from ..models.organisation import organisation
+
+    name = organisation(store).unit(unit).name
+    return annex_file_name(name, period_code) if kind == "annex" else report_file_name(name, period_code, suffix)
 
 
 def with_suffix(path: str | Path, suffix: str) -> Path:
@@ -86,13 +104,13 @@ def text_html(text: str, first_footnote: int | None) -> tuple[str, list[str]]:
 class ReportPreviewDialog(QDialog):
     """The drafted report's headings and texts; per part whether it is the official's text or the
     untouched draft, and beside an edited part the sentences newly drafted from the figures with
-    a button to add them to it. Accepting goes on to the PDF."""
+    a button to add them to it. Accepting goes on to the file (`report_format`: PDF or Word)."""
 
     insertRequested = Signal(str, str)  # part, the part's text with the new sentences added
 
-    def __init__(self, heading: str, items, parent=None):
+    def __init__(self, heading: str, items, parent=None, report_format: ReportFormat = REPORT_FORMATS["pdf"]):
         super().__init__(parent)
-        self.setWindowTitle(f"{REPORT_TITLE} — xem trước nội dung")
+        self.setWindowTitle(f"{report_format.title} — xem trước nội dung")
         self.resize(980, 700)
         layout = QVBoxLayout(self)
         title = QLabel(heading, self)
@@ -108,7 +126,7 @@ class ReportPreviewDialog(QDialog):
         self.scroll.setWidgetResizable(True)
         layout.addWidget(self.scroll, 1)
         buttons = QDialogButtonBox(self)
-        self.export_button = buttons.addButton("Xuất PDF…", QDialogButtonBox.AcceptRole)
+        self.export_button = buttons.addButton(report_format.button, QDialogButtonBox.AcceptRole)
         buttons.addButton("Hủy", QDialogButtonBox.RejectRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -186,7 +204,7 @@ class ReportPreviewDialog(QDialog):
 
 
 class ReportExports:
-    """The two Báo cáo actions for a main window (its worker, unit, period and database path)."""
+    """The Báo cáo export actions for a main window (its worker, unit, period and database path)."""
 
     def __init__(self, window):
         self.window = window
@@ -197,8 +215,7 @@ class ReportExports:
         window = self.window
         if window.entry is None or window.unit is None or window.period is None or window.worker.closed:
             return None
-        for tab in window.tabs_by_sector.values():
-            tab.save_narrative()  # what is being typed goes into the report
+        window.save_narratives()  # what is being typed goes into the report
         return window.unit, window.period
 
     def export_annex(self) -> None:
@@ -208,12 +225,15 @@ class ReportExports:
         unit, period = chosen
         self._after_checks(unit, period, ANNEX_TITLE, "biểu phụ lục", lambda: self._save_annex(unit, period))
 
-    def export_report(self) -> None:
+    def export_report(self, kind: str = "pdf") -> None:
+        """The report as `kind` ("pdf" or "docx"): checks' question, preview, save dialog, export."""
         chosen = self._prepared()
         if chosen is None:
             return
         unit, period = chosen
-        self._after_checks(unit, period, REPORT_TITLE, "báo cáo", lambda: self._load_preview(unit, period))
+        report_format = REPORT_FORMATS[kind]
+        self._after_checks(unit, period, report_format.title, "báo cáo",
+                           lambda: self._load_preview(unit, period, report_format))
 
     def _after_checks(self, unit, period, title: str, what: str, go_on) -> None:
         from ..models.checks import run_checks
@@ -231,44 +251,49 @@ class ReportExports:
     def _save_annex(self, unit: str, period) -> None:
         from ..export.annex_xlsx import write_annex_workbook
 
-        target = self._ask_path(ANNEX_TITLE, default_file_name("annex", unit, period.code), "Excel (*.xlsx)", ".xlsx")
+        target = self._ask_path(ANNEX_TITLE, default_file_name(self.window.store, "annex", unit, period.code),
+                                "Excel (*.xlsx)", ".xlsx")
         if target is not None:
             self._run(ANNEX_TITLE, write_annex_workbook, unit, period, target)
 
-    # -- the PDF report ----------------------------------------------------------------------------
-    def _load_preview(self, unit: str, period) -> None:
+    # -- the report (PDF or Word) ------------------------------------------------------------------
+    def _load_preview(self, unit: str, period, report_format: ReportFormat) -> None:
         from ..models.drafting import report_outline
 
         self.window.worker.submit(lambda s: report_outline(s, unit, period),
-                                  lambda items: self._show_preview(unit, period, items), self._failed(REPORT_TITLE))
+                                  lambda items: self._show_preview(unit, period, items, report_format),
+                                  self._failed(report_format.title))
 
-    def _show_preview(self, unit: str, period, items) -> None:
+    def _show_preview(self, unit: str, period, items, report_format: ReportFormat) -> None:
         from ..models.organisation import organisation
 
         name = organisation(self.window.store).unit(unit).name
-        dialog = self.preview = ReportPreviewDialog(f"Báo cáo {period.label} — {name}", items, self.window)
-        dialog.insertRequested.connect(lambda part, text: self._insert(unit, period, part, text))
+        dialog = self.preview = ReportPreviewDialog(f"Báo cáo {period.label} — {name}", items, self.window,
+                                                    report_format)
+        dialog.insertRequested.connect(lambda part, text: self._insert(unit, period, part, text, report_format.title))
         accepted = dialog.exec() == QDialog.Accepted
         self.preview = None
         dialog.deleteLater()
         if accepted:
-            target = self._ask_path(REPORT_TITLE, default_file_name("report", unit, period.code), "PDF (*.pdf)",
-                                    ".pdf")
+            title = report_format.title
+            target = self._ask_path(title, default_file_name(self.window.store, "report", unit, period.code,
+                                                             report_format.suffix),
+                                    report_format.filter, report_format.suffix)
             if target is not None:
-                from ..export.report_pdf import write_report_pdf
+                from ..export.report_file import write_report
 
                 # Past every write queued meanwhile (an insert from the preview), then the export.
                 self.window.worker.submit(lambda _s: None,
-                                          lambda _r: self._run(REPORT_TITLE, write_report_pdf, unit, period, target),
-                                          self._failed(REPORT_TITLE))
+                                          lambda _r: self._run(title, write_report, unit, period, target),
+                                          self._failed(title))
 
-    def _insert(self, unit: str, period, part: str, text: str) -> None:
+    def _insert(self, unit: str, period, part: str, text: str, title: str = REPORT_TITLE) -> None:
         from ..models.drafting import report_outline, save_part
 
         def saved(items) -> None:
             self.window.say_saved("Đã chèn câu mới vào nội dung")
-            tab = self.window.tabs_by_sector.get(part)
-            if tab is not None and tab.loaded_for == (unit, period.code):
+            tab = self.window.tabs_by_sector.get(part, self.window.text_tab)
+            if tab.loaded_for == (unit, period.code):
                 tab.load(unit, period)  # its narrative box shows the inserted sentences
             if self.preview is not None:
                 self.preview.set_outline(items)
@@ -277,7 +302,7 @@ class ReportExports:
             save_part(store, unit, period, part, text)
             return report_outline(store, unit, period)
 
-        self.window.worker.submit(write_and_reread, saved, self._failed(REPORT_TITLE))
+        self.window.worker.submit(write_and_reread, saved, self._failed(title))
 
     # -- both --------------------------------------------------------------------------------------
     def _ask_path(self, title: str, name: str, filter_: str, suffix: str) -> Path | None:
@@ -291,5 +316,5 @@ class ReportExports:
         self.job_dialog = run_with_progress(self.window, title, job)
 
 
-__all__ = ["ReportExports", "ReportPreviewDialog", "confirm_despite_findings", "default_file_name",
-           "findings_question", "with_suffix"]
+__all__ = ["REPORT_FORMATS", "ReportExports", "ReportFormat", "ReportPreviewDialog", "confirm_despite_findings",
+           "default_file_name", "findings_question", "with_suffix"]

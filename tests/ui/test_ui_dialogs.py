@@ -1,23 +1,17 @@
-"""Dialogs driven like a person: first start, the targets dialog, a long job's end choice."""
+"""Dialogs driven like a person: first start, a long job's end choice (the targets dialog: test_ui_targets.py)."""
 
 from datetime import date
 
-import openpyxl
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from lcapp.export.figures_file import write_figures_csv
 from lcapp.models.documents import document_profile
 from lcapp.models.store import Store
-from lcapp.models.targets import all_targets
 from lcapp.ui import jobs
 from lcapp.ui.app import create_with_dialog
 from lcapp.ui.jobs import BackgroundJob, run_with_progress
 from lcapp.ui.main_window import MainWindow
 from lcapp.ui.settings_dialog import SettingsDialog, save_office
-from lcapp.ui.targets_dialog import TargetsDialog
-from lcapp.ui.worker import DbWorker
-from tests.conftest import table_rows
 from tests.ui_helpers import when_modal
 
 
@@ -58,47 +52,6 @@ def test_cancelled_first_start_leaves_no_file(tmp_path, qtbot):
     when_modal(lambda dialog: dialog.reject())
     assert not create_with_dialog(path)
     assert not path.exists()
-
-
-def test_targets_dialog_saves_a_typed_target_and_imports_a_sheet(demo_path, qtbot, tmp_path):
-    store = Store(demo_path)
-    worker = DbWorker(demo_path)
-    dialog = TargetsDialog(store, worker, 2025)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    qtbot.waitExposed(dialog)
-    model = dialog.model
-    row, column = model.codes.index("tm_ban_le"), 2 + model.sources.index("tinh")
-    dialog.view.setCurrentIndex(model.index(row, column))
-    qtbot.keyClick(dialog.view, "5")
-    editor = next(e for e in dialog.view.viewport().findChildren(QLineEdit) if e.isVisible())
-    qtbot.keyClicks(editor, ".200")
-    qtbot.keyClick(editor, Qt.Key_Return)
-    qtbot.waitUntil(lambda: dialog.message.text() == "Đã lưu kế hoạch.", timeout=5000)
-    targets = {(t["indicator"], t["source"], t["period"]): t for t in all_targets(store)}
-    assert ("tm_ban_le", "tinh", "2025") in targets, dialog.message.text()
-    assert targets[("tm_ban_le", "tinh", "2025")]["value"] == 5200
-    bad = tmp_path / "sai.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(["Mã", "KH tỉnh"])
-    book.active.append(["tm_khach_du_lich", "abc"])
-    book.save(bad)
-    before = table_rows(store)
-    dialog.import_file(str(bad))
-    assert "abc" in dialog.message.text()
-    assert table_rows(store) == before
-    good = tmp_path / "dung.xlsx"
-    book = openpyxl.Workbook()
-    book.active.append(["Chỉ tiêu", "NQ HĐND"])
-    book.active.append(["Tổng lượt khách du lịch", 250000])
-    book.save(good)
-    dialog.import_file(str(good))
-    qtbot.waitUntil(lambda: worker.pending == 0)
-    assert "Đã nhập 1 kế hoạch năm 2025" in dialog.message.text()
-    assert model.data(model.index(model.codes.index("tm_khach_du_lich"), 2 + model.sources.index("hdnd"))) \
-        == "250.000"
-    worker.close()
-    store.close()
 
 
 def test_long_job_ends_with_open_file_or_folder(demo_path, qtbot, tmp_path, monkeypatch):

@@ -91,7 +91,7 @@ def test_export_a_package_and_import_it_into_another_office_through_the_preview(
     first.parent.mkdir()
     suggested, seen = export_through_the_window(qtbot, sender, first, monkeypatch)
     assert seen == [(WARD, [MONTH])]
-    assert suggested[0].endswith(f"{WARD}-{MONTH}.lcpkg")
+    assert suggested[0].endswith("Gói dữ liệu tháng 5-2024 - Phường Tân Phong.lcpkg")
     assert first.exists() and str(first) in sender.handover_box.text()
     sender.handover_box.buttons()[0].click()  # "Mở thư mục"
     assert opened == [first.parent]
@@ -236,7 +236,8 @@ def test_the_export_dialog_defaults_and_names(demo_path, qtbot):
     dialog.set_months([])
     from PySide6.QtWidgets import QDialogButtonBox
     assert not dialog.buttons.button(QDialogButtonBox.Ok).isEnabled()
-    assert package_name("p_tan_phong", ["202403", "202401"]) == "p_tan_phong-202401-202403.lcpkg"
+    assert package_name(store, "p_tan_phong", ["202403", "202401"]) == \
+        "Gói dữ liệu tháng 1-2024 đến tháng 3-2024 - Phường Tân Phong.lcpkg"
     store.close()
 
 

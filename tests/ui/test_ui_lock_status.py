@@ -4,7 +4,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from lcapp.models.locks import is_locked, lock, lock_history
 from lcapp.models.store import Store
-from lcapp.ui.grid_model import EDITABLE_BRUSH, VALUE
+from lcapp.ui.grid_model import COMMENT, EDITABLE_BRUSH, VALUE
 from lcapp.ui.lock_status import LOCKED_TEXT, OPEN_TEXT, STATE, LockStatusModel, lock_rows, time_text
 from lcapp.ui.qt_names import BACKGROUND_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE
 from tests.ui_helpers import idle, open_window
@@ -128,7 +128,9 @@ def test_a_locked_months_editable_cells_lose_their_colour(demo_path, qtbot):
     tab = window.tabs_by_sector["thuong_mai"]
     window.tabs.setCurrentWidget(tab)
     model = tab.model
-    index = model.index_of("tm_ban_le", VALUE)
+    # The comment cell: editable, and never coloured by a finding of the checks (the value cell
+    # takes its findings' colour once the checks have run, whenever that is).
+    index = model.index_of("tm_ban_le", COMMENT)
     assert model.data(index, BACKGROUND_ROLE) == EDITABLE_BRUSH
     changed = []
     model.dataChanged.connect(lambda first, last, roles: changed.append(list(roles)))
@@ -138,9 +140,9 @@ def test_a_locked_months_editable_cells_lose_their_colour(demo_path, qtbot):
     assert locked_background != EDITABLE_BRUSH and locked_background is None
     assert changed and all(BACKGROUND_ROLE in roles for roles in changed)
     window.month_box.setValue(5)  # an open month: coloured again
-    assert model.data(model.index_of("tm_ban_le", VALUE), BACKGROUND_ROLE) == EDITABLE_BRUSH
+    assert model.data(model.index_of("tm_ban_le", COMMENT), BACKGROUND_ROLE) == EDITABLE_BRUSH
     window.month_box.setValue(6)
-    assert model.data(model.index_of("tm_ban_le", VALUE), BACKGROUND_ROLE) is None
+    assert model.data(model.index_of("tm_ban_le", COMMENT), BACKGROUND_ROLE) is None
     window.close()
 
 
@@ -165,12 +167,13 @@ def test_closing_the_dialog_while_the_worker_writes_still_updates_the_window(dem
     real_lock = locks.lock
     monkeypatch.setattr(locks, "lock", lambda *a, **kw: (time.sleep(0.4), real_lock(*a, **kw))[1])
     window = open_window(qtbot, demo_path, "tp_lai_chau", "202405")
+    idle(qtbot, window)  # the session's backup and the first checks are done: the lock is all that is queued
     dialog = window.show_lock_status()
     dialog.select_units(["tp_lai_chau"])
     dialog.lock_button.click()
     dialog.close()  # deleted on close, before the worker is done
     qtbot.waitUntil(lambda: not isValid(dialog), timeout=2000)
-    assert window.worker.pending == 1
+    assert window.worker.pending >= 1  # the lock still on the worker (the checks may be queued beside it)
     idle(qtbot, window)
     assert locked_in(demo_path, "tp_lai_chau") and window.lock_label.isVisible()
     window.close()

@@ -4,7 +4,6 @@ import csv
 import io
 from datetime import date
 
-import openpyxl
 import pytest
 
 from lcapp.export.figures_file import write_figures_csv
@@ -16,14 +15,11 @@ from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.periods import parse_period
 from lcapp.models.store import Store
-from lcapp.models.target_import import parse_target_rows, read_target_sheet
-from lcapp.models.targets import all_targets
 from lcapp.ui.details import history_lines, last_months
 from lcapp.ui.findings import FindingsModel, from_input_error
 from lcapp.ui.jobs import BackgroundJob
 from lcapp.ui.overview import KeyIndicatorModel, expected_level, traffic_light
 from lcapp.ui.settings_dialog import configure_new_database, discard_new_database
-from lcapp.ui.targets_dialog import TargetsModel, save_targets
 from lcapp.ui.worker import DbWorker
 from tests.conftest import table_rows
 
@@ -65,58 +61,6 @@ def test_findings_model_joins_checks_and_refused_entries(demo, qtmodeltester):
     assert model.finding(0).rule == "unparseable_input" and model.finding(0).column == "value"
     assert model.data(model.index(0, 0)) == "Lỗi"
     assert model.finding(1).message == findings[0].message
-
-
-def test_targets_model_edits_and_refuses(demo, qtmodeltester, qtbot):
-    model = TargetsModel(demo)
-    model.load(2024)
-    qtmodeltester.check(model)
-    row = model.codes.index("tm_ban_le")
-    column = 2 + model.sources.index("tinh")
-    assert model.data(model.index(row, column)) == "4.490"
-    with qtbot.waitSignal(model.editRequested) as blocker:
-        assert model.setData(model.index(row, column), "4.600")
-    assert blocker.args == ["tm_ban_le", "tinh", (4600.0, None, None)]
-    with qtbot.waitSignal(model.inputRejected):
-        assert model.setData(model.index(row, column), "4.6.00") is False
-    assert model.data(model.index(row, column)) == "4.6.00"
-
-
-def _sheet(path, rows):
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-
-
-def test_target_sheet_import_by_code_or_name(demo, tmp_path):
-    path = tmp_path / "kh.xlsx"
-    _sheet(path, [["Chỉ tiêu", "KH tỉnh", "hdnd"], ["tm_ban_le", 5000, "5.100"],
-                  ["Tổng lượt khách du lịch", None, "230.000"], ["yt_tang_dan_so", "", "9,5-10"]])
-    rows = read_target_sheet(catalogue(demo), path)
-    assert [(r.indicator, r.source, r.value, r.low, r.high) for r in rows] == [
-        ("tm_ban_le", "tinh", 5000.0, None, None), ("tm_ban_le", "hdnd", 5100.0, None, None),
-        ("tm_khach_du_lich", "hdnd", 230000.0, None, None), ("yt_tang_dan_so", "hdnd", None, 9.5, 10.0)]
-    assert save_targets(demo, 2026, rows) == 4
-    saved = {(t["indicator"], t["source"]): t for t in all_targets(demo) if t["period"] == "2026"}
-    assert saved[("tm_ban_le", "hdnd")]["value"] == 5100
-
-
-def test_a_bad_target_sheet_is_refused_whole_naming_the_cells(demo, tmp_path):
-    path = tmp_path / "kh.xlsx"
-    _sheet(path, [["Mã", "KH tỉnh"], ["tm_ban_le", "5.000"], ["khong_co", "1"], ["tm_khach_du_lich", "12.5"]])
-    before = table_rows(demo)
-    with pytest.raises(InputError) as error:
-        read_target_sheet(catalogue(demo), path)
-    assert "dòng 3" in str(error.value) and "khong_co" in str(error.value)
-    assert "dòng 4" in str(error.value) and "12.5" in str(error.value)
-    assert table_rows(demo) == before
-    with pytest.raises(InputError):
-        parse_target_rows(catalogue(demo), [["Mã", "không là nguồn"], ["tm_ban_le", 1]])
-    not_excel = tmp_path / "x.xlsx"
-    not_excel.write_text("không phải Excel")
-    with pytest.raises(InputError):
-        read_target_sheet(catalogue(demo), not_excel)
 
 
 def test_background_job_writes_the_csv_with_progress(demo_path, demo, qtbot, tmp_path):

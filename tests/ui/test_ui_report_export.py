@@ -1,10 +1,12 @@
 """Báo cáo → Excel annex and PDF report from the window, the checks' question before them, the
 preview of the drafted text, and the checks' colours and tooltips in the grid."""
 
+import zipfile
 from typing import ClassVar
 
 import openpyxl
 import pytest
+from docx import Document
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
@@ -96,7 +98,7 @@ def test_annex_export_asks_about_the_checks_then_writes_a_real_workbook(window, 
     qtbot.waitUntil(lambda: opened == [target], timeout=20000)
     assert asked and asked[0][0] == "Xuất biểu phụ lục (Excel)"
     assert "cảnh báo" in asked[0][1] and "vẫn xuất biểu phụ lục?" in asked[0][1]
-    assert offered[0][1].endswith("Bieu-phu-luc-tp_lai_chau-202405.xlsx")
+    assert offered[0][1].endswith("Biểu phụ lục tháng 5-2024 - Thành phố Lai Châu.xlsx")
     workbook = openpyxl.load_workbook(target)
     assert len(workbook.sheetnames) >= 4
     texts = [str(c.value) for row in workbook.worksheets[0].iter_rows(max_row=8) for c in row if c.value]
@@ -124,7 +126,33 @@ def test_report_export_previews_the_text_then_writes_a_real_pdf(window, qtbot, m
     assert AutoBox.warnings == []
 
 
-@pytest.mark.parametrize("menu", ["Xuất biểu phụ lục (Excel)…", "Xuất báo cáo PDF…"])
+def test_word_export_asks_about_the_checks_previews_then_writes_a_real_docx(window, qtbot, monkeypatch, tmp_path,
+                                                                           opened):
+    asked = answer_checks(monkeypatch, QMessageBox.Yes)
+    offered = save_as(monkeypatch, tmp_path / "bao-cao")  # no suffix typed: .docx is added
+    shown = []
+
+    def accept(dialog):
+        shown.append((dialog.windowTitle(), dialog.export_button.text(), len(dialog.items)))
+        return QDialog.Accepted
+    monkeypatch.setattr(ReportPreviewDialog, "exec", accept)
+    action(window, "Xuất báo cáo Word…").trigger()
+    target = tmp_path / "bao-cao.docx"
+    qtbot.waitUntil(lambda: opened == [target], timeout=30000)
+    assert asked[0][0] == "Xuất báo cáo Word" and "vẫn xuất báo cáo?" in asked[0][1]
+    assert shown[0][:2] == ("Xuất báo cáo Word — xem trước nội dung", "Xuất Word…") and shown[0][2] > 10
+    assert offered[0][1].endswith("Báo cáo tháng 5-2024 - Thành phố Lai Châu.docx") and offered[0][2] == "Word (*.docx)"
+    progress = window.report_exports().job_dialog  # the cancellable progress dialog, with the job's last step
+    assert progress.windowTitle() == "Xuất báo cáo Word" and progress.labelText() == "Đã lập xong báo cáo"
+    document = Document(str(target))
+    assert "BÁO CÁO" in [p.text for p in document.paragraphs]
+    assert any(p.style.name == "Heading 1" for p in document.paragraphs)
+    with zipfile.ZipFile(target) as archive:
+        assert "word/footnotes.xml" in archive.namelist()
+    assert AutoBox.warnings == []
+
+
+@pytest.mark.parametrize("menu", ["Xuất biểu phụ lục (Excel)…", "Xuất báo cáo PDF…", "Xuất báo cáo Word…"])
 def test_no_to_the_checks_question_writes_nothing(window, qtbot, monkeypatch, tmp_path, opened, menu):
     asked = answer_checks(monkeypatch, QMessageBox.No)
     offered = save_as(monkeypatch, tmp_path / "x")
@@ -219,9 +247,15 @@ def test_checks_question_counts_open_errors_and_warnings_only():
     assert findings_question(many, "báo cáo") == "3 lỗi, 5 cảnh báo: vẫn xuất báo cáo?"
 
 
-def test_default_names_and_suffix():
-    assert default_file_name("annex", "p_doan_ket", "2024Q2") == "Bieu-phu-luc-p_doan_ket-2024Q2.xlsx"
-    assert default_file_name("report", "tp_lai_chau", "202405") == "Bao-cao-tp_lai_chau-202405.pdf"
+def test_default_names_and_suffix(demo_path):
+    store = Store(demo_path)
+    assert default_file_name(store, "annex", "p_doan_ket", "2024Q2") == \
+        "Biểu phụ lục quý II-2024 - Phường Đoàn Kết.xlsx"
+    assert default_file_name(store, "report", "tp_lai_chau", "202405") == \
+        "Báo cáo tháng 5-2024 - Thành phố Lai Châu.pdf"
+    assert default_file_name(store, "report", "tp_lai_chau", "202405", ".docx") == \
+        "Báo cáo tháng 5-2024 - Thành phố Lai Châu.docx"
+    store.close()
     assert with_suffix("/tmp/a", ".pdf").name == "a.pdf"
     assert with_suffix("/tmp/a.PDF", ".pdf").name == "a.PDF"
 

@@ -4,7 +4,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication
 
 from lcapp.models.figures import history
 from lcapp.models.narrative import narratives
@@ -13,6 +13,7 @@ from lcapp.models.store import Store
 from lcapp.ui.grid_model import COMMENT, VALUE, YTD
 from lcapp.ui.main_window import MainWindow, SectorTab, summary_periods
 from tests.conftest import table_rows
+from tests.ui_helpers import editor_of, type_in
 
 
 @pytest.fixture
@@ -35,23 +36,6 @@ def open_sector(window, sector) -> SectorTab:
 
 def saved(qtbot, window):
     qtbot.waitUntil(lambda: window.worker.pending == 0, timeout=5000)
-
-
-def editor_of(grid):
-    editors = [e for e in grid.viewport().findChildren(QLineEdit) if e.isVisible()]
-    assert editors, "no editor open"
-    return editors[0]
-
-
-def type_in(qtbot, grid, text, end=Qt.Key_Return):
-    """Type into the current cell like a person: the first key opens the editor."""
-    qtbot.keyClick(grid, text[0])
-    assert grid.state() == QAbstractItemView.EditingState
-    editor = editor_of(grid)
-    qtbot.keyClicks(editor, text[1:])
-    if end is not None:
-        qtbot.keyClick(editor, end)
-    return editor
 
 
 def month_value(store_path, code, unit="tp_lai_chau", month=202406):

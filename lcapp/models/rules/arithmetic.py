@@ -30,6 +30,22 @@ def ytd_decreased(inp: CheckInput) -> Iterator[Finding]:
                 f"{period_of_month_key(before).label} ({shown(ind, previous)}).", ytd=now, previous_ytd=previous)
 
 
+def ytd_below_month(inp: CheckInput) -> Iterator[Finding]:
+    """A flow's year-to-date includes its month, so it is never smaller (both as stored or derived)."""
+    end = inp.period.end_key
+    for row in inp.rows:
+        ind = inp.cat.indicators[row.indicator]
+        if not ind.is_flow or ind.derived or (ind.min_value is not None and ind.min_value < 0):
+            continue
+        month, ytd = inp.own.month_value(inp.unit, ind, end, False), inp.own.ytd(inp.unit, ind, end, False)
+        if month is not None and ytd is not None and ytd < month - rounding_step(ind):
+            label = period_of_month_key(end).label
+            yield inp.finding(
+                "error", "ytd_below_month", ind,
+                f"{ind.name}: lũy kế đến {label} ({shown(ind, ytd)}) nhỏ hơn số của {label} ({shown(ind, month)}) "
+                "— lũy kế phải gồm cả tháng này.", ytd=ytd, month=month)
+
+
 def term_below_ytd(inp: CheckInput) -> Iterator[Finding]:
     """A term-to-date entered for a flow includes this year, so it is at least the year-to-date."""
     end = inp.period.end_key
@@ -162,4 +178,4 @@ def children_sum(inp: CheckInput) -> Iterator[Finding]:
             value=row.value, children_value=row.children_value, gap=gap)
 
 
-RULES = [ytd_decreased, term_below_ytd, parts_sum, formula_mismatch, rate_bounds, children_sum]
+RULES = [ytd_decreased, ytd_below_month, term_below_ytd, parts_sum, formula_mismatch, rate_bounds, children_sum]

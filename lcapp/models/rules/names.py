@@ -10,6 +10,7 @@ BUILTIN_RULES = {
     "term_behind_pace": "chậm so với tiến độ kế hoạch cả nhiệm kỳ",
     "target_missed": "chưa đạt mức kế hoạch (chỉ tiêu càng thấp càng tốt hoặc trong khoảng)",
     "ytd_decreased": "lũy kế giảm so với tháng trước",
+    "ytd_below_month": "lũy kế nhỏ hơn số của chính tháng đó",
     "term_below_ytd": "lũy kế giai đoạn nhỏ hơn lũy kế năm",
     "parts_sum": "tổng các phần “trong đó” không khớp với chỉ tiêu cha",
     "formula_mismatch": "số đã nhập không khớp công thức",
