@@ -24,6 +24,7 @@ from lcapp.models.progress import progress
 from lcapp.models.schema import SCHEMA_VERSION
 from lcapp.models.setup import create_database
 from lcapp.models.store import Store
+from lcapp.models.targets import set_target
 from lcapp.paths import resource
 from tests.conftest import file_digest, run_cli, table_rows
 
@@ -231,6 +232,8 @@ def test_check_says_how_many_units_arrived(province, capsys):
 
 def test_the_units_sheet_shows_each_unit_and_a_partial_sum_never_as_the_total(province, tmp_path):
     store, _units = province
+    set_target(store, "x_muong_kim_2025", "tm_ban_le", "2026", "tinh", 1100)  # its own plan
+    set_target(store, "lai_chau", "tm_ban_le", "2026", "tinh", 50000)  # the province's own
     path = write_annex_workbook(store, "lai_chau", "202611", tmp_path / "bieu.xlsx")
     ws = openpyxl.load_workbook(path)["Biểu 05"]
     rows = [row for row in ws.iter_rows(values_only=True)]
@@ -239,6 +242,8 @@ def test_the_units_sheet_shows_each_unit_and_a_partial_sum_never_as_the_total(pr
     retail = next(i for i, v in enumerate(rows[column]) if v and "Tổng mức bán lẻ" in v)
     first = names.index("Xã Mường Kim")
     assert rows[first][0] == 1 and rows[first][retail] == 110  # its year-to-date
+    assert rows[first][retail + 1] == 10  # % of its own plan
+    assert rows[first + 1][retail + 1] is None  # Khoen On has no plan of its own
     total = next(i for i, n in enumerate(names) if n and n.startswith("Toàn tỉnh"))
     assert "chưa có tổng" in names[total] and rows[total][retail] is None
     partial = rows[total + 1]
