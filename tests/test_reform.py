@@ -313,6 +313,18 @@ def test_a_refused_command_keeps_nothing(province, capsys):
     assert code == 2 and file_digest(store.path) == before
 
 
+def test_results_are_kept_only_where_every_unit_read_is_loaded(province):
+    store, _units = province
+    store.keeps_figure_cache = True
+    progress(store, "lai_chau", "202611", ["tm_ban_le"])
+    keep_figure_results(store)
+    own = FigureData(store, catalogue(store), organisation(store), ["lai_chau"])  # its own figures only
+    assert own.consolidated == set()
+    assert own.period_value("lai_chau", own.cat.indicators["tm_ban_le"], parse_period("202610")) is None
+    full = FigureData(store, catalogue(store), organisation(store), organisation(store).related("lai_chau"))
+    assert "lai_chau" in full.consolidated
+
+
 def test_figure_data_only_reads_the_units_it_was_given(store):
     enter(store, "p_doan_ket", "202405", "tm_ban_le", 7, user="t")
     data = FigureData(store, catalogue(store), organisation(store), ["tp_lai_chau"])

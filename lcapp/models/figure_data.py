@@ -55,7 +55,11 @@ class FigureData:
         self.formed: dict[str, tuple[int, tuple]] = {
             u.code: (month_key(u.valid_from.year, u.valid_from.month), u.predecessors)
             for u in org.units.values() if u.predecessors and u.valid_from}
-        self.consolidated = self.unit_set & ({u.parent for u in org.units.values() if u.parent} | set(self.formed))
+        # units whose results are kept: those adding up others, when every unit they read is here
+        # (a FigureData of one unit's own figures, as the checks make, keeps nothing)
+        self.consolidated = {code for code in self.unit_set & ({u.parent for u in org.units.values() if u.parent}
+                                                                | set(self.formed))
+                             if self.unit_set.issuperset(org.related(code))}
         self._kept: dict[tuple[str, int], dict] = {}  # (unit, year) -> period-level results
         self._fresh: set[tuple[str, int]] = set()
         self._data_version = store.conn.execute("PRAGMA data_version").fetchone()[0]
