@@ -24,6 +24,30 @@ DEFAULT = Path(__file__).resolve().parent / "out" / "bench.sqlite"
 FIRST_YEAR, LAST_YEAR = 2015, 2024
 
 
+def unit_rows(unit, cat, rng: random.Random, first_year: int, last_year: int, entered_at: str):
+    """Every month's figure of every non-derived indicator of `unit` while it existed: random
+    but shaped like real ones (flows as the month or the year-to-date as the catalogue says,
+    stocks and rates as levels)."""
+    for ind in cat.indicators.values():
+        if ind.derived:
+            continue
+        level = rng.uniform(10, 1000)
+        for year in range(first_year, last_year + 1):
+            ytd = 0.0
+            for month in range(1, 13):
+                if not unit.valid_during(month_period(year, month)):
+                    continue
+                value = round(level * rng.uniform(0.8, 1.2), 2)
+                ytd += value
+                month_value, ytd_value = value, None
+                if ind.kind == "flow" and ind.entry == "ytd":
+                    month_value, ytd_value = None, round(ytd, 2)
+                if ind.kind == "rate":
+                    month_value = round(rng.uniform(50, 100), 1)
+                yield (unit.code, month_key(year, month), ind.code, month_value, ytd_value, None, "official", "",
+                       "bench", entered_at, unit.code, "bench", 1)
+
+
 def build(path: Path) -> Store:
     if path.exists():
         return Store(path)
@@ -31,27 +55,11 @@ def build(path: Path) -> Store:
     store = create_database(path)
     cat, org = catalogue(store), organisation(store)
     rng = random.Random(2024)
-    units = [u for u in org.units.values() if not u.is_department]
-    rows = []
-    for unit in units:
-        for ind in cat.indicators.values():
-            if ind.derived:
-                continue
-            level = rng.uniform(10, 1000)
-            for year in range(FIRST_YEAR, LAST_YEAR + 1):
-                ytd = 0.0
-                for month in range(1, 13):
-                    if not unit.valid_during(month_period(year, month)):
-                        continue
-                    value = round(level * rng.uniform(0.8, 1.2), 2)
-                    ytd += value
-                    month_value, ytd_value = value, None
-                    if ind.kind == "flow" and ind.entry == "ytd":
-                        month_value, ytd_value = None, round(ytd, 2)
-                    if ind.kind == "rate":
-                        month_value = round(rng.uniform(50, 100), 1)
-                    rows.append((unit.code, month_key(year, month), ind.code, month_value, ytd_value, None,
-                                 "official", "", "bench", "2024-12-31T00:00:00", unit.code, "bench", 1))
+    # the province, the city and the city's units (the old districts and the units of
+    # 07/2025 are bench/make_province_db.py's)
+    units = [u for u in org.units.values() if not u.is_department
+             and (u.code in ("lai_chau", "tp_lai_chau") or u.parent == "tp_lai_chau")]
+    rows = [row for unit in units for row in unit_rows(unit, cat, rng, FIRST_YEAR, LAST_YEAR, "2024-12-31T00:00:00")]
     with store.write() as conn:
         conn.executemany("INSERT INTO figures VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         conn.executemany("""INSERT INTO figure_history (unit, month, indicator, month_value, ytd_value, term_value,

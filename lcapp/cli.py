@@ -11,12 +11,15 @@ import argparse
 import json
 import sqlite3
 import sys
+from datetime import date
 from pathlib import Path
 
 from . import __version__
 from .cli_words import install as install_argparse_words
 from .models.catalogue import catalogue, load_catalogue, read_catalogue_file
+from .models.documents import DOCUMENT_FIELDS, FIELD_LABELS, document_profile, set_document_profile
 from .models.errors import DamagedDatabaseError, DatabaseError, InputError
+from .models.figure_data import keep_figure_results
 from .models.figures import STATUS_LABELS, enter, history
 from .models.limits import parse_json
 from .models.drafting import save_part
@@ -49,6 +52,7 @@ def _open(args) -> Store:
     from .models.backup import COMMAND_LINE_BACKUP_INTERVAL, session_backup
 
     store = Store(args.db)
+    store.keeps_figure_cache = True
 
     def backup_first(opened: Store) -> None:
         try:
@@ -112,12 +116,16 @@ def cmd_units(args) -> None:
     if args.json:
         _json([{"code": u.code, "name": u.name, "kind": u.kind, "parent": u.parent,
                 "valid_from": u.valid_from and u.valid_from.isoformat(),
-                "valid_to": u.valid_to and u.valid_to.isoformat(), "reports_for": u.reports_for}
+                "valid_to": u.valid_to and u.valid_to.isoformat(), "reports_for": u.reports_for,
+                "predecessors": [p.as_json() for p in u.predecessors]}
                for u in org.units.values()])
         return
     for u in org.units.values():
         parent = f" ← {u.parent}" if u.parent else ""
-        print(f"{u.code:<20} {u.name} ({UNIT_KIND_LABELS[u.kind]}; {u.validity_text()}){parent}")
+        formed = ""
+        if u.predecessors:
+            formed = "; từ " + ", ".join(p.unit + ("" if p.whole else " (một phần)") for p in u.predecessors)
+        print(f"{u.code:<20} {u.name} ({UNIT_KIND_LABELS[u.kind]}; {u.validity_text()}){parent}{formed}")
 
 
 def cmd_enter(args) -> None:
@@ -287,6 +295,8 @@ def cmd_settings(args) -> None:
             raise InputError(f"Không có thiết lập “{args.key}”.")
         print(json.dumps(store.setting(args.key), ensure_ascii=False))
         return
+    if args.key in DOCUMENT_FIELDS:
+        raise InputError(f"“{args.key}” nay là của từng đơn vị: dùng “documents ĐƠN_VỊ --set {args.key} GIÁ_TRỊ”.")
     if args.key not in store.settings():
         raise InputError(f"Không có thiết lập “{args.key}” (xem danh sách bằng “settings”).")
     old = store.setting(args.key)
@@ -300,6 +310,41 @@ def cmd_settings(args) -> None:
     with store.write() as conn:
         set_settings(conn, {args.key: value})
     print("Đã lưu thiết lập.")
+
+
+def cmd_documents(args) -> None:
+    store = _open(args)
+    day = _date(args.date) if args.date else date.today()
+    if args.set:
+        key, value = args.set
+        if key == "recipients":
+            value = parse_json(value, "Nơi nhận") if value.lstrip().startswith("[") else value.split("|")
+        changed = set_document_profile(store, args.unit, {key: value}, day,
+                                       from_day=_date(args.from_day) if args.from_day else None)
+        print("Đã lưu." if changed else "Không thay đổi (như đã có).")
+        return
+    profile = document_profile(store, args.unit, day)
+    if args.json:
+        _json(profile.as_json())
+        return
+    unit = organisation(store).unit(args.unit)
+    origin = "đơn vị đã sửa" if profile.edited else "mặc định"
+    print(f"Văn bản của {unit.label}, áp dụng {profile.validity_text()} ({origin}):")
+    for key in DOCUMENT_FIELDS:
+        value = profile[key]
+        if key == "recipients":
+            print(f"  {FIELD_LABELS[key]}:")
+            for line in value:
+                print(f"    - {line}")
+        else:
+            print(f"  {FIELD_LABELS[key]}: {value}")
+
+
+def _date(text: str):
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"Ngày “{text}” không đúng dạng YYYY-MM-DD (ví dụ 2026-11-14).") from None
 
 
 def cmd_narrative(args) -> None:
@@ -331,7 +376,8 @@ def cmd_check(args) -> int:
         print(f"Kiểm tra số liệu {organisation(store).unit(args.unit).name}, {period.label}: {summary_text(findings)}.")
         for f in findings:
             explained = f" [{FINDING_STATUS_LABELS[f.status]}: {f.explanation}]" if f.status == "explained" else ""
-            print(f"- {SEVERITY_LABELS[f.severity]} ({f.rule} / {f.indicator}): {f.message}{explained}")
+            where = f"{f.rule} / {f.subject}" if f.subject else f.rule  # a whole-report finding has none
+            print(f"- {SEVERITY_LABELS[f.severity]} ({where}): {f.message}{explained}")
     return EXIT_OPEN_ERRORS if any(f.is_open_error for f in findings) else EXIT_OK
 
 
@@ -562,9 +608,17 @@ def build_parser() -> Parser:
         p.add_argument(name)
     p.add_argument("--json", action="store_true")
     command("demo", cmd_demo, "nạp số liệu mẫu từ các báo cáo năm 2022-2024")
-    p = command("settings", cmd_settings, "xem hoặc đổi thiết lập (cơ quan ban hành, người ký, ...)")
+    p = command("settings", cmd_settings, "xem hoặc đổi thiết lập (đơn vị báo cáo, ngưỡng kiểm tra, ...)")
     p.add_argument("key", nargs="?")
     p.add_argument("value", nargs="?")
+    p = command("documents", cmd_documents, "cơ quan ban hành, địa danh, ký hiệu, người ký, nơi nhận của văn bản "
+                "một đơn vị (theo ngày)")
+    p.add_argument("unit")
+    p.add_argument("--date", help="ngày của văn bản, YYYY-MM-DD (mặc định: hôm nay)")
+    p.add_argument("--set", nargs=2, metavar=("MỤC", "GIÁ_TRỊ"),
+                   help=f"đổi một mục ({', '.join(DOCUMENT_FIELDS)}); nơi nhận: các dòng cách nhau bởi |")
+    p.add_argument("--from", dest="from_day", help="chỉ đổi từ ngày này (YYYY-MM-DD), trước đó giữ như cũ")
+    p.add_argument("--json", action="store_true")
     p = command("narrative", cmd_narrative, "xem hoặc ghi nội dung báo cáo của một phần")
     p.add_argument("unit")
     p.add_argument("period")
@@ -666,6 +720,8 @@ def main(argv: list[str] | None = None) -> int:
     result = None
     try:
         result = args.handler(args)
+        for store in args.opened:
+            keep_figure_results(store)  # what the command computed, once it has succeeded
     except (InputError, DatabaseError) as error:
         return _fail(str(error))
     except (sqlite3.Error, UnicodeDecodeError) as error:  # SQLite's own, about the office's file

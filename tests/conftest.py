@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from lcapp.models.catalogue import load_catalogue
+from lcapp.models.documents import load_documents, read_documents_file
 from lcapp.models.organisation import load_organisation, read_organisation_file
 from lcapp.models.setup import create_database
 from lcapp.models.store import Store
@@ -81,6 +82,7 @@ def mini(tmp_path: Path):
     for unit in data["unit"]:
         unit["sectors"] = [code for code in unit.get("sectors", []) if code in sectors]
     load_organisation(s, data, sectors)
+    load_documents(s, read_documents_file(resource("documents.toml")))
     yield s
     s.close()
 

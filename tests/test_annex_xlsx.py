@@ -1,4 +1,5 @@
 import subprocess
+from datetime import date
 
 import openpyxl
 import pytest
@@ -8,6 +9,7 @@ from lcapp.cli import main
 from lcapp.export.annex_xlsx import annex_workbook, write_annex_workbook
 from lcapp.export.tables import table_01, table_02, table_03, table_04
 from lcapp.models.demo import load_demo
+from lcapp.models.documents import set_document_profile
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.organisation import organisation
@@ -53,15 +55,14 @@ def with_children(demo):
 
 
 def test_annex_workbook_structure_and_print_settings(with_children, tmp_path):
-    with with_children.write() as conn:
-        set_settings(conn, {"issuing_body": "PHƯỜNG ĐOÀN KẾT", "signer_name": "Lò Văn Thử"})
+    set_document_profile(with_children, "tp_lai_chau", {"signer_name": "Lò Văn Thử"}, date(2024, 5, 14))
     path = write_annex_workbook(with_children, "tp_lai_chau", "202405", tmp_path / "bieu.xlsx")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Biểu 01", "Biểu 02", "Biểu 03", "Biểu 04"]
+    assert wb.sheetnames == ["Biểu 01", "Biểu 02", "Biểu 03", "Biểu 04", "Biểu 05"]
     assert wb.calculation.fullCalcOnLoad is True
     ws = wb["Biểu 01"]
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert "PHƯỜNG ĐOÀN KẾT" in texts and "Biểu số 01" in texts and "Lò Văn Thử" in texts
+    assert "THÀNH PHỐ LAI CHÂU" in texts and "Biểu số 01" in texts and "Lò Văn Thử" in texts
     assert "KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU" in texts
     assert any("tháng 5/2024" in t and "Thành phố Lai Châu" in t for t in texts)
     first, cols = header(ws)
@@ -224,7 +225,7 @@ def test_progress_callback_reports_every_sheet(demo, tmp_path):
     seen = []
     write_annex_workbook(demo, "tp_lai_chau", "202405", tmp_path / "b.xlsx",
                          progress_callback=lambda step, total, label: seen.append((step, total, label)))
-    assert [s[0] for s in seen] == [0, 1, 2, 3, 5] and seen[-1][1] == 5
+    assert [s[0] for s in seen] == [0, 1, 2, 3, 4, 5] and seen[-1][1] == 5
 
 
 def test_annex_command(db_path, tmp_path, capsys):
@@ -273,10 +274,10 @@ def test_printed_biểu_01_is_a4_landscape_one_page_wide_with_page_numbers(demo,
         assert text in first, text
     # the header repeats on every page of a sheet, and each sheet's signer block is printed
     assert all("STT" in t for t in texts)
-    assert sum("Nguyễn Văn Nghiệp" in t for t in texts) == 4
+    assert sum("Nguyễn Văn Nghiệp" in t for t in texts) == 5  # Biểu 01-05
     # page numbers restart for each sheet: every sheet's first page is "Trang 1"
     starts = [i for i, t in enumerate(texts) if "Biểu số 0" in t]
-    assert len(starts) == 4 and all("Trang 1\n" in texts[i] or texts[i].rstrip().endswith("Trang 1")
+    assert len(starts) == 5 and all("Trang 1\n" in texts[i] or texts[i].rstrip().endswith("Trang 1")
                                     for i in starts)
     assert "Trang 2" in texts[starts[0] + 1]
 

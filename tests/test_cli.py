@@ -97,11 +97,16 @@ def test_a_missing_database_is_reported(tmp_path, capsys):
     assert not (tmp_path / "none.sqlite").exists()
 
 
-def test_settings_and_narrative(db, capsys):
+def test_settings_documents_and_narrative(db, capsys):
     assert run(capsys, "--db", db, "settings", "percent_decimals", "2")[0] == 0
     assert json.loads(run(capsys, "--db", db, "settings", "percent_decimals")[1]) == 2
-    assert run(capsys, "--db", db, "settings", "signer_name", "Trần Văn A")[0] == 0
-    assert json.loads(run(capsys, "--db", db, "settings", "signer_name")[1]) == "Trần Văn A"
+    assert run(capsys, "--db", db, "settings", "check_pace_tolerance", "7,5")[0] == 0
+    assert json.loads(run(capsys, "--db", db, "settings", "check_pace_tolerance")[1]) == 7.5
+    assert run(capsys, "--db", db, "documents", "p_doan_ket_2025", "--set", "signer_name", "Trần Văn A")[0] == 0
+    profile = json.loads(run(capsys, "--db", db, "documents", "p_doan_ket_2025", "--json")[1])
+    assert profile["signer_name"] == "Trần Văn A" and profile["edited"]
+    code, _, err = run(capsys, "--db", db, "settings", "signer_name", "B")
+    assert code == 2 and "documents" in err
     assert run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405", "thuong_mai", "--set",
                "Hoạt động thương mại ổn định.")[0] == 0
     assert run(capsys, "--db", db, "narrative", "tp_lai_chau", "202405", "thuong_mai")[1].strip() == \

@@ -41,6 +41,7 @@ COMMANDS = {
     "history": [WARD, MONTH, "tm_ban_le"],
     "demo": [],
     "settings": [],
+    "documents": [WARD],
     "narrative": [WARD, MONTH],
     "check": [WARD, MONTH],
     "acknowledge": [WARD, MONTH, "missing_value", "tm_ban_le", "--reason", "lý do"],

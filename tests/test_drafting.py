@@ -153,6 +153,24 @@ def test_every_heading_stays_with_a_placeholder_and_official_text_is_kept(store)
         "kinh tế - xã hội tháng 5; nhiệm vụ trọng tâm tháng 6 năm 2024 của Ủy ban nhân dân thành phố Lai Châu.")
 
 
+@pytest.mark.parametrize("unit, period, area, issuer", [
+    ("tp_lai_chau", "202405", "thành phố", "Ủy ban nhân dân thành phố Lai Châu"),
+    ("p_tan_phong_2025", "202508", "phường", "Ủy ban nhân dân phường Tân Phong"),
+    ("x_muong_kim_2025", "202611", "xã", "Ủy ban nhân dân xã Mường Kim"),
+])
+def test_headings_and_the_closing_sentence_name_the_reporting_unit(store, unit, period, area, issuer):
+    """The MTQG heading says the unit's own area, and the closing sentence its issuer from its
+    document profile: a phường's report after 07/2025 never names the city."""
+    items = report_outline(store, unit, period)
+    mtqg = next(i.label for i in items if i.kind == "heading" and i.part == "mtqg")
+    assert mtqg.endswith(f"Triển khai thực hiện các Chương trình MTQG trên địa bàn {area}")
+    placeholder = next(i.text for i in items if i.kind == "text" and i.part == "mtqg")
+    assert f"trên địa bàn {area}" in placeholder and "{" not in placeholder
+    assert items[-1].part == "ket_luan" and items[-1].text.endswith(f" của {issuer}.")
+    if area != "thành phố":
+        assert not any("thành phố" in (i.label + i.text).lower() for i in items)
+
+
 @pytest.mark.parametrize("period, section_ii, tasks", [
     ("2024Q1", "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI QUÝ I/2024", "IV. MỘT SỐ NHIỆM VỤ, GIẢI PHÁP TRỌNG TÂM QUÝ II/2024"),
     ("2024S1", "II. VỀ TÌNH HÌNH KINH TẾ - XÃ HỘI 6 THÁNG ĐẦU NĂM 2024",

@@ -15,6 +15,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -34,6 +35,7 @@ from lcapp.export.report_pdf import markup, report_pdf_bytes
 from lcapp.export.spreadsheet_text import FORMULA_TRIGGERS, csv_field_in, csv_field_out, set_cell
 from lcapp.export.templates_xlsx import apply_preview, entry_template, read_entry_template, targets_template
 from lcapp.models.catalogue import catalogue, load_catalogue
+from lcapp.models.documents import set_document_profile
 from lcapp.models.drafting import OutlineItem
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
@@ -256,12 +258,18 @@ def test_our_templates_hold_no_formula(typed):
 
 # -- every export read back ----------------------------------------------------------------------------
 def test_the_annex_holds_them_as_strings_and_only_our_own_formulas(typed, tmp_path):
+    # the issuing body and the signer come from the unit's document profile (typed by an office)
+    set_document_profile(typed, WARD, {"issuing_body": "=cmd|' /C notepad'!A0", "signer_name": "@SUM(2)"},
+                         date(2024, 5, 14))
     with typed.write() as conn:
-        set_settings(conn, {"issuing_body": "=cmd|' /C calc'!A0", "signer_name": "@SUM(1)"})
         conn.execute("UPDATE units SET name = ? WHERE code = ?", ("+Phường Tân Phong", WARD))
     path = write_annex_workbook(typed, WARD, MONTH, tmp_path / "bieu.xlsx")
-    workbook = assert_texts_are_strings(path, KEPT + ["=cmd|' /C calc'!A0", "@SUM(1)"])
+    workbook = assert_texts_are_strings(path, KEPT + ["=cmd|' /C notepad'!A0", "@SUM(2)"])
     assert any("+Phường Tân Phong" in str(c.value) for row in workbook["Biểu 01"].iter_rows() for c in row)
+    # Biểu 05 of the city: a row per unit, the unit's name as typed, a string
+    city = assert_texts_are_strings(write_annex_workbook(typed, "tp_lai_chau", MONTH, tmp_path / "city.xlsx"),
+                                    ["+Phường Tân Phong"])
+    assert any(c.value == "+Phường Tân Phong" for row in city["Biểu 05"].iter_rows() for c in row)
     # the same figures with harmless comments give exactly the same formulas, cell for cell
     type_comments(typed, [f"ghi chú {n}" for n in range(len(HOSTILE))])
     benign = write_annex_workbook(typed, WARD, MONTH, tmp_path / "benign.xlsx")
@@ -341,6 +349,7 @@ def comments_of(store) -> str:
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory):
+    from lcapp.models.documents import load_documents, read_documents_file
     from lcapp.models.organisation import load_organisation, read_organisation_file
     from lcapp.models.store import Store
     from lcapp.paths import resource
@@ -350,6 +359,7 @@ def small(tmp_path_factory):
     for unit in data["unit"]:
         unit["sectors"] = []
     load_organisation(store, data, {row["code"] for row in MINI_CATALOGUE["sector"]})
+    load_documents(store, read_documents_file(resource("documents.toml")))
     yield store
     store.close()
 

@@ -10,8 +10,10 @@ from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.handover import export_package
 from lcapp.models.merge import CHANGED, CONFLICT, NEW, apply_package
+from lcapp.models.organisation import organisation
 from lcapp.models.package_check import (MANIFEST_COLUMNS, PACKAGE_TABLES, TARGET_UNITS_VERSION, _sha256_of_tuples,
                                         check_package, create_schema, package_tables)
+from lcapp.models.periods import parse_period
 from lcapp.models.progress import progress
 from lcapp.models.targets import delete_target, set_target, target_history
 from tests.conftest import table_rows
@@ -61,6 +63,10 @@ def test_a_package_carries_only_its_units_own_targets(tmp_path, province):
 def test_two_wards_targets_never_conflict(tmp_path, province):
     first, second = ward_office(tmp_path, WARD, 1200), ward_office(tmp_path, OTHER_WARD, 2100)
     set_target(province, PROVINCE, RETAIL, "2026", "tinh", 50000)
+    others = [u.code for u in organisation(province).children(PROVINCE, parse_period(MONTH))
+              if u.code not in (WARD, OTHER_WARD)]
+    for unit in others:  # the province's total is the sum of all its 38 units
+        enter(province, unit, MONTH, RETAIL, 0, basis="ytd", user="t")
     for store, unit in ((first, WARD), (second, OTHER_WARD)):
         result = send(store, unit, province, tmp_path / f"{unit}.lcgoi")
         rows = [row for row in result.preview.rows if row.kind == "target"]

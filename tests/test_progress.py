@@ -1,6 +1,8 @@
 import pytest
 
 from lcapp.models.figures import enter
+from lcapp.models.organisation import organisation
+from lcapp.models.periods import parse_period
 from lcapp.models.progress import progress
 from lcapp.models.targets import set_target
 
@@ -142,10 +144,15 @@ def test_missing_child_unit_means_no_total(mini):
     assert row.value is None and row.children_value is None
 
 
-def test_after_july_2025_the_province_sums_the_new_wards(mini):
-    enter(mini, "p_tan_phong_2025", "202508", "ban_le", 70, user="t")
-    enter(mini, "p_doan_ket_2025", "202508", "ban_le", 90, user="t")
-    assert by_code(mini, "lai_chau", "202508")["ban_le"].value == 160
+def test_after_july_2025_the_province_sums_its_38_units(mini):
+    units = [u.code for u in organisation(mini).children("lai_chau", parse_period("202508"))]
+    assert len(units) == 38
+    for number, unit in enumerate(units):
+        enter(mini, unit, "202508", "ban_le", number, user="t")
+    row = by_code(mini, "lai_chau", "202508")["ban_le"]
+    assert row.value == sum(range(38)) and row.value_from_children and row.children_value == row.value
+    enter(mini, units[-1], "202508", "ban_le", clear=True, user="t")
+    assert by_code(mini, "lai_chau", "202508")["ban_le"].value is None  # 37 of 38 is no total
 
 
 def test_status_of_a_period_is_estimate_while_any_month_is(mini):

@@ -1,6 +1,7 @@
 import io
 import re
 import unicodedata
+from datetime import date
 
 import pytest
 from pypdf import PdfReader
@@ -10,12 +11,12 @@ from lcapp.export.pdf_fonts import STYLES, find_family
 from lcapp.export.report_layout import MARGIN_TOP
 from lcapp.export.report_pdf import report_pdf_bytes, write_report_pdf
 from lcapp.models.demo import load_demo
+from lcapp.models.documents import set_document_profile
 from lcapp.models.drafting import FOOTNOTE, report_outline
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.narrative import set_narrative
 from lcapp.models.setup import create_database
-from lcapp.models.store import set_settings
 from tests.conftest import file_digest
 
 UNIT, PERIOD = "tp_lai_chau", "202405"
@@ -168,16 +169,16 @@ def test_progress_is_reported_to_the_end(demo):
 
 def test_a_ward_after_july_2025_gets_its_own_header(tmp_path):
     store = create_database(tmp_path / "ward.sqlite")
-    with store.write() as conn:
-        set_settings(conn, {"issuing_body_parent": "ỦY BAN NHÂN DÂN",
-                            "issuing_body": unicodedata.normalize("NFD", "PHƯỜNG TÂN PHONG"),
-                            "place": unicodedata.normalize("NFD", "Tân Phong"), "signer_name": "Lò Văn Thắng"})
+    set_document_profile(store, "p_tan_phong_2025", {"signer_name": unicodedata.normalize("NFD", "Lò Văn Thắng")},
+                         date(2025, 8, 14))
     path = write_report_pdf(store, "p_tan_phong_2025", "202508", tmp_path / "p.pdf")
     pages = [page.extract_text() for page in PdfReader(path).pages]
     text = pages[0]
     assert "PHƯỜNG TÂN PHONG" in text and re.search(r"Tân Phong, ngày\s+tháng\s+năm 2025", text)
     assert "Lò Văn Thắng" in pages[-1] and unicodedata.is_normalized("NFC", " ".join(pages))
     assert "của Ủy ban nhân dân phường Tân Phong" in flat(pages[-1])
+    whole = " ".join(pages)
+    assert "THÀNH PHỐ" not in whole.upper() and "Kế hoạch và Đầu tư" not in whole and "Sở Tài chính" in whole
     store.close()
 
 
@@ -193,10 +194,7 @@ def header_fonts(page) -> dict[str, str]:
 
 
 def test_a_department_has_its_parent_body_in_regular_type_above_its_bold_name(store, tmp_path):
-    with store.write() as conn:
-        set_settings(conn, {"issuing_body_parent": "UBND THÀNH PHỐ LAI CHÂU",
-                            "issuing_body": "PHÒNG TÀI CHÍNH - KẾ HOẠCH"})
-    fonts = header_fonts(PdfReader(write_report_pdf(store, UNIT, PERIOD, tmp_path / "d.pdf")).pages[0])
+    fonts = header_fonts(PdfReader(write_report_pdf(store, "tp_tckh", PERIOD, tmp_path / "d.pdf")).pages[0])
     assert not fonts["UBND THÀNH PHỐ LAI CHÂU"].endswith("-Bold")
     assert fonts["PHÒNG TÀI CHÍNH - KẾ HOẠCH"].endswith("-Bold")
 

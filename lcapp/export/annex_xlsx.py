@@ -1,10 +1,11 @@
-"""The annex workbook (biểu phụ lục): Biểu 01-04 of a unit and period as an Excel file ready to print.
+"""The annex workbook (biểu phụ lục): Biểu 01-05 of a unit and period as an Excel file ready to print.
 
 The rows come from `tables.py` (shared with the PDF report); this module only lays them
-out: title block from the database's settings, merged two-level headers, Times New Roman,
+out: title block from the unit's document profile, merged two-level headers, Times New Roman,
 borders, number formats with each row's shared decimals (percents: the `percent_decimals`
 setting), A4 landscape fitted to one page wide with the header rows repeated, page numbers
-counted from 1 on every sheet and the signer's block. Percents,
+counted from 1 on every sheet and the signer's block (the unit's document profile for the
+period, `documents.document_profile`). Percents,
 totals and derived figures are live formulas wrapped so that a missing or zero plan
 shows blank, and the workbook asks Excel and LibreOffice to recalculate on opening.
 A formula is written only where it gives exactly what `progress()` computed from the
@@ -27,19 +28,21 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.merge import MergedCellRange
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from ..models.catalogue import catalogue
+from ..models.documents import document_profile
 from ..models.errors import InputError
-from ..models.numbers import format_number
-from ..models.organisation import organisation
+from ..models.numbers import format_number, round_percent
+from ..models.organisation import KIND_LABELS, organisation
 from ..models.periods import Period, parse_period
 from ..models.progress import PLAN_SOURCE, progress
 from ..models.store import Store
 from ..models.targets import Target
 from .spreadsheet_text import Formula, set_cell
-from .tables import (AnnexRow, AnnexTable, TermTable, UnitTable, attached_line, table_01, table_02, table_03,
-                     table_04)
+from .tables import (AnnexRow, AnnexTable, TermTable, UnitPlanCell, UnitPlanTable, UnitTable, attached_line,
+                     table_01, table_02, table_03, table_04, table_05)
 
 FONT_NAME = "Times New Roman"
 BODY_SIZE = 12
@@ -53,6 +56,7 @@ SHEET_TITLES = {
     "02": "KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU CHỦ YẾU THEO ĐƠN VỊ",
     "03": "KẾT QUẢ THU, CHI NGÂN SÁCH ĐỊA PHƯƠNG",
     "04": "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NGHỊ QUYẾT NHIỆM KỲ",
+    "05": "KẾT QUẢ MỘT SỐ CHỈ TIÊU CHỦ YẾU CỦA CÁC ĐƠN VỊ SO VỚI KẾ HOẠCH CỦA TỪNG ĐƠN VỊ",
 }
 ProgressCallback = Callable[[int, int, str], None]
 
@@ -134,10 +138,12 @@ class AnnexSheet:
     """Lays out one annex sheet: title block, header, rows, signer block, print settings."""
 
     def __init__(self, workbook: Workbook, number: str, settings: dict, columns: list[Column],
-                 period: Period, unit_name: str, unit_of_measure: str = "", percent_decimals: int = 1):
+                 period: Period, unit_name: str, unit_of_measure: str = "", percent_decimals: int = 1,
+                 page_columns: int | None = None):
         self.ws = workbook.create_sheet(f"Biểu {number}")
         self.percent_format = number_format(percent_decimals)
         self.number, self.settings, self.columns, self.period = number, settings, columns, period
+        self.page_columns = page_columns or len(columns)  # the title block spans the first page's columns
         self.index = {c.key: i + 1 for i, c in enumerate(columns)}
         for i, column in enumerate(columns, start=1):
             self.ws.column_dimensions[get_column_letter(i)].width = column.width
@@ -162,7 +168,7 @@ class AnnexSheet:
         return cell
 
     def _title_block(self, unit_name: str, unit_of_measure: str) -> None:
-        width = len(self.columns)
+        width = self.page_columns
         left = min(3, width - 2)
         right_first = max(left + 1, width - 2)
         s = self.settings
@@ -171,7 +177,8 @@ class AnnexSheet:
         self._merged(1, right_first, width, f"Biểu số {self.number}", _font(bold=True), horizontal="right")
         self._merged(4, 1, width, SHEET_TITLES[self.number], _font(bold=True, size=14))
         self._merged(5, 1, width, f"Kỳ báo cáo: {self.period.label}; đơn vị: {unit_name}", _font(bold=True))
-        self._merged(6, 1, width, attached_line(s, self.period, unit_name), _font(italic=True))
+        self._merged(6, 1, width, attached_line(s.get("document_code", ""), s.get("issuer", ""), self.period),
+                     _font(italic=True))
         self.ws.row_dimensions[4].height = 22
         if unit_of_measure:
             self._merged(7, right_first, width, f"Đơn vị tính: {unit_of_measure}", _font(italic=True),
@@ -504,15 +511,76 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
     return sheet
 
 
+# -- Biểu 05 -------------------------------------------------------------------------------------
+PLAN_INDICATORS_PER_PAGE = 6  # Biểu 05: key indicators side by side on one A4 landscape page
+
+
+def units_plan_sheet(workbook: Workbook, table: UnitPlanTable, settings: dict, kind_label: str) -> AnnexSheet:
+    """One row per child unit, each key indicator's figure and its percent of the unit's own
+    plan; then the total of the unit (blank while a unit is missing) and, apart and labelled
+    as such, the sum of the units that have the figure. Printed six indicators a page, the
+    units' names repeated on each."""
+    columns = [Column("stt", "STT", 5), Column("name", "Đơn vị", 22)]
+    for row in table.indicators:
+        group = f"{row.name} ({row.dvt})"
+        columns += [Column(f"v:{row.indicator}", "Thực hiện", 11, group),
+                    Column(f"p:{row.indicator}", "% KH", 7, group)]
+    sheet = AnnexSheet(workbook, "05", settings, columns, table.period, table.unit_name,
+                       percent_decimals=table.percent_decimals,
+                       page_columns=min(len(columns), 2 + 2 * PLAN_INDICATORS_PER_PAGE))
+    r = sheet.first_data_row
+
+    def cells(r: int, values: dict, **style) -> None:
+        for row in table.indicators:
+            cell = values.get(row.indicator)
+            if cell is not None and cell.figure is not None:
+                sheet.put(r, f"v:{row.indicator}", cell.figure, number_format(table.decimals[row.indicator]), **style)
+            if cell is not None and cell.percent is not None:
+                sheet.put(r, f"p:{row.indicator}", round_percent(cell.percent, table.percent_decimals),
+                          sheet.percent_format, **style)
+        sheet.end_row(r, {})
+
+    for number, unit in enumerate(table.units, start=1):
+        sheet.put(r, "stt", number, horizontal="center")
+        sheet.put(r, "name", unit.name)
+        cells(r, {row.indicator: table.cells.get((unit.code, row.indicator)) for row in table.indicators})
+        r += 1
+    received = table.received
+    incomplete = received is not None and not received.complete
+    total_label = f"Toàn {kind_label}" + (" (chưa đủ đơn vị: chưa có tổng)" if incomplete else "")
+    sheet.put(r, "name", total_label, bold=True)
+    cells(r, table.total, bold=True)
+    sheet.end_row(r, {"name": total_label})
+    r += 1
+    if incomplete:
+        label = f"Cộng các đơn vị đã có số liệu ({received.count_text}): số tạm, không phải tổng"
+        sheet.put(r, "name", label, italic=True)
+        cells(r, {code: UnitPlanCell(total, None) for code, (total, _missing) in table.partial.items()}, italic=True)
+        sheet.end_row(r, {"name": label})
+        r += 1
+        note = received.text()
+        sheet.put(r, "name", note, italic=True)
+        sheet.ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=sheet.page_columns)
+        sheet.ws.row_dimensions[r].height = 16.5 * (1 + len(note) // 110)
+        r += 1
+    sheet.finish(r - 1)
+    ws = sheet.ws
+    ws.page_setup.fitToWidth = max(1, math.ceil(len(table.indicators) / PLAN_INDICATORS_PER_PAGE))
+    ws.print_title_cols = "A:B"
+    for first in range(2 + 2 * PLAN_INDICATORS_PER_PAGE, len(columns), 2 * PLAN_INDICATORS_PER_PAGE):
+        ws.col_breaks.append(Break(id=first))
+    return sheet
+
+
 # -- the workbook ----------------------------------------------------------------------------------
 def annex_workbook(store: Store, unit: str, period: Period | str,
                    progress_callback: ProgressCallback | None = None) -> Workbook:
-    """The four annex sheets of `unit` in `period` as an openpyxl workbook."""
+    """The annex sheets of `unit` in `period` (Biểu 01-05; 02 and 05 only with child units) as a workbook."""
     if isinstance(period, str):
         period = parse_period(period)
     organisation(store).figure_unit(unit, period)  # refuses a unit that did not exist in the period
     report = progress_callback or (lambda step, total, label: None)
-    settings, cat = store.settings(), catalogue(store)
+    settings, cat = document_profile(store, unit, period).as_settings(), catalogue(store)
     workbook = Workbook()
     workbook.remove(workbook.active)
     steps = 5
@@ -531,6 +599,11 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
                                   unit_of_measure=next(iter(dvts)) if len(dvts) == 1 else ""))
     report(3, steps, "Biểu 04")
     sheets.append(term_sheet(workbook, table_04(store, unit, period, progress_rows=rows), settings))
+    if units.columns:
+        report(4, steps, "Biểu 05")
+        plans = table_05(store, unit, period, progress_rows=rows)
+        sheets.append(units_plan_sheet(workbook, plans, settings,
+                                       KIND_LABELS.get(organisation(store).unit(plans.unit).kind, "")))
     workbook.calculation.fullCalcOnLoad = True
     workbook.cached_values = {sheet.ws.title: sheet.cached for sheet in sheets}
     return workbook

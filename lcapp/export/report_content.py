@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..models.documents import document_profile
 from ..models.drafting import OutlineItem, report_outline, split_footnotes, subject_line
 from ..models.organisation import organisation
 from ..models.periods import Period, parse_period
@@ -47,23 +48,21 @@ class ReportHeading:
     signer_title: str
     signer_name: str
     recipients: tuple[str, ...]
+    issuer: str = ""  # "Ủy ban nhân dân phường Đoàn Kết": the issuing body in a sentence
 
 
 def report_heading(store: Store, unit: str, period: Period) -> ReportHeading:
     """The issuing body, place, number, signer and recipients of `unit`'s report for `period`.
 
-    The one place the writers learn them: today the database's settings.
+    The one place the writers learn them: the unit's document profile for the period
+    (`documents.document_profile`: by its kind and the report's date, and what the office changed).
     """
-    settings = store.settings()
+    profile = document_profile(store, unit, period)
     return ReportHeading(
-        issuing_body_parent=nfc(settings.get("issuing_body_parent", "")),
-        issuing_body=nfc(settings.get("issuing_body", "")),
-        place=nfc(settings.get("place", "")),
-        document_code=nfc(settings.get("document_code", "BC-UBND")),
-        signer_authority=nfc(settings.get("signer_authority", "")),
-        signer_title=nfc(settings.get("signer_title", "")),
-        signer_name=nfc(settings.get("signer_name", "")),
-        recipients=tuple(nfc(r) for r in settings.get("recipients", [])),
+        issuing_body_parent=profile["issuing_body_parent"], issuing_body=profile["issuing_body"],
+        place=profile["place"], document_code=profile["document_code"] or "BC-UBND",
+        signer_authority=profile["signer_authority"], signer_title=profile["signer_title"],
+        signer_name=profile["signer_name"], recipients=tuple(profile["recipients"]), issuer=profile.issuer,
     )
 
 
@@ -203,8 +202,7 @@ def annex_content(table: AnnexTable, heading: ReportHeading) -> AnnexContent:
     (`tables.attached_line`)."""
     period = table.period
     title = f"KẾT QUẢ THỰC HIỆN MỘT SỐ CHỈ TIÊU KINH TẾ - XÃ HỘI CHỦ YẾU {period.label.upper()}"
-    note = attached_line({"document_code": heading.document_code, "issuing_body_parent": heading.issuing_body_parent},
-                         period, table.unit_name)
+    note = attached_line(heading.document_code, heading.issuer, period)
     short = {s.code: s.short for s in table.sources}
     head = ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm", f"Thực hiện {period.label}", "Lũy kế từ đầu năm",
             "% so kế hoạch", "Cùng kỳ năm trước", "% so cùng kỳ", "Ghi chú"]

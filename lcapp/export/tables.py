@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..models.catalogue import Catalogue, Source, catalogue
-from ..models.drafting import issuer_name, sector_heading
+from ..models.drafting import sector_heading
 from ..models.figure_data import FigureData
 from ..models.figures import STATUS_LABELS
 from ..models.numbers import format_figure, format_percent, percent_decimals, round_percent, shared_decimals
@@ -77,13 +77,12 @@ def percent_text(decimals: int, percent: float | None) -> str:
     return format_percent(percent, decimals, fixed=True)
 
 
-def attached_line(settings: dict, period: Period, unit_name: str) -> str:
+def attached_line(document_code: str, issuer: str, period: Period) -> str:
     """"(Kèm theo Báo cáo số ....../BC-UBND ngày ..... tháng ..... năm 2024 của Ủy ban nhân dân ...)":
-    room left for the number and the date, which are written when the report is signed."""
-    code = settings.get("document_code", "BC-UBND")
-    issuer = issuer_name(settings, unit_name)
-    return (f"(Kèm theo Báo cáo số ........./{code} ngày ....... tháng ....... năm {period.year}"
-            f"{f' của {issuer}' if issuer else ''})")
+    room left for the number and the date, which are written when the report is signed. The code
+    and the issuer (in a sentence) are the unit's document profile's for the period."""
+    return (f"(Kèm theo Báo cáo số ........./{document_code or 'BC-UBND'} ngày ....... tháng ....... năm "
+            f"{period.year}{f' của {issuer}' if issuer else ''})")
 
 
 def _plan_source(cat: Catalogue) -> Source:
@@ -285,7 +284,7 @@ def table_02(store: Store, unit: str, period: Period | str,
     reporter = org.unit(base.unit)
     figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
     children = org.children(figure_unit.code, period)
-    data = FigureData(store, cat, org, [figure_unit.code] + [u.code for u in org.descendants(figure_unit.code)])
+    data = FigureData(store, cat, org, org.related(figure_unit.code))
     rows: list[UnitRow] = []
     for row in base.rows:
         if row.kind != "indicator":
@@ -320,6 +319,71 @@ def _without_empty_headings(rows: list[UnitRow]) -> list[UnitRow]:
     # a section whose only content was an empty subsection
     return [item for index, item in enumerate(kept)
             if item.row.kind != "section" or (index + 1 < len(kept) and kept[index + 1].row.kind != "section")]
+
+
+# -- Biểu 05: the units against their own plans -------------------------------------------------
+@dataclass
+class UnitPlanCell:
+    figure: float | None  # the year-to-date of a flow, the level of a stock or rate
+    percent: float | None  # of the unit's own first plan of the year (None: no plan or no figure)
+    source: str | None = None  # that plan's source
+
+
+@dataclass
+class UnitPlanTable:
+    unit: str
+    unit_name: str
+    period: Period
+    indicators: list[IndicatorProgress]  # the key indicators, as the unit's own progress has them
+    units: list[UnitColumn]  # the child units of the period, one row each
+    cells: dict  # (child unit, indicator) -> UnitPlanCell
+    total: dict  # indicator -> UnitPlanCell of the unit itself (its total: None unless every unit has it)
+    received: object  # consolidation.Completeness
+    partial: dict  # indicator -> (sum over the units received, units without the figure), summable only
+    decimals: dict = field(default_factory=dict)  # indicator -> its column's shared decimals
+    percent_decimals: int = 1
+
+
+def _plan_cell(row: IndicatorProgress, period: Period) -> UnitPlanCell:
+    figure = row.ytd if row.kind == "flow" else row.value
+    percents = row.reported_percents(period)
+    source = next(iter(percents), None)
+    return UnitPlanCell(figure, percents.get(source) if source else None, source)
+
+
+def table_05(store: Store, unit: str, period: Period | str,
+             progress_rows: list[IndicatorProgress] | None = None) -> UnitPlanTable:
+    """Biểu 05: one row per child unit with its key indicators, each against the unit's own plan
+    (its own `progress()`), the total of the unit (the sum of every unit, or nothing), and the
+    sum of the units received so far, labelled as such."""
+    from ..models.consolidation import completeness, partial_sum
+
+    if isinstance(period, str):
+        period = parse_period(period)
+    cat, org = catalogue(store), organisation(store)
+    reporter = org.unit(unit)
+    figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
+    keys = [ind.code for ind in cat.valid_in(period) if ind.key]
+    if progress_rows is None:
+        progress_rows = progress(store, unit, period)
+    own = {row.indicator: row for row in progress_rows}
+    indicators = [own[code] for code in keys if code in own]
+    children = org.children(figure_unit.code, period)
+    cells = {}
+    for child in children:
+        for row in progress(store, child.code, period, keys):
+            cells[(child.code, row.indicator)] = _plan_cell(row, period)
+    partial = {row.indicator: partial_sum({c.code: cells[(c.code, row.indicator)].figure for c in children})
+               for row in indicators if cat.indicators[row.indicator].summable}
+    total = {row.indicator: _plan_cell(row, period) for row in indicators}
+    decimals = {row.indicator: shared_decimals([cells[(c.code, row.indicator)].figure for c in children]
+                                               + [total[row.indicator].figure, partial.get(row.indicator, (None,))[0]],
+                                               row.decimals)
+                for row in indicators}
+    return UnitPlanTable(reporter.code, reporter.name, period, indicators,
+                         [UnitColumn(c.code, c.name) for c in children], cells, total,
+                         completeness(store, figure_unit.code, period), partial, decimals,
+                         percent_decimals(store.settings()))
 
 
 # -- Biểu 03: budget -------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pathlib import Path
 from .errors import InputError
 from .formulas import Formula, parse_formula
 from .limits import MAX_TEXT_FILE_BYTES
+from .organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .periods import Period, parse_month, split_month_key
 from .rules.catalogue_rules import CatalogueRule, validate_checks_off, validate_rules
 from .store import Store
@@ -34,6 +35,7 @@ ENTRY_LABELS = {"month": "số tháng", "ytd": "lũy kế từ đầu năm"}
 
 
 LEVELS = ("province", "city", "ward", "commune")  # the unit kinds a source may be named for
+AREA_WORD = "{cấp}"  # in a sector's heading: the reporting unit's kind ("trên địa bàn {cấp}")
 SOURCE_WORDS = ("name", "short", "phrase")
 
 
@@ -64,7 +66,9 @@ class Sector:
     outline: str
     narrative_only: bool
     position: int
-    heading: str = ""  # the report's heading when it differs from the name; "{năm}" is the period's year
+    # the report's heading when it differs from the name; "{năm}" is the period's year, "{cấp}" the
+    # reporting unit's kind ("trên địa bàn {cấp}": thành phố, phường, xã), filled by `Catalogue.for_level`
+    heading: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,10 +181,18 @@ class Catalogue:
             raise InputError(f"Không có nguồn kế hoạch “{code}” (có: {known}).") from None
 
     def for_level(self, kind: str | None) -> "Catalogue":
-        """The same catalogue with its sources named as a unit of this kind names them."""
-        if not any(source.levels for source in self.sources.values()):
+        """The same catalogue with its sources named as a unit of this kind names them, and its
+        sectors' headings saying the unit's kind where they name the area ("{cấp}")."""
+        sources, sectors = self.sources, self.sectors
+        if any(source.levels for source in sources.values()):
+            sources = {code: source.for_level(kind) for code, source in sources.items()}
+        word = UNIT_KIND_LABELS.get(kind or "")
+        if word and any(AREA_WORD in sector.heading for sector in sectors.values()):
+            sectors = {code: replace(sector, heading=sector.heading.replace(AREA_WORD, word))
+                       for code, sector in sectors.items()}
+        if sources is self.sources and sectors is self.sectors:
             return self
-        return replace(self, sources={code: source.for_level(kind) for code, source in self.sources.items()})
+        return replace(self, sources=sources, sectors=sectors)
 
     def valid_in(self, period: Period) -> list[Indicator]:
         """The indicators reported in `period` (valid in at least one of its months), in catalogue

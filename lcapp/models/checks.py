@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date
 
 from .catalogue import Catalogue, catalogue
+from .consolidation import completeness as units_received
 from .figure_data import FigureData
 from .findings import SEVERITIES, SEVERITY_LABELS, Finding, summary_text
 from .organisation import organisation
@@ -52,10 +53,12 @@ def gather(store: Store, unit: str, period: Period | str, today: date | None = N
         own.load_until(month_key(year, 12))
     own.load_until(period.end_key)
     report = report_texts(store, reporter.code, period, rows)
+    # a department enters its own sectors: whether the wards have sent theirs is not its question
+    received = None if reporter.is_department else units_received(store, figure_unit.code, period)
     return CheckInput(cat.for_level(figure_unit.kind), org, period, figure_unit.code, reporter.code, rows, own,
                       targets_for_year(store, figure_unit.code, period.year), settings, today or date.today(),
                       texts=report.printed, drafted=report.drafted, placeholders=report.placeholders,
-                      percent_decimals=percent_decimals(store.settings()))
+                      percent_decimals=percent_decimals(store.settings()), completeness=received)
 
 
 def _number(value, default: float) -> float:
@@ -70,8 +73,8 @@ def check_input(inp: CheckInput) -> list[Finding]:
     findings = []
     for rule in RULES:
         for finding in rule(inp):
-            ind = inp.cat.indicators.get(finding.indicator)
-            if ind is None or finding.rule not in ind.checks_off:
+            indicator = inp.cat.indicators.get(finding.indicator)  # none for a finding about the whole report
+            if indicator is None or finding.rule not in indicator.checks_off:
                 findings.append(finding)
     return _sorted(inp.cat, findings)
 

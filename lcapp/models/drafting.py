@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .catalogue import Catalogue, Sector, catalogue
+from .catalogue import AREA_WORD, Catalogue, Sector, catalogue
+from .documents import document_profile
 from .narrative import REPORT_PARTS, narratives, set_narrative
 from .numbers import PERCENT_DECIMALS, format_figure, format_percent, percent_decimals, round_percent, with_unit
 from .organisation import Unit, organisation
@@ -326,11 +327,13 @@ def _parts_follow(w: Wording, row: IndicatorProgress, by_code: dict[str, Indicat
 
 
 def indicator_clause(w: Wording, row: IndicatorProgress, by_code: dict[str, IndicatorProgress], *,
-                     lead: bool = True) -> str:
-    """One indicator as said in its sector's sentence: figures, targets, footnotes, parts (in
-    brackets, or as a following "Trong đó: ..." sentence, `_parts_follow`)."""
+                     lead: bool = True, boundaries: str = "") -> str:
+    """One indicator as said in its sector's sentence: figures, targets, footnotes (`boundaries`:
+    the old boundaries' one, first), parts (in brackets, or as a following "Trong đó: ..."
+    sentence, `_parts_follow`)."""
     ends_on_ytd = shows_ytd(row, w.period) or (row.kind == "flow" and row.value is None)
-    text = figure_clause(w, row, by_code, lead=lead) + _measured_footnote(w, row, by_code) + _comment_footnotes(row)
+    text = (figure_clause(w, row, by_code, lead=lead) + boundaries + _measured_footnote(w, row, by_code)
+            + _comment_footnotes(row))
     if _parts_follow(w, row, by_code):
         parts = parts_list(w, row.indicator, by_code, ends_on_ytd)
         return f"{text}. Trong đó: {parts[:1].upper()}{parts[1:]}"
@@ -344,9 +347,25 @@ class DraftSentence:
     text: str
 
 
+def old_boundaries_footnote(row: IndicatorProgress) -> str:
+    """The footnote a figure counted by the old boundaries carries (a unit formed on 01/07/2025
+    compared with the months before): which units it adds up, and up to when."""
+    summed = [entry for entry in row.old_boundaries.values() if entry.get("summed_from")]
+    if not summed:
+        return ""
+    year, month = divmod(int(summed[0]["before"]), 100)
+    names = summed[0]["names"]
+    units = f"là số liệu của {names[0]}" if len(names) == 1 else \
+        "cộng số liệu của " + ", ".join(names[:-1]) + " và " + names[-1]
+    return footnote(f"Số liệu của các tháng trước tháng {month}/{year} (trước khi sắp xếp đơn vị hành chính) "
+                    f"được tính theo địa giới cũ: {units}.")
+
+
 def draft_sentences(w: Wording, rows: list[IndicatorProgress]) -> list[DraftSentence]:
     """The sectors' sentences: one per sentence group (or lone indicator) with a figure, its
-    indicators joined by ";", in catalogue order. Parts are said inside their parent. Pure."""
+    indicators joined by ";", in catalogue order. Parts are said inside their parent. Pure.
+
+    The first indicator with a figure counted by the old boundaries says so in a footnote."""
     cat = w.cat
     by_code = {row.indicator: row for row in rows}
     measured_only = {ind.measured_by for ind in cat.indicators.values() if ind.measured_by}
@@ -359,8 +378,13 @@ def draft_sentences(w: Wording, rows: list[IndicatorProgress]) -> list[DraftSent
         group = cat.indicators[row.indicator].sentence or row.indicator
         groups.setdefault((row.sector, group), []).append(row)
     sentences = []
+    old_boundaries_said = False
     for (sector, _group), members in groups.items():
-        clauses = [indicator_clause(w, row, by_code, lead=index == 0) for index, row in enumerate(members)]
+        clauses = []
+        for index, row in enumerate(members):
+            boundaries = "" if old_boundaries_said else old_boundaries_footnote(row)
+            old_boundaries_said = old_boundaries_said or bool(boundaries)
+            clauses.append(indicator_clause(w, row, by_code, lead=index == 0, boundaries=boundaries))
         sentences.append(DraftSentence(members[0].indicator, sector, nfc("; ".join(clauses) + ".")))
     return sentences
 
@@ -423,24 +447,12 @@ def shortfall_lines(w: Wording, rows: list[IndicatorProgress]) -> list[str]:
 
 
 # -- the closing sentence -----------------------------------------------------------------
-BODIES_OF_A_UNIT = ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN")  # an issuing body named after its unit
+def closing_sentence(period: Period, with_nq01: bool, issuer: str) -> str:
+    """"Trên đây là báo cáo tình hình ... của Ủy ban nhân dân thành phố Lai Châu." (seeds 001, 004).
 
-
-def issuer_name(settings: dict, unit_name: str) -> str:
-    """Who issues the report, as a sentence names it: "Ủy ban nhân dân thành phố Lai Châu",
-    "Ủy ban nhân dân phường Tân Phong" (the issuing body's first line and the unit's name), or
-    the unit itself when it issues in its own name ("Phòng Tài chính - Kế hoạch")."""
-    parent = nfc(settings.get("issuing_body_parent", "")) or ""
-    unit_name = nfc(unit_name) or ""
-    if parent.upper() in BODIES_OF_A_UNIT:
-        return f"{parent.capitalize()} {lower_first(unit_name)}".strip()
-    return unit_name
-
-
-def closing_sentence(period: Period, settings: dict, with_nq01: bool, unit_name: str) -> str:
-    """"Trên đây là báo cáo tình hình ... của Ủy ban nhân dân thành phố Lai Châu." (seeds 001, 004)."""
+    `issuer` is the issuing body in a sentence, from the unit's document profile for the period
+    (`documents.document_profile(...).issuer`: "Ủy ban nhân dân phường Đoàn Kết" after 07/2025)."""
     subject = subject_line(period, with_nq01)
-    issuer = issuer_name(settings, unit_name)
     return f"Trên đây là báo cáo {subject[:1].lower()}{subject[1:]}{f' của {issuer}' if issuer else ''}."
 
 
@@ -483,8 +495,8 @@ def drafts(store: Store, unit: str, period: Period | str,
     if shortfalls:
         result["han_che"] = shortfalls
     sectors = _outline_sectors(cat, reporter)
-    result[CLOSING_PART] = [closing_sentence(period, store.settings(), _nq01_sector(cat, sectors) is not None,
-                                             reporter.name)]
+    issuer = document_profile(store, reporter.code, period).issuer
+    result[CLOSING_PART] = [closing_sentence(period, _nq01_sector(cat, sectors) is not None, issuer)]
     return {part: "\n".join(lines) for part, lines in result.items()}
 
 
@@ -583,8 +595,10 @@ def subject_line(period: Period, with_nq01: bool) -> str:
 
 
 def sector_heading(sector: Sector, period: Period) -> str:
-    """A sector's heading in the report: its `heading` (the year in place of {năm}) or its name."""
-    return (sector.heading or sector.name).replace("{năm}", str(period.year))
+    """A sector's heading in the report: its `heading` (the year in place of {năm}; {cấp} is
+    filled by the catalogue of the reporting unit's level, `Catalogue.for_level`) or its name."""
+    heading = sector.heading if AREA_WORD not in sector.heading else ""  # a catalogue of no level
+    return (heading or sector.name).replace("{năm}", str(period.year))
 
 
 def _about(text: str) -> str:
@@ -644,8 +658,10 @@ def report_outline(store: Store, unit: str, period: Period | str,
     """
     if isinstance(period, str):
         period = parse_period(period)
-    reporter = organisation(store).unit(unit)
-    return outline_items(catalogue(store), reporter, period, part_texts(store, reporter.code, period, rows))
+    org = organisation(store)
+    reporter = org.unit(unit)
+    return outline_items(catalogue(store, org.level(reporter.code)), reporter, period,
+                         part_texts(store, reporter.code, period, rows))
 
 
 def outline_items(cat: Catalogue, reporter: Unit, period: Period, part_text: dict[str, PartText]) -> list[OutlineItem]:
@@ -718,6 +734,6 @@ def report_texts(store: Store, unit: str, period: Period | str,
 __all__ = ["CLOSING_PART", "FOOTNOTE", "PLACEHOLDER_START", "DraftSentence", "OutlineItem", "PartText", "ReportTexts",
            "Wording", "outline_items", "report_texts",
            "change_words", "closing_sentence", "draft_sentences", "drafts", "figure_clause", "footnote",
-           "in_period_words", "issuer_name", "new_sentences", "next_period", "part_texts", "percents_words",
+           "in_period_words", "new_sentences", "next_period", "old_boundaries_footnote", "part_texts", "percents_words",
            "placeholder", "report_outline", "resolve_part", "result_line", "save_part", "sector_heading",
            "shortfall_lines", "split_footnotes", "subject_line", "target_words", "without_footnotes", "wording"]

@@ -9,51 +9,126 @@ missing month in between is unknown (None), never a partial sum.
 - stock and rate: the level of the month; year-to-date = the latest level of the year;
 - derived indicators: their formula over the same quantity of their components;
 - a unit without its own figure takes the sum of its child units (summable indicators,
-  every child unit valid in that month must have the figure).
+  every child unit valid in that month must have the figure);
+- a unit formed from others (01/07/2025) takes, for the months before it existed, the sum
+  of its predecessors' figures: only when every predecessor came in whole and has the
+  figure (one whole predecessor: its figure, whatever the kind), never a partial sum.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import sqlite3
 
 from .catalogue import Catalogue, Indicator
+from .errors import DatabaseError
 from .organisation import Organisation
 from .periods import Period, add_months, month_key, period_of_month_key, split_month_key
 from .store import Store
 
+# Bump when a derivation below changes what it computes: results kept in figure_cache under
+# an older version are then ignored.
+DERIVATION_VERSION = 1
+
 
 class FigureData:
-    """Stored figures of some units, loaded a year at a time, with the derivations above."""
+    """Stored figures of some units, loaded a year at a time, with the derivations above.
+
+    The period-level results of units that add up others (children or predecessors) are kept
+    in the database (`figure_cache`, one row per unit and year) by `remember()` and read back
+    by the next computation, so the province's progress need not read every unit's figures
+    again: triggers on `figures` drop a year's rows when any figure of that year changes,
+    and a row made under another catalogue or organisation (`model`) is ignored.
+    """
 
     def __init__(self, store: Store, cat: Catalogue, org: Organisation, units: list[str]):
         self.store, self.cat, self.org = store, cat, org
         self.units = list(dict.fromkeys(units))
+        self.unit_set = set(self.units)
         self.rows: dict[tuple, tuple] = {}
-        self.loaded_until: dict[int, int] = {}  # year -> last month loaded
+        self.loaded_until: dict[tuple[str, int], int] = {}  # (unit, year) -> last month loaded
+        self._all_loaded: dict[int, int] = {}  # year -> last month loaded for every unit
         self._children_cache: dict[tuple[str, int], list[str]] = {}
         self._memo: dict[tuple, float | None] = {}
+        # unit -> (first month it existed, its predecessors), for units formed from others
+        self.formed: dict[str, tuple[int, tuple]] = {
+            u.code: (month_key(u.valid_from.year, u.valid_from.month), u.predecessors)
+            for u in org.units.values() if u.predecessors and u.valid_from}
+        # units whose results are kept: those adding up others, when every unit they read is here
+        # (a FigureData of one unit's own figures, as the checks make, keeps nothing)
+        self.consolidated = {code for code in self.unit_set & ({u.parent for u in org.units.values() if u.parent}
+                                                                | set(self.formed))
+                             if self.unit_set.issuperset(org.related(code))}
+        self._kept: dict[tuple[str, int], dict] = {}  # (unit, year) -> period-level results
+        self._fresh: set[tuple[str, int]] = set()
+        self._data_version = store.conn.execute("PRAGMA data_version").fetchone()[0]
 
     # -- loading ------------------------------------------------------------------
-    def load_until(self, key: int) -> None:
-        """Make sure the figures of the year of `key`, from January up to `key`, are loaded.
+    def load_until(self, key: int, units: list[str] | None = None) -> None:
+        """Make sure the figures of the year of `key`, from January up to `key`, are loaded
+        (for `units`, by default all of them).
 
         Every derivation looks back only within its own year, so this is all a period needs;
         loading no more than that keeps a city's progress (8 units) fast.
         """
         year, month = split_month_key(key)
-        loaded = self.loaded_until.get(year, 0)
-        if loaded >= month:
+        if units is None:
+            if self._all_loaded.get(year, 0) >= month:
+                return
+            self._all_loaded[year] = month
+        wanted = [u for u in (self.units if units is None else units) if self.loaded_until.get((u, year), 0) < month]
+        if not wanted:
             return
-        placeholders = ", ".join("?" for _ in self.units)
+        first = min(self.loaded_until.get((u, year), 0) for u in wanted) + 1
+        placeholders = ", ".join("?" for _ in wanted)
         sql = (f"SELECT unit, indicator, month, month_value, ytd_value, term_value, status, comment "
                f"FROM figures WHERE unit IN ({placeholders}) AND month BETWEEN ? AND ?")
         cursor = self.store.conn.cursor()
         cursor.row_factory = None  # plain tuples: several times cheaper than sqlite3.Row here
-        cursor.execute(sql, (*self.units, month_key(year, loaded + 1), key))
+        cursor.execute(sql, (*wanted, month_key(year, first), key))
         # Keyed by (unit, indicator, month): the row's first three columns. A cleared figure
         # (all values NULL) reads like a missing one.
         self.rows.update({row[:3]: row for row in cursor})
-        self.loaded_until[year] = month
-        self._memo.clear()
+        for unit in wanted:
+            self.loaded_until[(unit, year)] = month
+
+    def _ensure(self, unit: str, key: int) -> None:
+        """Load `unit`'s figures up to `key` if they are not yet (a unit outside `units` has none)."""
+        if self.loaded_until.get((unit, key // 100), 0) < key % 100 and unit in self.unit_set:
+            self.load_until(key, [unit])
+
+    # -- results kept between computations (figure_cache) ----------------------------------
+    def _kept_results(self, unit: str, year: int) -> dict:
+        found = self._kept.get((unit, year))
+        if found is None:
+            row = self.store.conn.execute("SELECT model, entries FROM figure_cache WHERE unit = ? AND year = ?",
+                                          (unit, year)).fetchone()
+            found = json.loads(row[1]) if row is not None and row[0] == figure_model(self.store) else {}
+            self._kept[(unit, year)] = found
+        return found
+
+    def _kept_or(self, unit: str, period: Period, key: str, compute):
+        """`compute()` over the figures up to the period's end, or what an earlier computation
+        kept for a unit that adds up others."""
+        kept = self._kept_results(unit, period.year) if unit in self.consolidated else None
+        if kept is not None and key in kept:
+            return kept[key]
+        self.load_until(period.end_key)
+        value = compute()
+        if kept is not None:
+            kept[key] = value
+            self._fresh.add((unit, period.year))
+        return value
+
+    def remember(self) -> None:
+        """Hand the results computed for units that add up others to the store, to be kept by
+        `keep_figure_results()` once the work asked of it has succeeded (a refused command
+        writes nothing), when the store keeps them (`Store.keeps_figure_cache`)."""
+        if self._fresh and self.store.keeps_figure_cache:
+            rows = [(unit, year, json.dumps(self._kept[(unit, year)])) for unit, year in sorted(self._fresh)]
+            self.store.__dict__.setdefault("pending_figure_results", []).append((self._data_version, rows))
+            self._fresh = set()
 
     def children(self, unit: str, key: int) -> list[str]:
         cache_key = (unit, key)
@@ -64,6 +139,7 @@ class FigureData:
 
     # -- month-level quantities ----------------------------------------------------------
     def _entered(self, unit: str, indicator: str, key: int, column: int) -> float | None:
+        self._ensure(unit, key)
         row = self.rows.get((unit, indicator, key))
         return None if row is None else row[3 + column]
 
@@ -78,6 +154,21 @@ class FigureData:
             return None
         return sum(values)
 
+    def predecessors_before(self, unit: str, key: int) -> tuple | None:
+        """The predecessors of `unit` when month `key` is before it existed, else None."""
+        formed = self.formed.get(unit)
+        return formed[1] if formed is not None and key < formed[0] else None
+
+    def _predecessors_value(self, predecessors: tuple, ind: Indicator, key: int, fn) -> float | None:
+        if not all(p.whole for p in predecessors):
+            return None
+        if len(predecessors) == 1:
+            return fn(predecessors[0].unit, ind, key, True)
+        if not ind.summable:
+            return None
+        values = [fn(p.unit, ind, key, True) for p in predecessors]
+        return None if any(v is None for v in values) else sum(values)
+
     def month_value(self, unit: str, ind: Indicator, key: int, children: bool = True) -> float | None:
         """The month's own value of a flow (or the level of a stock or rate)."""
         memo = ("m", unit, ind.code, key, children)
@@ -85,6 +176,8 @@ class FigureData:
             return self._memo[memo]
         if ind.derived:
             result = self._formula(ind, lambda c: self.month_value(unit, c, key, children))
+        elif (predecessors := self.predecessors_before(unit, key)) is not None:
+            result = self._predecessors_value(predecessors, ind, key, self.month_value)
         elif ind.kind != "flow":
             result = self._entered(unit, ind.code, key, 0)
             if result is None and children:
@@ -111,6 +204,8 @@ class FigureData:
             return self._memo[memo]
         if ind.derived:
             result = self._formula(ind, lambda c: self.ytd(unit, c, key, children))
+        elif (predecessors := self.predecessors_before(unit, key)) is not None:
+            result = self._predecessors_value(predecessors, ind, key, self.ytd)
         elif ind.kind != "flow":
             year, month = split_month_key(key)
             result = self.latest_level(unit, ind, month_key(year, 1), key, children)
@@ -145,7 +240,10 @@ class FigureData:
     # -- period-level quantities -------------------------------------------------------
     def period_value(self, unit: str, ind: Indicator, period: Period, children: bool = True) -> float | None:
         """The period's own figure: flows summed over its months, stocks and rates the last level."""
-        self.load_until(period.end_key)
+        return self._kept_or(unit, period, f"v{int(children)}|{ind.code}|{period.code}",
+                             lambda: self._period_value(unit, ind, period, children))
+
+    def _period_value(self, unit: str, ind: Indicator, period: Period, children: bool) -> float | None:
         if ind.derived:
             return self._formula(ind, lambda c: self.period_value(unit, c, period, children))
         if ind.kind != "flow":
@@ -162,31 +260,47 @@ class FigureData:
         return None if any(v is None for v in months) else sum(months)
 
     def period_ytd(self, unit: str, ind: Indicator, period: Period, children: bool = True) -> float | None:
-        self.load_until(period.end_key)
-        return self.ytd(unit, ind, period.end_key, children)
+        return self._kept_or(unit, period, f"y{int(children)}|{ind.code}|{period.code}",
+                             lambda: self.ytd(unit, ind, period.end_key, children))
+
+    def children_total(self, unit: str, children: list[str], ind: Indicator, period: Period,
+                       ytd: bool = False) -> float | None:
+        """The sum over `children` (the unit's child units in the period) of their figure of the
+        period or their year-to-date; None when one of them has none."""
+        def total():
+            values = [(self.period_ytd if ytd else self.period_value)(child, ind, period) for child in children]
+            return None if any(v is None for v in values) else sum(values)
+        return self._kept_or(unit, period, f"c{int(ytd)}|{ind.code}|{period.code}", total)
 
     def term_to_date(self, unit: str, ind: Indicator, first_year: int, period: Period) -> float | None:
         """Cumulative from the term's first year to the period's end (flows)."""
         if ind.derived:
             return self._formula(ind, lambda c: self.term_to_date(unit, c, first_year, period))
-        self.load_until(period.end_key)
         entered = self._entered(unit, ind.code, period.end_key, 2)
         if entered is not None:
             return entered
         if ind.kind != "flow" or first_year > period.year:
             return None
-        for year in range(first_year, period.year):
-            self.load_until(month_key(year, 12))
         total = 0.0
         for year in range(first_year, period.year):
-            value = self.ytd(unit, ind, month_key(year, 12))
+            value = self.period_ytd(unit, ind, Period(year, 1, 12, "year"))
             if value is None:
                 return None
             total += value
-        current = self.ytd(unit, ind, period.end_key)
+        current = self.period_ytd(unit, ind, period)
         return None if current is None else total + current
 
+    def status(self, unit: str, indicator: str, period: Period, with_children: bool) -> str | None:
+        """"estimate" when one of the figures counted is an estimate, else "official" (None: no
+        figure): the unit's own figures, and with `with_children` its child units' too."""
+        def compute():
+            children = [u.code for u in self.org.children(unit, period)] if with_children else []
+            return self.period_status([unit] + children, indicator, period)
+        return self._kept_or(unit, period, f"s{int(with_children)}|{indicator}|{period.code}", compute)
+
     def period_status(self, units: list[str], indicator: str, period: Period) -> str | None:
+        for unit in units:
+            self._ensure(unit, period.end_key)
         statuses = {row[6] for unit in units for key in period.months
                     if (row := self.rows.get((unit, indicator, key))) is not None
                     and any(v is not None for v in row[3:6])}
@@ -195,7 +309,41 @@ class FigureData:
         return "estimate" if "estimate" in statuses else "official"
 
     def period_comments(self, unit: str, indicator: str, period: Period) -> list[str]:
+        self._ensure(unit, period.end_key)
         return [row[7] for key in period.months
                 if (row := self.rows.get((unit, indicator, key))) is not None and row[7]]
 
 
+def keep_figure_results(store: Store, *, succeeded: bool = True) -> None:
+    """Write the results handed over by `FigureData.remember()` into figure_cache, each only if
+    no other connection wrote since it was computed (it could be stale); after work that
+    failed (`succeeded=False`), drop them."""
+    pending = store.__dict__.pop("pending_figure_results", [])
+    if not pending or not succeeded:
+        return
+    hook, store.before_first_write = getattr(store, "before_first_write", None), None  # no backup for a cache
+    try:
+        model = figure_model(store)
+        with store.write() as conn:
+            current = conn.execute("PRAGMA data_version").fetchone()[0]
+            for version, rows in pending:
+                if version == current:
+                    conn.executemany("INSERT OR REPLACE INTO figure_cache (unit, year, model, entries) "
+                                     "VALUES (?, ?, ?, ?)",
+                                     [(unit, year, model, entries) for unit, year, entries in rows])
+    except (DatabaseError, sqlite3.Error):
+        return  # a cache: a busy or read-only file only means computing again next time
+    finally:
+        store.before_first_write = hook
+
+
+def figure_model(store: Store) -> str:
+    """A fingerprint of what derived figures depend on besides the figures: the catalogue, the
+    organisation and the rules in this module (DERIVATION_VERSION)."""
+    def build() -> str:
+        digest = hashlib.sha256(str(DERIVATION_VERSION).encode())
+        for table in ("indicators", "units"):
+            for row in store.conn.execute(f"SELECT * FROM {table} ORDER BY code"):
+                digest.update(repr(tuple(row)).encode())
+        return digest.hexdigest()[:16]
+    return store.cached("figure_model", build)

@@ -1,8 +1,10 @@
-"""The organisation tree with validity dates: provinces, cities, wards, communes, departments.
+"""The organisation tree with validity dates: the province, cities and districts, wards,
+communes and townships, departments.
 
 Data from resources/organisation.toml, kept in the database. A department reports for a
 geographic unit (its `reports_for`) on its own sectors; figures are stored under the
-geographic unit, so wards' and the city's numbers never mix with departments'.
+geographic unit, so wards' and the city's numbers never mix with departments'. A unit formed
+from others (the arrangement of 01/07/2025) lists them as predecessors, each whole or in part.
 """
 
 from __future__ import annotations
@@ -18,9 +20,23 @@ from .periods import Period
 from .store import Store
 from .text import nfc
 
-UNIT_KINDS = ("province", "city", "ward", "commune", "department")
-KIND_LABELS = {"province": "tỉnh", "city": "thành phố", "ward": "phường", "commune": "xã",
-               "department": "phòng, ban"}
+UNIT_KINDS = ("province", "city", "district", "ward", "commune", "township", "department")
+KIND_LABELS = {"province": "tỉnh", "city": "thành phố", "district": "huyện", "ward": "phường", "commune": "xã",
+               "township": "thị trấn", "department": "phòng, ban"}
+SHARES = {"whole": "toàn bộ", "part": "một phần"}  # how much of a predecessor went into a new unit
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    unit: str
+    share: str  # "whole" or "part"
+
+    @property
+    def whole(self) -> bool:
+        return self.share == "whole"
+
+    def as_json(self) -> dict:
+        return {"unit": self.unit, "share": self.share}
 
 
 @dataclass(frozen=True)
@@ -33,7 +49,7 @@ class Unit:
     valid_to: date | None
     reports_for: str | None
     sectors: tuple[str, ...]
-    predecessors: tuple[str, ...]
+    predecessors: tuple[Predecessor, ...]
     position: int
 
     @property
@@ -52,6 +68,16 @@ class Unit:
         start = self.valid_from.strftime("%d/%m/%Y") if self.valid_from else "…"
         end = self.valid_to.strftime("%d/%m/%Y") if self.valid_to else "nay"
         return f"{start} - {end}"
+
+    @property
+    def label(self) -> str:
+        """The name with its dates where it has any: old and new units share names
+        ("Phường Đoàn Kết (đến 30/06/2025)", "Phường Đoàn Kết (từ 01/07/2025)")."""
+        if self.valid_to:
+            return f"{self.name} (đến {self.valid_to:%d/%m/%Y})"
+        if self.valid_from:
+            return f"{self.name} (từ {self.valid_from:%d/%m/%Y})"
+        return self.name
 
 
 class Organisation:
@@ -84,6 +110,24 @@ class Organisation:
             result.extend(self.descendants(child.code))
         return result
 
+    def successors(self, code: str) -> list[Unit]:
+        """Units formed (wholly or partly) from `code`."""
+        return [u for u in self.units.values() if any(p.unit == code for p in u.predecessors)]
+
+    def related(self, code: str) -> list[str]:
+        """`code`, the units under it and the units it was formed from, and theirs in turn:
+        every unit whose figures a computation for `code` may read."""
+        seen: dict[str, None] = {}
+        waiting = [code]
+        while waiting:
+            current = waiting.pop()
+            if current in seen:
+                continue
+            seen[current] = None
+            waiting.extend(u.code for u in self.children(current))
+            waiting.extend(p.unit for p in self.units[current].predecessors)
+        return list(seen)
+
     def own_unit(self, code: str) -> Unit:
         """The geographic unit whose figures and targets a reporting unit works on (a department's
         is the unit it reports for)."""
@@ -98,15 +142,32 @@ class Organisation:
         """(unit whose figures are entered, reporting unit) for a reporting unit in a period.
 
         Refuses units that did not exist in the period, so figures stay under the structure
-        of their time.
+        of their time; the refusal names the units that did (successors or predecessors).
         """
         reporter = self.unit(code)
-        if not reporter.valid_during(period):
-            raise InputError(f"{reporter.name} không tồn tại trong {period.label} "
-                             f"(hiệu lực {reporter.validity_text()}).")
+        problem = self.validity_problem(reporter, period)
+        if problem:
+            raise InputError(problem)
         if reporter.is_department:
             return self.unit(reporter.reports_for), reporter
         return reporter, reporter
+
+    def validity_problem(self, unit: Unit, period: Period) -> str | None:
+        """Why `unit` cannot have figures in `period` (it did not exist then), naming the units
+        that did; None when it can."""
+        if unit.valid_during(period):
+            return None
+        message = f"{unit.name} [{unit.code}] không tồn tại trong {period.label} (hiệu lực {unit.validity_text()})"
+        if unit.valid_to and unit.valid_to < period.first_day():
+            instead = self.successors(unit.code)
+            if instead:
+                names = ", ".join(f"{u.name} [{u.code}]" for u in instead)
+                following = date.fromordinal(unit.valid_to.toordinal() + 1)
+                return f"{message}: từ {following:%d/%m/%Y} số liệu thuộc {names}."
+        if unit.valid_from and period.last_day() < unit.valid_from and unit.predecessors:
+            names = ", ".join(f"{self.units[p.unit].name} [{p.unit}]" for p in unit.predecessors)
+            return f"{message}: số liệu trước {unit.valid_from:%d/%m/%Y} nhập cho các đơn vị cũ: {names}."
+        return message + "."
 
 
 def _parse_date(value, where: str) -> date | None:
@@ -130,8 +191,8 @@ def read_organisation_file(path: str | Path) -> dict:
         raise InputError(f"Tệp tổ chức {path} sai định dạng TOML: {error}.") from None
 
 
-def load_organisation(store: Store, data: dict, sector_codes: set[str]) -> int:
-    """Validate and write the organisation tree in one transaction; return the number of units."""
+def organisation_rows(data: dict, sector_codes: set[str]) -> list[tuple]:
+    """Validate an organisation file's units (pure); the rows of the `units` table, in order."""
     rows, codes = [], set()
     for position, raw in enumerate(data.get("unit", [])):
         code = nfc(raw.get("code", ""))
@@ -154,49 +215,80 @@ def load_organisation(store: Store, data: dict, sector_codes: set[str]) -> int:
         for sector in sectors:
             if sector not in sector_codes:
                 raise InputError(f"{where}: lĩnh vực “{sector}” không có trong danh mục.")
-        predecessors = [nfc(p) for p in raw.get("predecessors", [])]
-        for predecessor in predecessors:
-            if predecessor not in codes:
-                raise InputError(f"{where}: đơn vị tiền thân “{predecessor}” chưa được khai báo trước nó.")
+        predecessors = [_predecessor(item, codes, where) for item in raw.get("predecessors", [])]
         valid_from = _parse_date(raw.get("valid_from"), where)
         valid_to = _parse_date(raw.get("valid_to"), where)
         if valid_from and valid_to and valid_to < valid_from:
             raise InputError(f"{where}: ngày hết hiệu lực trước ngày bắt đầu.")
+        if predecessors and not valid_from:
+            raise InputError(f"{where}: đơn vị hình thành từ đơn vị khác phải có ngày bắt đầu (valid_from).")
         codes.add(code)
         rows.append((code, nfc(raw["name"]), kind, parent, valid_from and valid_from.isoformat(),
                      valid_to and valid_to.isoformat(), reports_for, json.dumps(sectors, ensure_ascii=False),
-                     json.dumps(predecessors), position))
+                     json.dumps([p.as_json() for p in predecessors]), position))
     if not rows:
         raise InputError("Tệp tổ chức không có đơn vị nào.")
+    return rows
+
+
+def _predecessor(item, declared: set[str], where: str) -> Predecessor:
+    """`{unit = "p_doan_ket", share = "whole"}` of the file, checked."""
+    if not isinstance(item, dict):
+        raise InputError(f"{where}: đơn vị tiền thân ghi dạng {{ unit = \"mã\", share = \"whole\" hoặc \"part\" }}.")
+    code, share = nfc(item.get("unit", "")), item.get("share")
+    if code not in declared:
+        raise InputError(f"{where}: đơn vị tiền thân “{code}” chưa được khai báo trước nó.")
+    if share not in SHARES:
+        raise InputError(f"{where}: đơn vị tiền thân “{code}”: share phải là “whole” (toàn bộ) "
+                         f"hoặc “part” (một phần), không phải “{share}”.")
+    return Predecessor(code, share)
+
+
+def write_units(conn, rows: list[tuple], *, remove_others: bool = True) -> None:
+    """Insert or update units inside an open write transaction; with `remove_others`, drop
+    the units not among `rows` (refused for a unit that has figures)."""
+    conn.executemany(
+        """INSERT INTO units (code, name, kind, parent, valid_from, valid_to, reports_for, sectors,
+                              predecessors, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             parent = excluded.parent, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
+             reports_for = excluded.reports_for, sectors = excluded.sectors,
+             predecessors = excluded.predecessors, position = excluded.position""", rows)
+    if not remove_others:
+        return
+    codes = {row[0] for row in rows}
+    for (code,) in conn.execute("SELECT code FROM units").fetchall():
+        if code in codes:
+            continue
+        if conn.execute("SELECT 1 FROM figures WHERE unit = ? OR reporter = ? LIMIT 1", (code, code)).fetchone():
+            raise InputError(f"Không thể bỏ đơn vị “{code}”: đã có số liệu của đơn vị này.")
+        conn.execute("DELETE FROM units WHERE code = ?", (code,))
+
+
+def load_organisation(store: Store, data: dict, sector_codes: set[str]) -> int:
+    """Validate and write the organisation tree in one transaction; return the number of units."""
+    rows = organisation_rows(data, sector_codes)
     with store.write() as conn:
-        conn.executemany(
-            """INSERT INTO units (code, name, kind, parent, valid_from, valid_to, reports_for, sectors,
-                                  predecessors, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-               ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
-                 parent = excluded.parent, valid_from = excluded.valid_from, valid_to = excluded.valid_to,
-                 reports_for = excluded.reports_for, sectors = excluded.sectors,
-                 predecessors = excluded.predecessors, position = excluded.position""", rows)
-        for (code,) in conn.execute("SELECT code FROM units").fetchall():
-            if code in codes:
-                continue
-            if conn.execute("SELECT 1 FROM figures WHERE unit = ? OR reporter = ? LIMIT 1", (code, code)).fetchone():
-                raise InputError(f"Không thể bỏ đơn vị “{code}”: đã có số liệu của đơn vị này.")
-            conn.execute("DELETE FROM units WHERE code = ?", (code,))
+        write_units(conn, rows)
     return len(rows)
 
 
 def organisation(store: Store) -> Organisation:
     """The organisation as stored, cached until the next write."""
-    return store.cached("organisation", lambda: _read(store))
+    return store.cached("organisation", lambda: read_units(store.conn))
 
 
-def _read(store: Store) -> Organisation:
+def read_units(conn) -> Organisation:
+    """The organisation stored in the database `conn` is connected to."""
+    cursor = conn.execute("SELECT code, name, kind, parent, valid_from, valid_to, reports_for, sectors, predecessors, "
+                          "position FROM units ORDER BY position")
     units = []
-    for r in store.query("SELECT * FROM units ORDER BY position"):
+    for (code, name, kind, parent, valid_from, valid_to, reports_for, sectors, predecessors, position) in cursor:
         units.append(Unit(
-            code=r["code"], name=r["name"], kind=r["kind"], parent=r["parent"],
-            valid_from=date.fromisoformat(r["valid_from"]) if r["valid_from"] else None,
-            valid_to=date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
-            reports_for=r["reports_for"], sectors=tuple(json.loads(r["sectors"])),
-            predecessors=tuple(json.loads(r["predecessors"])), position=r["position"]))
+            code=code, name=name, kind=kind, parent=parent,
+            valid_from=date.fromisoformat(valid_from) if valid_from else None,
+            valid_to=date.fromisoformat(valid_to) if valid_to else None,
+            reports_for=reports_for, sectors=tuple(json.loads(sectors)),
+            predecessors=tuple(Predecessor(p["unit"], p["share"]) for p in json.loads(predecessors)),
+            position=position))
     return Organisation(units)

@@ -38,9 +38,9 @@ from .limits import (MAX_COMMENT_CHARS, MAX_NAME_CHARS, MAX_NARRATIVE_CHARS, MAX
                      MAX_PACKAGE_ROWS, parse_json, value_error)
 from .narrative import REPORT_PARTS
 from .organisation import organisation
-from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period
+from .periods import MAX_YEAR, MIN_YEAR, parse_period, parse_target_period, period_of_month_key
 from .schema import MIGRATIONS, SCHEMA_VERSION, migration_number
-from .store import SQLITE_HEADER, Store
+from .store import SCHEMA_MIGRATIONS_TABLE, SQLITE_HEADER, Store, run_statements
 from .terms import known_terms
 
 MAX_FILE_BYTES = MAX_PACKAGE_BYTES
@@ -51,11 +51,6 @@ COPY_PREFIX = "lcapp-goi-"
 _UNIT_CODE = re.compile(r"[A-Za-z0-9_]{1,64}")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")  # Unicode category Cc, and what XML cannot carry
 _CONTROL_OR_NEWLINE = {True: re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"), False: _CONTROL}
-
-# Must stay the statement Store._migrate runs (a test compares the two schemas).
-SCHEMA_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL,
-                app_version TEXT NOT NULL)"""
 
 # What a package carries, in canonical order: table -> columns (hash order) and sort key.
 PACKAGE_TABLES = {
@@ -130,8 +125,7 @@ def create_schema(conn: sqlite3.Connection, version: int = SCHEMA_VERSION) -> No
     """Create our schema up to `version` on an empty connection, as Store does."""
     conn.execute(SCHEMA_MIGRATIONS_TABLE)
     for _number, _name, statements in MIGRATIONS[:version]:
-        for statement in statements:
-            conn.execute(statement)
+        run_statements(conn, statements)
     conn.execute(f"PRAGMA user_version = {int(version)}")
 
 
@@ -427,6 +421,8 @@ def _validate(store: Store, package: Package, name: str) -> None:
         if "month" in columns:
             for month in sorted(set(columns["month"]) - set(package.months), key=repr)[:1]:
                 problems.append(f"{table}: tháng {month} không thuộc các kỳ ghi trong gói")
+        if table == "figures":
+            problems += _outside_validity(store, set(zip(columns["unit"], columns["month"])))
         if table.startswith("narrative") and package.kind == "package":
             outside = sorted(p for p in set(columns["period"]) if isinstance(p, str) and not _period_error(
                 p, parse_period, "kỳ") and not set(parse_period(p).months) <= set(package.months))
@@ -446,6 +442,20 @@ def _catalogue_problems(package: Package) -> list[str]:
     rows = {table: [dict(zip(CATALOGUE_TABLES[table][0], row)) for row in package.tuples[table]]
             for table in CATALOGUE_TABLES if package.tuples.get(table)}
     return check_catalogue_rows(rows) if rows else []
+
+
+def _outside_validity(store: Store, unit_months: set) -> list[str]:
+    """Figures of a unit in a month it did not exist (an old unit after 30/06/2025, a new one
+    before 01/07/2025), one problem per unit, naming the units that did exist."""
+    org, problems = organisation(store), {}
+    for unit, month in sorted(unit_months, key=repr):
+        found = org.units.get(unit)
+        if found is None or type(month) is not int or not 1 <= month % 100 <= 12 or unit in problems:
+            continue  # reported by the column checks
+        problem = org.validity_problem(found, period_of_month_key(month))
+        if problem:
+            problems[unit] = f"figures: {problem}"
+    return list(problems.values())
 
 
 def _read_package(conn: sqlite3.Connection, path: Path, name: str, version: int,

@@ -4,7 +4,10 @@ For each indicator: the period's value, year-to-date, each target and the percen
 (more-is-better: value / target; less-is-better: target / value; range: 100 inside,
 otherwise how far outside), the pace expected by this month for flows (m/12 of the annual
 target), the same period last year and the previous period with their changes, and the
-sum of the child units with the difference when the unit entered its own figure.
+sum of the child units with the difference when the unit entered its own figure. For a
+unit formed on 01/07/2025, figures of the months before are its predecessors' summed
+(`figure_data`), and `old_boundaries` says which units each such figure was summed from,
+or why there is none.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from .catalogue import Catalogue, Indicator, catalogue
 from .figure_data import FigureData
 from .organisation import organisation
-from .periods import Period, parse_period
+from .periods import Period, add_months, month_key, parse_period, split_month_key
 from .store import Store
 from .targets import Target, targets_for_year
 
@@ -60,6 +63,10 @@ class IndicatorProgress:
     children_value: float | None = None
     children_ytd: float | None = None
     difference_vs_children: float | None = None
+    # quantity ("same_period_last_year", "ytd_last_year", "previous_value", "value", "ytd") ->
+    # {"period", "before" (the unit's first month), "summed_from", "names"} or {"period", "missing"},
+    # for figures reaching back before the unit existed (counted by the old boundaries)
+    old_boundaries: dict = field(default_factory=dict)
 
     def is_annual(self, source: str) -> bool:
         """A target of the year itself (or the capital plan), not of a term such as 2021-2025."""
@@ -125,14 +132,16 @@ def progress(store: Store, unit: str, period: Period | str, indicators: list[str
     cat, org = catalogue(store), organisation(store)
     reporter = org.unit(unit)
     figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
-    data = FigureData(store, cat, org, [figure_unit.code] + [u.code for u in org.descendants(figure_unit.code)])
+    data = FigureData(store, cat, org, org.related(figure_unit.code))
     previous = period.previous()
     last_year = period.same_period_last_year()
     targets = targets_for_year(store, figure_unit.code, period.year)
     chosen = _chosen_indicators(cat, reporter, period, indicators)
     children_now = [u.code for u in org.children(figure_unit.code, period)]
-    return [_one(data, cat, figure_unit.code, children_now, cat.indicators[code], period, previous, last_year,
+    rows = [_one(data, cat, figure_unit.code, children_now, cat.indicators[code], period, previous, last_year,
                  targets) for code in chosen]
+    data.remember()
+    return rows
 
 
 def _chosen_indicators(cat: Catalogue, reporter, period: Period, indicators: list[str] | None) -> list[str]:
@@ -149,12 +158,11 @@ def _one(data: FigureData, cat: Catalogue, unit: str, children: list[str], ind: 
     own_value = data.period_value(unit, ind, period, children=False)
     value = data.period_value(unit, ind, period)
     ytd = data.period_ytd(unit, ind, period)
-    rows_units = [unit] if own_value is not None else [unit] + children
     result = IndicatorProgress(
         indicator=ind.code, name=ind.name, dvt=ind.unit, sector=ind.sector, parent=ind.parent,
         depth=cat.depth(ind.code), kind=ind.kind, direction=ind.direction, decimals=ind.decimals,
         unit=unit, period=period.code, value=value, ytd=ytd,
-        status=data.period_status(rows_units, ind.code, period),
+        status=data.status(unit, ind.code, period, with_children=own_value is None),
         comments=data.period_comments(unit, ind.code, period),
         measured_by=ind.measured_by or None,
         value_from_children=own_value is None and value is not None and not ind.derived,
@@ -195,13 +203,54 @@ def _one(data: FigureData, cat: Catalogue, unit: str, children: list[str], ind: 
     result.percent_vs_previous = ratio_percent(value, result.previous_value)
     result.change_vs_previous = None if result.percent_vs_previous is None else result.percent_vs_previous - 100
     if children and ind.summable and not ind.derived:
-        result.children_value = _children_total(data, children, ind, period)
-        result.children_ytd = _children_total(data, children, ind, period, ytd=True)
+        result.children_value = data.children_total(unit, children, ind, period)
+        result.children_ytd = data.children_total(unit, children, ind, period, ytd=True)
         if own_value is not None and result.children_value is not None:
             result.difference_vs_children = own_value - result.children_value
+    if unit in data.formed:
+        result.old_boundaries = old_boundaries(data, unit, ind, result, period, previous, last_year)
     return result
 
 
-def _children_total(data: FigureData, children: list[str], ind: Indicator, period: Period, ytd: bool = False):
-    values = [(data.period_ytd if ytd else data.period_value)(child, ind, period) for child in children]
-    return None if any(v is None for v in values) else sum(values)
+def old_boundaries(data: FigureData, unit: str, ind: Indicator, row: IndicatorProgress, period: Period,
+                   previous: Period, last_year: Period) -> dict:
+    """For each figure of `row` reaching back before `unit` existed: the predecessors it was
+    summed from, or why there is none (a predecessor only partly in the unit, an indicator
+    that does not add up across units, a predecessor without the figure)."""
+    first, predecessors = data.formed[unit]
+    names = {p.unit: data.org.units[p.unit].name for p in predecessors}
+    result = {}
+    for name, over, ytd, value in (("value", period, False, row.value), ("ytd", period, True, row.ytd),
+                                   ("same_period_last_year", last_year, False, row.same_period_last_year),
+                                   ("ytd_last_year", last_year, True, row.ytd_last_year),
+                                   ("previous_value", previous, False, row.previous_value)):
+        start = month_key(over.year, 1) if ytd else over.start_key
+        if start >= first:
+            continue
+        before = min(over.end_key, add_months(first, -1))  # the last month counted by the old boundaries
+        if value is not None:
+            result[name] = {"period": over.code, "before": str(first), "summed_from": list(names),
+                            "names": list(names.values())}
+            continue
+        if not all(p.whole for p in predecessors):
+            parts = ", ".join(names[p.unit] for p in predecessors if not p.whole)
+            why = f"{parts} chỉ có một phần trong đơn vị mới: không so sánh được theo địa giới cũ"
+        elif len(predecessors) > 1 and not ind.summable:
+            why = "chỉ tiêu không cộng được giữa các đơn vị cũ"
+        else:
+            clipped = Period(over.year, month_of(start), month_of(before), over.kind)
+            lacking = [names[p.unit] for p in predecessors
+                       if (data.period_ytd(p.unit, ind, clipped) if ytd else data.period_value(p.unit, ind, clipped))
+                       is None]
+            if not lacking:
+                continue  # the unit's own months are what is missing: nothing about the old boundaries
+            months = f"{month_of(start)}-{month_of(before)}" if start != before else f"{month_of(before)}"
+            upto = f"đến tháng {month_of(before)}/{over.year}" if ytd else f"tháng {months}/{over.year}"
+            why = f"chưa có số liệu {upto} của {', '.join(lacking)}"
+        result[name] = {"period": over.code, "missing": why}
+    return result
+
+
+def month_of(key: int) -> int:
+    return split_month_key(key)[1]
+

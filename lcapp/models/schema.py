@@ -1,7 +1,8 @@
 """Numbered schema migrations. Append new ones; never edit one that has shipped.
 
-Each migration is a list of SQL statements run in one transaction together with the row
-that records it in `schema_migrations`; `PRAGMA user_version` holds the number of the
+Each migration is a list of SQL statements (or a function of the connection, for data that
+SQL alone cannot move) run in one transaction together with the row that records it in
+`schema_migrations`; `PRAGMA user_version` holds the number of the
 last one applied so that a newer database is recognised before anything is touched.
 """
 
@@ -477,6 +478,102 @@ MIGRATION_REPORT_WORDING = [
     "INSERT OR IGNORE INTO settings (key, value) VALUES ('percent_decimals', '1')",
 ]
 
+# Two-tier local government (from 01/07/2025): districts (huyện) and townships (thị trấn) as
+# kinds of unit, so the old districts and their communes can be the predecessors of the new
+# units; a predecessor says whether it came in whole or in part; each unit's document profile
+# (issuing body, place, number, signer, recipients) as defaults by kind and date plus what an
+# office changed, per unit and dates, with history. The units table is rebuilt for its wider
+# kind check (the store turns foreign keys off for migrations and checks them before commit).
+# The last step brings an existing database's organisation and document defaults up to the
+# bundled ones and moves the old global document settings into the reporting unit's profile.
+# The bundled catalogue's MTQG heading says "trên địa bàn {cấp}" (the reporting unit's kind).
+# figure_cache keeps the period-level results of units that add up others (the province
+# sums 38 units and, for 2025, the 106 before them); any change to a figure of a year drops
+# that year's rows.
+MIGRATION_TWO_TIER = [
+    """CREATE TABLE units_new (
+        code TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('province', 'city', 'district', 'ward', 'commune', 'township',
+                                           'department')),
+        parent TEXT REFERENCES units(code),
+        valid_from TEXT,
+        valid_to TEXT,
+        reports_for TEXT REFERENCES units(code),
+        sectors TEXT NOT NULL DEFAULT '[]',
+        predecessors TEXT NOT NULL DEFAULT '[]',
+        position INTEGER NOT NULL
+    )""",
+    """INSERT INTO units_new (code, name, kind, parent, valid_from, valid_to, reports_for, sectors,
+                              predecessors, position)
+       SELECT code, name, kind, parent, valid_from, valid_to, reports_for, sectors,
+              (SELECT json_group_array(json_object('unit', p.value, 'share', 'whole'))
+                 FROM json_each(units.predecessors) AS p),
+              position FROM units""",
+    "DROP TABLE units",
+    "ALTER TABLE units_new RENAME TO units",
+    # Defaults: a row per kind rule ([[default]] of documents.toml: unit '') or per unit ([[unit]]).
+    """CREATE TABLE document_defaults (
+        position INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL DEFAULT '',
+        kinds TEXT NOT NULL DEFAULT '[]',
+        valid_from TEXT NOT NULL DEFAULT '',
+        valid_to TEXT NOT NULL DEFAULT '',
+        fields TEXT NOT NULL
+    )""",
+    # What an office set for a unit, for reports dated valid_from..valid_to ('' = open).
+    """CREATE TABLE document_profiles (
+        unit TEXT NOT NULL REFERENCES units(code),
+        valid_from TEXT NOT NULL,
+        valid_to TEXT NOT NULL,
+        fields TEXT NOT NULL,
+        edited_by TEXT NOT NULL,
+        edited_at TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        PRIMARY KEY (unit, valid_from)
+    )""",
+    """CREATE TABLE document_profile_history (
+        id INTEGER PRIMARY KEY,
+        unit TEXT NOT NULL,
+        valid_from TEXT NOT NULL,
+        valid_to TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        fields TEXT NOT NULL,
+        edited_by TEXT NOT NULL,
+        edited_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE figure_cache (
+        unit TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        model TEXT NOT NULL,
+        entries TEXT NOT NULL,
+        PRIMARY KEY (unit, year)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER figure_cache_insert AFTER INSERT ON figures BEGIN
+        DELETE FROM figure_cache WHERE year = NEW.month / 100;
+    END""",
+    """CREATE TRIGGER figure_cache_update AFTER UPDATE ON figures BEGIN
+        DELETE FROM figure_cache WHERE year IN (NEW.month / 100, OLD.month / 100);
+    END""",
+    """CREATE TRIGGER figure_cache_delete AFTER DELETE ON figures BEGIN
+        DELETE FROM figure_cache WHERE year = OLD.month / 100;
+    END""",
+    # the bundled catalogue's "trên địa bàn thành phố" heading names the reporting unit's kind
+    """UPDATE sectors SET heading = 'Triển khai thực hiện các Chương trình MTQG trên địa bàn {cấp}'
+        WHERE code = 'mtqg' AND heading = ''
+          AND name = 'Triển khai thực hiện các Chương trình MTQG trên địa bàn thành phố'""",
+]
+
+
+def _two_tier_data(conn) -> None:
+    """Python step of MIGRATION_TWO_TIER (imported late: the core imports the store)."""
+    from .documents import upgrade_database
+
+    upgrade_database(conn)
+
+
+MIGRATION_TWO_TIER.append(_two_tier_data)
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
@@ -487,6 +584,8 @@ MIGRATIONS = [
     (6, "targets per unit, known terms, source names per level", MIGRATION_TARGET_UNITS),
     (7, "catalogue: validity by month, history of changes", MIGRATION_CATALOGUE_VALIDITY),
     (8, "report wording: sentence groups, counts, headings, decimals", MIGRATION_REPORT_WORDING),
+    (9, "two-tier local government: districts and townships, predecessors' shares, document profiles",
+     MIGRATION_TWO_TIER),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""Creating a database: schema, then the bundled catalogue, organisation, terms and default settings."""
+"""Creating a database: schema, then the bundled catalogue, organisation, terms, document defaults and settings."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..paths import resource
 from .catalogue import load_catalogue, read_catalogue_file
+from .documents import load_documents, read_documents_file
 from .errors import InputError
 from .organisation import load_organisation, read_organisation_file
 from .store import Store, set_settings
@@ -30,6 +31,7 @@ def create_database(path: str | Path) -> Store:
         sectors = {s["code"] for s in catalogue_data.get("sector", [])}
         load_organisation(store, read_organisation_file(resource("organisation.toml")), sectors)
         load_terms(store, read_terms_file(resource("terms.toml")))
+        load_documents(store, read_documents_file(resource("documents.toml")))
         with store.write() as conn:
             set_settings(conn, default_settings())
     except BaseException:

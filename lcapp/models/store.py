@@ -66,6 +66,10 @@ def now_iso() -> str:
 class Store:
     """An open LCApp database file."""
 
+    # Whether computations may keep their results in `figure_cache` (a write): the command line
+    # and the window's background connections do; the window's own connection only reads.
+    keeps_figure_cache = False
+
     def __init__(self, path: str | Path, *, create: bool = False):
         self.path = Path(path)
         if self.path.exists() and not self.path.is_file():
@@ -189,20 +193,26 @@ class Store:
 
     # -- migrations ------------------------------------------------------------------
     def _migrate(self, current: int) -> None:
-        with self.write() as conn:
-            conn.execute("""CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL,
-                app_version TEXT NOT NULL)""")
-            for number, name, statements in MIGRATIONS[current:]:
-                for statement in statements:
-                    conn.execute(statement)
-                conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
-                             (number, name, now_iso(), __version__))
-            if current == 0:
-                conn.execute("INSERT INTO meta VALUES ('installation_id', ?)", (str(uuid.uuid4()),))
-                conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now_iso(),))
-            signing.ensure_key(conn)  # new databases and those of older versions alike
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        # Foreign keys off while migrating (a migration may rebuild a table others refer to, as
+        # SQLite's ALTER TABLE page describes); they are checked before the commit instead.
+        self.conn.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with self.write() as conn:
+                conn.execute(SCHEMA_MIGRATIONS_TABLE)
+                for number, name, statements in MIGRATIONS[current:]:
+                    run_statements(conn, statements)
+                    conn.execute("INSERT INTO schema_migrations VALUES (?, ?, ?, ?)",
+                                 (number, name, now_iso(), __version__))
+                if current == 0:
+                    conn.execute("INSERT INTO meta VALUES ('installation_id', ?)", (str(uuid.uuid4()),))
+                    conn.execute("INSERT INTO meta VALUES ('created_at', ?)", (now_iso(),))
+                signing.ensure_key(conn)  # new databases and those of older versions alike
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    raise DatabaseError(f"Nâng cấp tệp {self.path.name} làm hỏng liên kết dữ liệu; "
+                                        "tệp không bị thay đổi.")
+        finally:
+            self.conn.execute("PRAGMA foreign_keys = ON")
 
     def backup_before_migration(self, version: int) -> Path:
         """Copy the file aside (SQLite backup API) before a migration changes it."""
@@ -236,6 +246,21 @@ class Store:
 
     def settings(self) -> dict:
         return {row["key"]: json.loads(row["value"]) for row in self.query("SELECT key, value FROM settings")}
+
+
+# As it has always been written: sqlite_master keeps the text, and packages are compared with it.
+SCHEMA_MIGRATIONS_TABLE = """CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL,
+                app_version TEXT NOT NULL)"""
+
+
+def run_statements(conn: sqlite3.Connection, statements) -> None:
+    """Run one migration's steps: SQL statements, or functions of the connection."""
+    for statement in statements:
+        if callable(statement):
+            statement(conn)
+        else:
+            conn.execute(statement)
 
 
 def set_settings(conn: sqlite3.Connection, values: dict) -> None:

@@ -31,3 +31,10 @@ def clean_text(text: str | None, *, field: str = "văn bản", multiline: bool =
         if category == "Cs" or ch in "\ufffe\uffff":
             raise InputError(f"{field.capitalize()} chứa ký tự không hợp lệ (mã {ord(ch)}).")
     return text
+
+
+def folded(text: str | None) -> str:
+    """`text` lower case without diacritics ("Phường Đoàn Kết" -> "phuong doan ket"): what a search
+    compares, so that typing without accents finds the name."""
+    decomposed = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()

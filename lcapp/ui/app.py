@@ -42,7 +42,6 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def create_with_dialog(path: Path, parent=None) -> bool:
     """First start: create the database, ask for the office's settings, offer the demo figures."""
-    from ..models.organisation import organisation
     from ..models.setup import create_database
     from .settings_dialog import SettingsDialog, configure_new_database, discard_new_database
 
@@ -51,7 +50,7 @@ def create_with_dialog(path: Path, parent=None) -> bool:
     except (InputError, DatabaseError, OSError) as error:
         QMessageBox.critical(parent, APP_NAME, str(error))
         return False
-    dialog = SettingsDialog(organisation(store), store.settings(), first=True, parent=parent)
+    dialog = SettingsDialog(store, first=True, parent=parent)
     if not dialog.exec():
         discard_new_database(store)
         return False

@@ -31,7 +31,7 @@ def last_months(store: Store, unit: str, code: str, period: Period, count: int =
     cat, org = catalogue(store), organisation(store)
     reporter = org.unit(unit)
     figure_unit = reporter.reports_for if reporter.is_department else reporter.code
-    data = FigureData(store, cat, org, [figure_unit] + [u.code for u in org.descendants(figure_unit)])
+    data = FigureData(store, cat, org, org.related(figure_unit))
     ind = cat.indicators[code]
     result = []
     for back in range(count - 1, -1, -1):

@@ -17,6 +17,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from ..models.errors import DatabaseError, InputError
+from ..models.figure_data import keep_figure_results
 from ..models.store import Store
 
 
@@ -33,7 +34,10 @@ def call_with_own_store(db_path: str | Path, call):
     store = None
     try:
         store = Store(db_path)
-        return call(store), None
+        store.keeps_figure_cache = True  # off the UI thread: may keep computed sums
+        result = call(store)
+        keep_figure_results(store)
+        return result, None
     except JobCancelled:
         raise
     except (InputError, DatabaseError, OSError) as error:

@@ -35,13 +35,15 @@ def _import_core() -> None:
     """Import the core and the panels built on it: done once the window's frame is on screen,
     so the program shows at once (these imports take most of its start-up time)."""
     global InputError, KIND_LABELS, Period, catalogue, month_period, narratives, organisation
-    global parse_period, run_checks, DetailsPanel, FigureEntry, FigureGrid, NarrativeEditor, ReportTextTab, REPORT_TEXT_TITLE
+    global parse_period, run_checks, completeness, DetailsPanel, FigureEntry, FigureGrid, NarrativeEditor
+    global ReportTextTab, REPORT_TEXT_TITLE
     global KeyIndicatorModel, OverviewView, ProgressCache, SectorGridModel, from_input_error
     global Qt, FindingsModel, LockGuard, month_lock_message
     from PySide6.QtCore import Qt
 
     from ..models.catalogue import catalogue
     from ..models.checks import run_checks
+    from ..models.consolidation import completeness
     from ..models.errors import InputError
     from ..models.narrative import narratives
     from ..models.organisation import KIND_LABELS, organisation
@@ -173,12 +175,15 @@ class MainWindow(QMainWindow):
         self.lock_label.setStyleSheet("background: #b71c1c; color: white; font-weight: bold; padding: 2px 8px;"
                                       " border-radius: 3px")
         self.lock_label.hide()
+        self.received_label = QLabel(self)  # a consolidating unit: "đã nhận 36/38 đơn vị"
+        self.received_label.hide()
         for label, widget in (("Đơn vị:", self.unit_box), ("Kỳ:", self.month_box), (None, self.year_box),
                               ("Xem:", self.view_box)):
             if label:
                 top.addWidget(QLabel(label, self))
             top.addWidget(widget)
         top.addWidget(self.lock_label)
+        top.addWidget(self.received_label)
         top.addStretch()
         top.addWidget(self.file_label)
         layout.addLayout(top)
@@ -493,8 +498,10 @@ class MainWindow(QMainWindow):
             return
         self.progress_cache.prefetch(self.worker, unit, period)
 
-        def done(findings) -> None:
+        def done(result) -> None:
+            findings, received = result
             if (unit, period) == (self.unit, self.period):
+                self.show_received(received)
                 self.findings_model.set_checks(findings)
                 self._title_checks()
                 self._findings = (unit, period, findings)
@@ -502,7 +509,19 @@ class MainWindow(QMainWindow):
                     if tab.model is not None and tab.loaded_for == (unit, period.code):
                         tab.model.set_findings(findings)
 
-        self.worker.submit(lambda s: run_checks(s, unit, period), done, self.say_failed)
+        self.worker.submit(lambda s: (run_checks(s, unit, period), completeness(s, unit, period)), done,
+                           self.say_failed)
+
+    def show_received(self, received) -> None:
+        """"Đã nhận 36/38 đơn vị" beside the period (the units missing in its tooltip), for a unit
+        that adds up others; hidden for one that does not."""
+        self.received_label.setVisible(received is not None)
+        if received is None:
+            return
+        self.received_label.setText(received.count_text[:1].upper() + received.count_text[1:])
+        self.received_label.setToolTip(received.text())
+        colour = "#1b5e20" if received.complete else "#b26a00"
+        self.received_label.setStyleSheet(f"color: {colour}; font-weight: bold; padding: 0 6px")
 
     def findings_for(self, unit: str, period: Period) -> list:
         """The checks' last findings when they are about `unit` in `period` (the grid colours them)."""
@@ -599,12 +618,12 @@ class MainWindow(QMainWindow):
     def edit_settings(self) -> None:
         if self.entry is None:
             return
-        from .settings_dialog import SettingsDialog, save_settings
+        from .settings_dialog import SettingsDialog, save_office
 
-        dialog = SettingsDialog(organisation(self.store), self.store.settings(), parent=self)
+        dialog = SettingsDialog(self.store, parent=self)
         if dialog.exec():
             values = dialog.values()
-            self.worker.submit(lambda s: save_settings(s, values), lambda _r: self.say_saved("Đã lưu cài đặt"),
+            self.worker.submit(lambda s: save_office(s, values), lambda _r: self.say_saved("Đã lưu cài đặt"),
                                self.say_failed)
 
     def backup_database(self) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 
 from ..models.errors import DatabaseError, InputError
+from ..models.figure_data import keep_figure_results
 from ..models.store import Store
 
 
@@ -35,6 +36,7 @@ class DbWorker(QObject):
     def _worker_store(self) -> Store:
         if self._store is None:
             self._store = Store(self.path)
+            self._store.keeps_figure_cache = True  # off the UI thread: may keep computed sums
         return self._store
 
     def submit(self, fn, on_success=None, on_failure=None) -> None:
@@ -43,14 +45,18 @@ class DbWorker(QObject):
         self.pending += 1
 
         def task():
+            store = self._worker_store()
             try:
-                result = fn(self._worker_store())
+                result = fn(store)
             except (InputError, DatabaseError) as error:
+                keep_figure_results(store, succeeded=False)
                 self._done.emit((on_success, on_failure, None, str(error)))
                 return
             except Exception as error:  # noqa: BLE001 - a bug must reach the user, not kill the thread
+                keep_figure_results(store, succeeded=False)
                 self._done.emit((on_success, on_failure, None, f"Lỗi chương trình: {error!r}"))
                 return
+            keep_figure_results(store)
             self._done.emit((on_success, on_failure, result, None))
 
         self._executor.submit(task)

@@ -5,21 +5,28 @@ from datetime import date
 from PySide6.QtWidgets import QDialog, QMessageBox, QPushButton
 
 from lcapp.export.figures_file import write_figures_csv
+from lcapp.models.documents import document_profile
 from lcapp.models.store import Store
 from lcapp.ui import jobs
 from lcapp.ui.app import create_with_dialog
 from lcapp.ui.jobs import BackgroundJob, run_with_progress
 from lcapp.ui.main_window import MainWindow
-from lcapp.ui.settings_dialog import SettingsDialog
+from lcapp.ui.settings_dialog import SettingsDialog, save_office
 from tests.ui_helpers import when_modal
 
 
 def test_first_start_asks_the_office_and_loads_demo(tmp_path, qtbot):
     path = tmp_path / "data" / "lcapp.sqlite"
+    seen = {}
 
     def fill(dialog: SettingsDialog):
-        dialog.unit.setCurrentIndex(dialog.unit.findData("p_doan_ket"))
-        dialog.fields["signer_name"].clear()
+        seen["nothing chosen"] = dialog.unit_code() is None and not dialog.ok.isEnabled()
+        seen["listed"] = dialog.visible_codes()
+        qtbot.keyClicks(dialog.search, "doan ket")  # no accents: still found
+        seen["found"] = dialog.visible_codes()
+        seen["body"] = dialog.fields["issuing_body"].text()
+        seen["place"] = dialog.fields["place"].text()
+        seen["recipients"] = dialog.fields["recipients"].toPlainText()
         qtbot.keyClicks(dialog.fields["signer_name"], "Tran Van B")
         dialog.fields["signer_name"].insert(" (Phó Chủ tịch)")
         dialog.demo.setChecked(True)
@@ -27,9 +34,15 @@ def test_first_start_asks_the_office_and_loads_demo(tmp_path, qtbot):
 
     when_modal(fill)
     assert create_with_dialog(path)
+    assert seen["nothing chosen"]  # the office must say which unit it is
+    assert len(seen["listed"]) == 39 and seen["listed"][0] == "lai_chau"  # the province and its 38 units
+    assert seen["found"] == ["p_doan_ket_2025"]
+    assert (seen["body"], seen["place"]) == ("PHƯỜNG ĐOÀN KẾT", "Đoàn Kết")
+    assert "Sở Tài chính" in seen["recipients"] and "Kế hoạch và Đầu tư" not in seen["recipients"]
     store = Store(path)
-    assert store.setting("reporting_unit") == "p_doan_ket"
-    assert store.setting("signer_name") == "Tran Van B (Phó Chủ tịch)"
+    assert store.setting("reporting_unit") == "p_doan_ket_2025"
+    profile = document_profile(store, "p_doan_ket_2025", date.today())
+    assert profile["signer_name"] == "Tran Van B (Phó Chủ tịch)" and profile.edited
     assert store.query("SELECT count(*) AS n FROM figures")[0]["n"] > 0
     store.close()
 
@@ -62,15 +75,25 @@ def test_long_job_ends_with_open_file_or_folder(demo_path, qtbot, tmp_path, monk
     window.close()
 
 
-def test_settings_dialog_offers_every_unit(demo_path, qtbot):
+def test_settings_dialog_shows_and_edits_the_units_documents(demo_path, qtbot):
     store = Store(demo_path)
-    from lcapp.models.organisation import organisation
-    dialog = SettingsDialog(organisation(store), store.settings())
+    dialog = SettingsDialog(store)
     qtbot.addWidget(dialog)
-    codes = [dialog.unit.itemData(i) for i in range(dialog.unit.count())]
-    assert "p_doan_ket_2025" in codes and "tp_lai_chau" in codes
-    assert dialog.values()["reporting_unit"] == store.setting("reporting_unit")
-    assert isinstance(dialog, QDialog) and not dialog.demo.isVisible()
+    # the demo's unit is the old city: the list shows the units before 07/2025 too, the city chosen
+    assert dialog.show_old.isChecked() and dialog.unit_code() == "tp_lai_chau"
+    assert dialog.fields["place"].text() == "Thành phố Lai Châu" and not dialog.demo.isVisible()
+    dialog.show_old.setChecked(False)
+    assert "tp_lai_chau" not in dialog.visible_codes() and len(dialog.visible_codes()) == 39
+    qtbot.keyClicks(dialog.search, "muong te")
+    assert dialog.visible_codes() == ["x_muong_te_2025"] and dialog.fields["issuing_body"].text() == "XÃ MƯỜNG TÈ"
+    dialog.fields["recipients"].setPlainText("UBND tỉnh (B/c);\nSở Tài chính (B/c);\nLưu: VT, VP.")
+    values = dialog.values()
+    assert values["reporting_unit"] == "x_muong_te_2025"
+    assert values["documents"] == {"recipients": ["UBND tỉnh (B/c);", "Sở Tài chính (B/c);", "Lưu: VT, VP."]}
+    save_office(store, values)
+    assert store.setting("reporting_unit") == "x_muong_te_2025"
+    assert document_profile(store, "x_muong_te_2025", date.today())["recipients"][-1] == "Lưu: VT, VP."
+    assert isinstance(dialog, QDialog)
     store.close()
 
 

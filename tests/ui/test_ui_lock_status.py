@@ -38,10 +38,13 @@ def test_the_rows_are_the_unit_and_its_children_of_the_month(demo_path, qtbot):
     assert model.data(model.index(row, 3), DISPLAY_ROLE) == time_text(model.rows[row].locked_at) != ""
     assert "Lò Văn Minh" in model.data(model.index(row, STATE), TOOLTIP_ROLE)
     assert model.data(model.index(0, STATE), DISPLAY_ROLE) == OPEN_TEXT
-    # The province after the merger of 07/2025: its new wards; a department shows its city.
-    assert [r.code for r in lock_rows(store, "lai_chau", 2025, 8)] == ["lai_chau", "p_tan_phong_2025",
-                                                                       "p_doan_ket_2025"]
-    assert [r.code for r in lock_rows(store, "lai_chau", 2025, 6)] == ["lai_chau", "tp_lai_chau"]
+    # The province after the arrangement of 07/2025: its 38 xã and phường; before it, the city and
+    # the districts; a department shows its city.
+    after = [r.code for r in lock_rows(store, "lai_chau", 2025, 8)]
+    assert after[0] == "lai_chau" and len(after) == 39 and {"p_tan_phong_2025", "p_doan_ket_2025"} <= set(after)
+    assert [r.code for r in lock_rows(store, "lai_chau", 2025, 6)] == ["lai_chau", "tp_lai_chau", "h_tam_duong",
+                                                                       "h_phong_tho", "h_sin_ho", "h_muong_te",
+                                                                       "h_nam_nhun", "h_than_uyen", "h_tan_uyen"]
     assert [r.name for r in lock_rows(store, "tp_tckh", 2024, 5)] == CITY_UNITS
     store.close()
 

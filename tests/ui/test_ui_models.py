@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 
@@ -9,6 +10,7 @@ from lcapp.export.figures_file import write_figures_csv
 from lcapp.export.interchange import export_csv
 from lcapp.models.catalogue import catalogue
 from lcapp.models.checks import run_checks
+from lcapp.models.documents import document_profile
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.periods import parse_period
@@ -88,16 +90,17 @@ def test_a_cancelled_job_leaves_no_file(demo_path, qtbot, tmp_path):
 
 
 def test_first_start_stores_settings_and_optionally_demo(store, db_path):
-    values = {"reporting_unit": "p_doan_ket", "issuing_body_parent": "ỦY BAN NHÂN DÂN",
-              "issuing_body": "PHƯỜNG ĐOÀN KẾT", "place": "Đoàn Kết", "signer_authority": "TM. ỦY BAN NHÂN DÂN",
-              "signer_title": "CHỦ TỊCH", "signer_name": "Nguyễn Văn A"}
+    values = {"reporting_unit": "p_doan_ket_2025", "documents": {"signer_name": "Nguyễn Văn A"},
+              "day": date(2026, 12, 1)}
     configure_new_database(store, values, demo=True)
-    settings = store.settings()
-    assert {k: settings[k] for k in values} == values
+    assert store.setting("reporting_unit") == "p_doan_ket_2025"
+    assert document_profile(store, "p_doan_ket_2025", date(2026, 12, 1))["signer_name"] == "Nguyễn Văn A"
     assert store.query("SELECT count(*) AS n FROM figures")[0]["n"] > 0
     before = table_rows(store)
     with pytest.raises(InputError):
-        configure_new_database(store, dict(values, signer_name="A\x00B"), demo=False)
+        configure_new_database(store, dict(values, documents={"signer_name": "A\x00B"}), demo=False)
+    with pytest.raises(InputError):
+        configure_new_database(store, dict(values, reporting_unit="khong_co"), demo=False)
     assert table_rows(store) == before
     discard_new_database(store)
     assert not db_path.exists()

@@ -198,8 +198,9 @@ def test_comment_typed_in_grid_is_saved_and_shown_in_details(window, qtbot, demo
 def test_clicking_a_finding_selects_its_cell(window, qtbot):
     window.choose("tp_lai_chau", "202405")
     qtbot.waitUntil(lambda: window.findings_model.rowCount() > 0, timeout=5000)
-    finding = window.findings_model.finding(0)
-    window.go_to_finding(window.findings_model.index(0, 1))
+    row = next(n for n in range(window.findings_model.rowCount()) if window.findings_model.finding(n).indicator)
+    finding = window.findings_model.finding(row)
+    window.go_to_finding(window.findings_model.index(row, 1))
     tab = window.tabs.currentWidget()
     assert isinstance(tab, SectorTab)
     assert tab.model.code_at(tab.grid.currentIndex()) == finding.indicator

@@ -1,5 +1,6 @@
-"""Completeness rules: figures the unit must report that are missing, and estimates ("ước")
-still not replaced by official figures after the next period's cut-off has passed."""
+"""Completeness rules: figures the unit must report that are missing, estimates ("ước") still
+not replaced by official figures after the next period's cut-off has passed, and child units
+whose figures have not arrived ("đã nhận 36/38 đơn vị")."""
 
 from __future__ import annotations
 
@@ -62,4 +63,21 @@ def estimate_not_replaced(inp: CheckInput) -> Iterator[Finding]:
                 break
 
 
-RULES = [missing_value, estimate_not_replaced]
+def units_missing(inp: CheckInput) -> Iterator[Finding]:
+    """One finding for the whole report (no indicator): the child units not received yet. A
+    unit with figures of its own and none from its units (the city before 07/2025, whose wards
+    did not report through LCApp) is not asked for them."""
+    received = inp.completeness
+    if received is None or received.complete:
+        return
+    own = any(key[0] == inp.unit and key[2] in inp.period.months and any(v is not None for v in row[VALUE_COLUMNS])
+              for key, row in inp.own.rows.items())
+    if own and not received.received:
+        return
+    tail = "" if own else " Tổng của đơn vị chỉ có khi nhận đủ; số cộng các đơn vị đã nhận là số tạm."
+    yield Finding("warning", "units_missing", "", inp.unit, inp.period.code, received.text() + tail,
+                  {"expected": len(received.expected), "received": len(received.received),
+                   "missing": [u.code for u in received.missing]})
+
+
+RULES = [missing_value, estimate_not_replaced, units_missing]

@@ -44,6 +44,7 @@ class CheckInput:
     drafted: dict[str, str] = field(default_factory=dict)
     placeholders: list[str] = field(default_factory=list)
     percent_decimals: int = 1
+    completeness: object = None  # consolidation.Completeness of the child units, or None
 
     def __post_init__(self):
         self.by_code = {row.indicator: row for row in self.rows}

@@ -28,4 +28,5 @@ BUILTIN_RULES = {
     "text_figure_mismatch": "số liệu hoặc tỷ lệ ghi trong văn bản khác số liệu đã nhập",
     "text_rounding": "cùng một số được làm tròn hai cách",
     "placeholder_left": "còn phần báo cáo chưa viết",
+    "units_missing": "chưa nhận đủ số liệu của các đơn vị trực thuộc (cả báo cáo, không theo chỉ tiêu)",
 }
