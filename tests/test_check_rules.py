@@ -390,3 +390,16 @@ def test_a_unit_slip_against_the_same_month_last_year_when_there_is_no_other_his
     assert found(mini, "202406", "ban_le")["unit_slip"].values["reference"] == 100
     put(mini, "202406", "ban_le", 130)
     assert found(mini, "202406", "ban_le").keys().isdisjoint({"unit_slip", "history_outlier"})
+
+
+def test_a_figure_typed_with_more_decimals_than_the_indicator_prints_is_a_note(mini):
+    put(mini, "202405", "khach", 144.86)  # lượt người: 0 decimals
+    finding = found(mini, "202405", "khach")["decimals_beyond_maximum"]
+    assert finding.severity == "note"
+    assert finding.message == ("Lượt khách du lịch: tháng 5/2024 ghi 144,86 (2 chữ số thập phân) nhưng chỉ tiêu "
+                               "chỉ in 0 chữ số thập phân (145). Hãy tăng số chữ số thập phân trong Danh mục chỉ "
+                               "tiêu hoặc ghi lại số.")
+    put(mini, "202405", "khach", 145)
+    assert "decimals_beyond_maximum" not in found(mini, "202405", "khach")
+    put(mini, "202405", "dien_tich_che", 12.25)  # ha, 2 decimals: as typed, nothing to say
+    assert "decimals_beyond_maximum" not in found(mini, "202405", "dien_tich_che")

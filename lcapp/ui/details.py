@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from ..models.catalogue import catalogue
 from ..models.figure_data import FigureData
 from ..models.figures import STATUS_LABELS, history
-from ..models.numbers import format_number
+from ..models.numbers import format_figure, format_number
 from ..models.organisation import organisation
 from ..models.periods import Period, add_months, period_of_month_key
 from ..models.store import Store
@@ -109,7 +109,7 @@ class DetailsPanel(QWidget):
         self.months.setRowCount(len(months))
         for row, (label, value) in enumerate(reversed(months)):  # the period's own month on top
             self.months.setItem(row, 0, QTableWidgetItem(label))
-            item = QTableWidgetItem(format_number(value, ind.decimals))
+            item = QTableWidgetItem(format_figure(value, ind.decimals))  # as typed, as the report prints it
             item.setTextAlignment(ALIGN_RIGHT_FLAGS)
             self.months.setItem(row, 1, item)
         lines = history_lines(self.store, unit, period, code)

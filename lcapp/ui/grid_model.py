@@ -18,7 +18,7 @@ from ..models.catalogue import catalogue
 from ..models.errors import InputError
 from ..models.figure_data import FigureData
 from ..models.figures import STATUS_LABELS
-from ..models.numbers import format_number, format_percent, parse_number
+from ..models.numbers import format_figure, format_number, format_percent, parse_number, percent_decimals
 from ..models.organisation import organisation
 from ..models.periods import Period
 from ..models.progress import PLAN_SOURCE, IndicatorProgress, progress
@@ -95,6 +95,7 @@ class SectorGridModel(QAbstractItemModel):
         self.columns: list[str] = [NAME, DVT, VALUE, YTD, PERCENT, LAST_YEAR, VS_LAST_YEAR, STATUS, COMMENT]
         self.sources: list[str] = []
         self._text: dict[tuple[str, str], str] = {}  # display text, computed once per read
+        self.percent_places = percent_decimals(store.settings())
         self.locked = False  # a locked month: editable cells lose their colour (the LockGuard stops typing)
         self._build_tree()
 
@@ -172,6 +173,7 @@ class SectorGridModel(QAbstractItemModel):
     def _read(self) -> None:
         cat, org = self.cat, organisation(self.store)
         self._text.clear()
+        self.percent_places = percent_decimals(self.store.settings())  # as the reports print percents
         if self.cache is not None:
             every = self.cache.rows(self.unit, self.period, self.codes)
             rows = [every[code] for code in self.codes if code in every]
@@ -395,19 +397,19 @@ class SectorGridModel(QAbstractItemModel):
         if column.startswith("target:"):
             target = row.targets.get(column[7:])
             if isinstance(target, list):
-                return f"{format_number(target[0], ind.decimals)}-{format_number(target[1], ind.decimals)}"
-            return format_number(target, ind.decimals)
+                return f"{format_figure(target[0], ind.decimals)}-{format_figure(target[1], ind.decimals)}"
+            return format_figure(target, ind.decimals)
         if column == VALUE:
-            return format_number(row.value, ind.decimals)
+            return format_figure(row.value, ind.decimals)
         if column == YTD:
-            return format_number(row.ytd, ind.decimals)
+            return format_figure(row.ytd, ind.decimals)
         if column == PERCENT:
             _source, percent = self.first_percent(row)
-            return format_percent(percent) if percent is not None else ""
+            return format_percent(percent, self.percent_places) if percent is not None else ""
         if column == LAST_YEAR:
-            return format_number(row.same_period_last_year, ind.decimals)
+            return format_figure(row.same_period_last_year, ind.decimals)
         if column == VS_LAST_YEAR:
-            return format_percent(row.percent_vs_last_year)
+            return format_percent(row.percent_vs_last_year, self.percent_places)
         if column == STATUS:
             return STATUS_LABELS.get(row.status, "") if row.status else ""
         if column == COMMENT:
@@ -432,9 +434,9 @@ class SectorGridModel(QAbstractItemModel):
                 percent = row.percent_of_target.get(source)
                 if percent is not None:
                     name = cat.sources[source].short if source in cat.sources else source
-                    lines.append(f"{name}: {format_percent(percent)}%")
+                    lines.append(f"{name}: {format_percent(percent, self.percent_places)}%")
             if row.expected_pace is not None:
-                lines.append(f"Tiến độ yêu cầu: {format_percent(row.expected_pace)}%")
+                lines.append(f"Tiến độ yêu cầu: {format_percent(row.expected_pace, self.percent_places)}%")
             return "\n".join(lines)
         if column.startswith("target:"):
             note = row.target_notes.get(column[7:])

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QHeaderView, QStyledItemDelegate, QTableView
 
 from ..models.catalogue import catalogue
-from ..models.numbers import format_number, format_percent, with_unit
+from ..models.numbers import format_figure, format_percent, percent_decimals, with_unit
 from ..models.organisation import organisation
 from ..models.periods import Period
 from ..models.progress import IndicatorProgress, progress
@@ -50,6 +50,7 @@ class KeyIndicatorModel(QAbstractTableModel):
         self.store, self.cache = store, cache
         self.rows: list[IndicatorProgress] = []
         self.period: Period | None = None
+        self.percent_places = percent_decimals(store.settings())
 
     def load(self, unit: str, period: Period) -> None:
         cat, org = catalogue(self.store), organisation(self.store)
@@ -58,6 +59,7 @@ class KeyIndicatorModel(QAbstractTableModel):
                  and (not (reporter.is_department and reporter.sectors) or ind.sector in reporter.sectors)]
         self.beginResetModel()
         self.period = period
+        self.percent_places = percent_decimals(self.store.settings())
         if self.cache is not None:
             every = self.cache.rows(unit, period, codes)
             self.rows = [every[code] for code in codes if code in every]
@@ -100,15 +102,15 @@ class KeyIndicatorModel(QAbstractTableModel):
             if column == TARGET:
                 target = row.targets.get(source) if source else None
                 if isinstance(target, list):
-                    text = f"{format_number(target[0], row.decimals)}-{format_number(target[1], row.decimals)}"
+                    text = f"{format_figure(target[0], row.decimals)}-{format_figure(target[1], row.decimals)}"
                     return with_unit(text, row.dvt)
-                return with_unit(format_number(target, row.decimals), row.dvt) if target is not None else ""
+                return with_unit(format_figure(target, row.decimals), row.dvt) if target is not None else ""
             if column == YTD:
-                return with_unit(format_number(row.ytd, row.decimals), row.dvt) if row.ytd is not None else ""
+                return with_unit(format_figure(row.ytd, row.decimals), row.dvt) if row.ytd is not None else ""
             if column == BAR:
-                return f"{format_percent(percent)}%" if percent is not None else "—"
+                return f"{format_percent(percent, self.percent_places)}%" if percent is not None else "—"
             if column == EXPECTED:
-                return f"{format_percent(expected_level(row))}%"
+                return f"{format_percent(expected_level(row), self.percent_places)}%"
         if role == LIGHT_ROLE:
             return self.light(row)
         if role == PERCENT_ROLE and column == BAR:

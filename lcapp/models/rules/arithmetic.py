@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..findings import SEVERITIES, Finding
-from ..numbers import format_number
+from ..numbers import figure_decimals, format_number
 from ..periods import add_months, period_of_month_key
 from .context import CheckInput, rounding_step, shown
 
@@ -178,4 +178,34 @@ def children_sum(inp: CheckInput) -> Iterator[Finding]:
             value=row.value, children_value=row.children_value, gap=gap)
 
 
-RULES = [ytd_decreased, ytd_below_month, term_below_ytd, parts_sum, formula_mismatch, rate_bounds, children_sum]
+VALUE_COLUMNS = (3, 4, TERM_COLUMN)  # month_value, ytd_value, term_value in a FigureData row
+TYPED_DECIMALS = 6  # the most decimals a typed figure can carry (parse_number keeps them)
+
+
+def decimals_beyond_maximum(inp: CheckInput) -> Iterator[Finding]:
+    """A figure typed with more decimals than the indicator's maximum would print rounded in the
+    report, grid and annex (144,86 as 145): the official raises the maximum or retypes the figure.
+    One finding per indicator (explanations are kept per rule and indicator): its first such figure."""
+    for row in inp.rows:
+        ind = inp.cat.indicators[row.indicator]
+        typed = [(month, value) for month in inp.period.months
+                 for value in _stored_values(inp.own.rows.get((inp.unit, ind.code, month)))
+                 if figure_decimals(value, TYPED_DECIMALS) > ind.decimals]
+        if not typed:
+            continue
+        month, value = typed[0]
+        places = figure_decimals(value, TYPED_DECIMALS)
+        yield inp.finding(
+            "note", "decimals_beyond_maximum", ind,
+            f"{ind.name}: {period_of_month_key(month).label} ghi {format_number(value, places)} ({places} chữ số "
+            f"thập phân) nhưng chỉ tiêu chỉ in {ind.decimals} chữ số thập phân ({format_number(value, ind.decimals)}). "
+            "Hãy tăng số chữ số thập phân trong Danh mục chỉ tiêu hoặc ghi lại số.",
+            value=value, decimals=places, maximum=ind.decimals)
+
+
+def _stored_values(stored) -> list[float]:
+    return [stored[c] for c in VALUE_COLUMNS if stored[c] is not None] if stored is not None else []
+
+
+RULES = [ytd_decreased, ytd_below_month, term_below_ytd, parts_sum, formula_mismatch, rate_bounds, children_sum,
+         decimals_beyond_maximum]

@@ -11,6 +11,7 @@ BUILTIN_RULES = {
     "target_missed": "chưa đạt mức kế hoạch (chỉ tiêu càng thấp càng tốt hoặc trong khoảng)",
     "ytd_decreased": "lũy kế giảm so với tháng trước",
     "ytd_below_month": "lũy kế nhỏ hơn số của chính tháng đó",
+    "decimals_beyond_maximum": "số ghi nhiều chữ số thập phân hơn chỉ tiêu in ra",
     "term_below_ytd": "lũy kế giai đoạn nhỏ hơn lũy kế năm",
     "parts_sum": "tổng các phần “trong đó” không khớp với chỉ tiêu cha",
     "formula_mismatch": "số đã nhập không khớp công thức",
