@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import re
+from xml.sax.saxutils import escape
 import unicodedata
 import xml.etree.ElementTree as ET
 import zipfile
@@ -334,6 +335,29 @@ def test_the_pdf_prints_them_as_text(typed):
     printed = _visible(" ".join(page.extract_text() for page in pdf.pages))
     for kept in KEPT:
         assert _visible(kept) in printed, kept
+
+
+def test_the_word_report_holds_them_as_text(typed, tmp_path):
+    """Word keeps every hostile text as the runs of a paragraph or a footnote: no field, no formula."""
+    import zipfile
+
+    import docx
+
+    from lcapp.export.report_docx import write_report_docx
+
+    set_narrative(typed, WARD, MONTH, "nhiem_vu", "\n".join(t for t, _ in HOSTILE))
+    path = write_report_docx(typed, WARD, MONTH, tmp_path / "bao-cao.docx")
+    document = docx.Document(str(path))
+    body = "\n".join(p.text for p in document.paragraphs)
+    footnotes = zipfile.ZipFile(path).read("word/footnotes.xml").decode("utf-8")
+    for kept in KEPT:
+        assert _visible(kept) in _visible(body) or escape(kept) in footnotes, kept
+    # the only field in the whole file is our page number: typed text never became a field
+    archive = zipfile.ZipFile(path)
+    parts = [archive.read(name).decode("utf-8") for name in archive.namelist() if name.endswith(".xml")]
+    instructions = [i for xml in parts for i in re.findall(r'w:instr="([^"]*)"', xml)
+                    + re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml)]
+    assert instructions and all(i.split()[0] == "PAGE" for i in instructions), instructions
 
 
 # -- any text at all -------------------------------------------------------------------------------------
