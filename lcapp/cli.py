@@ -24,13 +24,13 @@ from .models.figures import STATUS_LABELS, enter, history
 from .models.limits import parse_json
 from .models.drafting import save_part
 from .models.narrative import narratives, part_label, report_parts
-from .models.numbers import format_number, format_percent, parse_number, parse_percent_decimals
+from .models.numbers import format_number, format_percent, parse_number
 from .models.organisation import KIND_LABELS as UNIT_KIND_LABELS
 from .models.organisation import organisation
 from .models.periods import parse_period
 from .models.progress import PLAN_SOURCE, progress
 from .models.setup import create_database
-from .models.store import Store, set_settings, sqlite_message
+from .models.store import Store, sqlite_message
 from .models.targets import (all_targets, delete_target, parse_target_value, set_target, target_history,
                              target_value_text, unit_targets)
 from .paths import default_database
@@ -295,20 +295,8 @@ def cmd_settings(args) -> None:
             raise InputError(f"Không có thiết lập “{args.key}”.")
         print(json.dumps(store.setting(args.key), ensure_ascii=False))
         return
-    if args.key in DOCUMENT_FIELDS:
-        raise InputError(f"“{args.key}” nay là của từng đơn vị: dùng “documents ĐƠN_VỊ --set {args.key} GIÁ_TRỊ”.")
-    if args.key not in store.settings():
-        raise InputError(f"Không có thiết lập “{args.key}” (xem danh sách bằng “settings”).")
-    old = store.setting(args.key)
-    value = parse_json(args.value, f"Giá trị của “{args.key}”") if isinstance(old, list) else args.value
-    if isinstance(old, (int, float)) and not isinstance(old, bool):
-        value = parse_number(args.value)
-    if args.key == "reporting_unit":
-        organisation(store).unit(value)
-    if args.key == "percent_decimals":
-        value = parse_percent_decimals(args.value)
-    with store.write() as conn:
-        set_settings(conn, {args.key: value})
+    from .models.settings import change_setting
+    change_setting(store, args.key, args.value)
     print("Đã lưu thiết lập.")
 
 

@@ -429,7 +429,7 @@ def load_catalogue(store: Store, data: dict, *, user: str | None = None) -> dict
     them) and every change is recorded in `catalogue_history`. Validity that would hide
     figures already entered is refused.
     """
-    from .figures import current_user
+    from .users import current_user
 
     sources, sectors, indicators, rules = _validate(data)
     if not sources or not sectors or not indicators:

@@ -526,7 +526,7 @@ def _commit(store: Store, make_plan: Callable[[CatalogueState], CataloguePlan], 
     # read, stops here, before the session's first backup and before any transaction.
     if plan.needs_confirmation and not confirm:
         raise ConfirmationNeeded(plan)
-    from .figures import current_user
+    from .users import current_user
 
     user, origin = user or current_user(), store.installation_id
     with store.write() as conn:  # planned again on what the transaction sees

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from .errors import InputError
-from .figures import current_user
+from .users import current_user
 from .findings import Finding, summary_text
 from .limits import MAX_REASON_CHARS, check_length
 from .organisation import organisation

@@ -370,10 +370,12 @@ def set_document_profile(store: Store, unit: str, values: dict, on: date, *, fro
 def configure_office(store: Store, unit: str, values: dict, on: date, *, user: str | None = None) -> None:
     """The unit this installation reports for (setting `reporting_unit`) and changes to that
     unit's document profile for the reports dated `on`, in one transaction (first start, Cài đặt)."""
-    found = organisation(store).unit(unit)
-    write = _profile_change(store, found.code, values, on, user=user) if values else None
+    from .settings import prepare_setting  # the one rule for settings, as `settings reporting_unit CODE`
+
+    code = prepare_setting(store, "reporting_unit", unit)
+    write = _profile_change(store, code, values, on, user=user) if values else None
     with store.write() as conn:
-        set_settings(conn, {"reporting_unit": found.code})
+        set_settings(conn, {"reporting_unit": code})
         if write is not None:
             write(conn)
 
@@ -382,7 +384,7 @@ def _profile_change(store: Store, unit: str, values: dict, on: date, *, from_day
                     user: str | None = None):
     """Validate a change (InputError says why not); a function writing it inside an open
     transaction, or None when it changes nothing."""
-    from .figures import current_user
+    from .users import current_user
 
     changes = prepare_profile_change(values)
     found = organisation(store).unit(unit)

@@ -8,8 +8,6 @@ A change that changes nothing writes nothing.
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +20,7 @@ from .organisation import Organisation, organisation
 from .periods import Period, parse_month, period_of_month_key
 from .store import Store, now_iso
 from .text import clean_text
+from .users import current_user
 
 BASES = ("month", "ytd", "term")
 BASIS_COLUMNS = {"month": "month_value", "ytd": "ytd_value", "term": "term_value"}
@@ -30,11 +29,6 @@ STATUSES = ("estimate", "official")
 STATUS_LABELS = {"estimate": "ước", "official": "chính thức"}
 VALUE_FIELDS = ("month_value", "ytd_value", "term_value")
 FIELDS = VALUE_FIELDS + ("status", "comment")
-
-
-def current_user() -> str:
-    """Who is entering: LCAPP_USER if set, else the operating system's login name."""
-    return os.environ.get("LCAPP_USER") or getpass.getuser() or "?"
 
 
 def default_status(period: Period, today: date | None = None) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 from .. import __version__
 from .catalogue_package import CATALOGUE_TABLES, catalogue_rows
 from .errors import InputError
-from .figures import current_user
+from .users import current_user
 from .organisation import organisation
 from . import signing
 from .package_check import (MANIFEST_COLUMNS, PACKAGE_TABLES, SIGNATURE_COLUMNS, Package, canonical_sha256,

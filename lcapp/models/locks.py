@@ -1,19 +1,22 @@
 """Locked unit-months (khóa số liệu): received and approved figures that neither typing nor packages may change.
 
-Locking and unlocking are recorded in `lock_history`; unlocking needs a reason.
+Locking and unlocking are recorded in `lock_history`; unlocking needs a reason. `lock_rows`
+is what the window's lock status table shows (the consolidating office's units in one month);
+the window reads and writes locks only through this module.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 
 from .errors import InputError
 from .limits import MAX_REASON_CHARS, check_length
 from .organisation import organisation
-from .periods import Period, parse_period, split_month_key
+from .periods import Period, month_period, parse_period, split_month_key
 from .store import Store, now_iso
 from .text import clean_text
-
+from .users import current_user
 
 
 def _months(store: Store, unit: str, period: Period | str) -> tuple[str, list[int]]:
@@ -36,7 +39,6 @@ def locked_message(unit_name: str, month: int) -> str:
 
 def lock(store: Store, unit: str, period: Period | str, *, user: str | None = None) -> int:
     """Lock every month of `period` for `unit`; return how many months were newly locked."""
-    from .figures import current_user
     code, months = _months(store, unit, period)
     user = user or current_user()
     stamp = now_iso()
@@ -54,7 +56,6 @@ def lock(store: Store, unit: str, period: Period | str, *, user: str | None = No
 
 def unlock(store: Store, unit: str, period: Period | str, reason: str, *, user: str | None = None) -> int:
     """Unlock every month of `period` for `unit`, recording why; return how many months were unlocked."""
-    from .figures import current_user
     reason = clean_text(reason, field="lý do", multiline=False) or ""
     if not reason:
         raise InputError("Mở khóa số liệu phải ghi lý do.")
@@ -91,3 +92,38 @@ def lock_history(store: Store, unit: str | None = None) -> list[dict]:
     if unit is None:
         return store.query("SELECT * FROM lock_history ORDER BY id")
     return store.query("SELECT * FROM lock_history WHERE unit = ? ORDER BY id", (unit,))
+
+
+@dataclass(frozen=True)
+class LockRow:
+    """One unit's lock in one month, as the lock status table shows it."""
+
+    code: str
+    name: str
+    kind: str
+    locked_by: str | None
+    locked_at: str | None
+    last_action: dict | None  # the latest lock_history row of this unit-month
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_by is not None
+
+
+def lock_rows(store: Store, unit: str, year: int, month: int) -> list[LockRow]:
+    """The unit (a department: its city) and its child units valid in the month, with their locks."""
+    org = organisation(store)
+    head = org.unit(unit)
+    if head.is_department:
+        head = org.unit(head.reports_for)
+    period = month_period(year, month)
+    key = period.months[0]
+    units = [head, *org.children(head.code, period)]
+    codes = [u.code for u in units]
+    marks = ",".join("?" * len(codes))
+    locks = {r["unit"]: r for r in store.query(
+        f"SELECT unit, locked_by, locked_at FROM period_locks WHERE month = ? AND unit IN ({marks})", (key, *codes))}
+    last = {r["unit"]: r for r in store.query(
+        f"SELECT * FROM lock_history WHERE month = ? AND unit IN ({marks}) ORDER BY id", (key, *codes))}
+    return [LockRow(u.code, u.name, u.kind, locks[u.code]["locked_by"] if u.code in locks else None,
+                    locks[u.code]["locked_at"] if u.code in locks else None, last.get(u.code)) for u in units]

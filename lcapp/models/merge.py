@@ -28,7 +28,7 @@ from .catalogue import catalogue, validity_text
 from .catalogue_package import CATALOGUE_KIND, apply_catalogue, classify_catalogue
 from .catalogue_package import describe_row as describe_catalogue_row
 from .errors import InputError
-from .figures import current_user
+from .users import current_user
 from .locks import locked_months, month_label
 from .organisation import organisation
 from .package_check import Package

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .catalogue import catalogue
 from .errors import InputError
-from .figures import current_user
+from .users import current_user
 from .limits import MAX_NARRATIVE_CHARS, check_length
 from .locks import refuse_locked
 from .organisation import organisation

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from .catalogue import Catalogue, catalogue
 from .errors import InputError
-from .figures import current_user
+from .users import current_user
 from .limits import MAX_NOTE_CHARS, check_length, check_value
 from .numbers import format_number, parse_number
 from .organisation import Organisation, organisation

@@ -8,7 +8,6 @@ asks the reason, and the core refuses an empty one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from ..models.locks import month_label
+from ..models.locks import LockRow, lock_rows, month_label
 from ..models.organisation import KIND_LABELS, organisation
 from ..models.periods import month_period
 from ..models.store import Store
@@ -49,39 +48,6 @@ def time_text(stamp: str | None) -> str:
         return datetime.fromisoformat(stamp).strftime("%d/%m/%Y %H:%M")
     except ValueError:
         return stamp
-
-
-@dataclass(frozen=True)
-class LockRow:
-    code: str
-    name: str
-    kind: str
-    locked_by: str | None
-    locked_at: str | None
-    last_action: dict | None  # the latest lock_history row of this unit-month
-
-    @property
-    def locked(self) -> bool:
-        return self.locked_by is not None
-
-
-def lock_rows(store: Store, unit: str, year: int, month: int) -> list[LockRow]:
-    """The unit (a department: its city) and its child units valid in the month, with their locks."""
-    org = organisation(store)
-    head = org.unit(unit)
-    if head.is_department:
-        head = org.unit(head.reports_for)
-    period = month_period(year, month)
-    key = period.months[0]
-    units = [head, *org.children(head.code, period)]
-    codes = [u.code for u in units]
-    marks = ",".join("?" * len(codes))
-    locks = {r["unit"]: r for r in store.query(
-        f"SELECT unit, locked_by, locked_at FROM period_locks WHERE month = ? AND unit IN ({marks})", (key, *codes))}
-    last = {r["unit"]: r for r in store.query(
-        f"SELECT * FROM lock_history WHERE month = ? AND unit IN ({marks}) ORDER BY id", (key, *codes))}
-    return [LockRow(u.code, u.name, u.kind, locks[u.code]["locked_by"] if u.code in locks else None,
-                    locks[u.code]["locked_at"] if u.code in locks else None, last.get(u.code)) for u in units]
 
 
 class LockStatusModel(QAbstractTableModel):

@@ -2,10 +2,10 @@
 
 from PySide6.QtWidgets import QMessageBox
 
-from lcapp.models.locks import is_locked, lock, lock_history
+from lcapp.models.locks import is_locked, lock, lock_history, lock_rows
 from lcapp.models.store import Store
 from lcapp.ui.grid_model import COMMENT, EDITABLE_BRUSH, VALUE
-from lcapp.ui.lock_status import LOCKED_TEXT, OPEN_TEXT, STATE, LockStatusModel, lock_rows, time_text
+from lcapp.ui.lock_status import LOCKED_TEXT, OPEN_TEXT, STATE, LockStatusModel, time_text
 from lcapp.ui.qt_names import BACKGROUND_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE
 from tests.ui_helpers import idle, open_window
 
