@@ -187,9 +187,24 @@ def cmd_target_history(args) -> None:
 
 
 def cmd_import(args) -> None:
-    from .export.interchange import import_file
-    changed, unchanged = import_file(_open(args), args.file)
-    print(f"Đã nhập {changed} số liệu ({unchanged} số liệu trùng với dữ liệu đã có, không đổi).")
+    """The same way in as the window's import and `handover-import` (CSV / JSON only): values of a
+    locked unit-month are left out and named, the rest is written; a file that would bring
+    nothing at all is refused with the reason (exit 2, nothing written)."""
+    from .intake.incoming import open_figures_file
+    from .models.import_outcome import locked_note, nothing_brought
+    from .models.merge import IDENTICAL
+
+    store = _open(args)
+    incoming = open_figures_file(store, args.file)
+    nothing = nothing_brought(store, incoming.preview)
+    if nothing is not None and not nothing.ok:
+        raise InputError(nothing.message)
+    result = incoming.apply(store)
+    unchanged = result.preview.counts()[IDENTICAL]
+    print(f"Đã nhập {result.written['written']} số liệu ({unchanged} số liệu trùng với dữ liệu đã có, không đổi).")
+    note = locked_note(store, result.preview)
+    if note:
+        print(note)
 
 
 def cmd_export(args) -> None:
@@ -445,13 +460,13 @@ def _show_preview(store, preview, args) -> None:
 
 
 def cmd_template_import(args) -> None:
-    from .export.templates_xlsx import read_entry_template
+    from .intake.entry_template import read_entry_template
     store = _open(args)
     _show_preview(store, read_entry_template(store, args.file), args)
 
 
 def cmd_targets_import(args) -> None:
-    from .models.target_import import read_targets_sheet
+    from .intake.targets_sheet import read_targets_sheet
     store = _open(args)
     _show_preview(store, read_targets_sheet(store, args.file, unit=args.unit, period=args.year), args)
 

@@ -10,7 +10,8 @@ import tempfile
 from argparse import Namespace
 from pathlib import Path
 
-from .export.dhis2_metadata import MONTHLY_DATA_SET, dhis2_uid, export_metadata, uid_lookup
+from .export.dhis2_metadata import MONTHLY_DATA_SET, export_metadata
+from .models.dhis2_ids import dhis2_uid, uid_lookup
 from .export.dhis2_values import ValuesExport, data_values
 from .intake.dhis2_server import STATUS_LABELS, ImportSummary, pull_values, push_values
 from .models.errors import InputError

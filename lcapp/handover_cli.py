@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 
-from .export.incoming import open_incoming
+from .intake.incoming import open_incoming
 from .models.backup import restore, restore_preview
 from .models.catalogue_package import CATALOGUE_KIND
 from .models.errors import InputError
 from .models.handover import export_package, handed_over_unit, outside_reporting_scope
-from .models.import_outcome import WRONG_UNIT, nothing_brought, other_units_note
+from .models.import_outcome import WRONG_UNIT, locked_note, nothing_brought, other_units_note
 from .models.locks import month_label
 from .models.merge import IDENTICAL, SENDER_LABELS, STATUS_LABELS, describe
 from .models.numbers import format_number
@@ -65,7 +65,8 @@ def run_import(store: Store, args) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_preview(store, shown, dry_run=dry_run)
-        for text in (note, nothing.message if nothing and nothing.ok else ""):
+        left_out = locked_note(store, shown) if not stop else ""  # when nothing comes, `nothing` says it
+        for text in (note, left_out, nothing.message if nothing and nothing.ok else ""):
             if text:
                 print(text)
         if left:

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lcapp.export.incoming import open_incoming  # noqa: E402
+from lcapp.intake.incoming import open_incoming  # noqa: E402
 from lcapp.models.figures import enter  # noqa: E402
 from lcapp.models.handover import export_package  # noqa: E402
 from lcapp.models.locks import lock  # noqa: E402

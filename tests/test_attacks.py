@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 
 from lcapp.cli import main
-from lcapp.export.incoming import open_incoming
-from lcapp.export.interchange import parse_import
+from lcapp.intake.incoming import open_incoming
+from lcapp.intake.interchange import parse_import
 from lcapp.models.backup import backup, replace_damaged, restore, restore_preview
 from lcapp.models.errors import DatabaseError, InputError
 from lcapp.models.figures import enter, history
@@ -321,7 +321,7 @@ def test_devices_and_fifos_are_refused_without_reading(db, tmp_path, capsys, com
 
 
 def test_reading_stops_at_the_bound_whatever_size_the_file_reports(tmp_path, monkeypatch):
-    from lcapp.intake import safe_open
+    from lcapp.models import safe_open
     path = tmp_path / "lon.csv"
     path.write_bytes(b"x" * 5000)
     real_fstat = os.fstat

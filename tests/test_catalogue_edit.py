@@ -211,7 +211,7 @@ def test_a_figure_outside_its_indicators_validity_is_refused(mini):
 
 
 def test_an_interchange_file_with_a_figure_outside_validity_is_refused_whole(mini, tmp_path):
-    from lcapp.export.interchange import import_file
+    from lcapp.intake.incoming import import_file
 
     retire_indicator(mini, "khach", "2024-06", user="t")
     path = tmp_path / "so-lieu.csv"

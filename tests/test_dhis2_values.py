@@ -13,7 +13,7 @@ import pytest
 from lcapp.cli import main
 from lcapp.export.dhis2_metadata import dhis2_uid
 from lcapp.export.dhis2_values import data_values
-from lcapp.export.interchange import import_file
+from lcapp.intake.incoming import import_file
 from lcapp.models.check_status import acknowledge
 from lcapp.models.demo import load_demo
 from lcapp.models.errors import InputError

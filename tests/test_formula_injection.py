@@ -29,12 +29,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus.paraparser import ParaParser
 
 from lcapp.export.annex_xlsx import annex_workbook, write_annex_workbook
-from lcapp.export.incoming import open_incoming
-from lcapp.export.interchange import export_csv, export_lcapp_json, import_file
+from lcapp.intake.incoming import open_incoming
+from lcapp.export.interchange import export_csv, export_lcapp_json
 from lcapp.export.report_content import body_blocks, paragraphs
 from lcapp.export.report_pdf import markup, report_pdf_bytes
-from lcapp.export.spreadsheet_text import FORMULA_TRIGGERS, csv_field_in, csv_field_out, set_cell
-from lcapp.export.templates_xlsx import apply_preview, entry_template, read_entry_template, targets_template
+from lcapp.export.spreadsheet_text import set_cell
+from lcapp.export.templates_xlsx import entry_template, targets_template
+from lcapp.intake.entry_template import read_entry_template
+from lcapp.intake.incoming import import_file
+from lcapp.models.file_formats import FORMULA_TRIGGERS, csv_field_in, csv_field_out
+from lcapp.models.sheet_preview import apply_preview
 from lcapp.models.catalogue import catalogue, load_catalogue
 from lcapp.models.documents import set_document_profile
 from lcapp.models.drafting import OutlineItem
@@ -44,7 +48,7 @@ from lcapp.models.handover import export_package
 from lcapp.models.narrative import set_narrative
 from lcapp.models.setup import create_database
 from lcapp.models.store import set_settings
-from lcapp.models.target_import import read_targets_sheet
+from lcapp.intake.targets_sheet import read_targets_sheet
 from tests.conftest import MINI_CATALOGUE, table_rows
 
 WARD, MONTH = "p_tan_phong", "202405"

@@ -224,7 +224,7 @@ def test_a_database_copied_while_open_is_read_with_its_wal(ward, city, tmp_path)
 
 
 def test_the_ui_entry_point_knows_files_by_content_and_reports_progress(ward, city, tmp_path):
-    from lcapp.export.incoming import open_incoming
+    from lcapp.intake.incoming import open_incoming
     package = tmp_path / "goi.csv"  # a package whatever its name says
     export_package(ward, WARD, [MONTH], package)
     digest = file_digest(city.path)

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from lcapp.export.incoming import open_incoming
+from lcapp.intake.incoming import open_incoming
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter
 from lcapp.models.handover import export_package, outside_reporting_scope

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from lcapp.export.interchange import export_csv, export_lcapp_json, figure_records, import_file
+from lcapp.export.interchange import export_csv, export_lcapp_json, figure_records
+from lcapp.intake.incoming import import_file
 from lcapp.models.demo import load_demo
 from lcapp.models.errors import InputError
 from lcapp.models.setup import create_database

@@ -3,7 +3,7 @@
 import json
 
 from lcapp.cli import main
-from lcapp.export.interchange_preview import apply_file, preview_file
+from lcapp.intake.interchange import apply_file, preview_file
 from lcapp.models.figures import enter
 from lcapp.models.locks import lock
 from lcapp.models.merge import CHANGED, IDENTICAL, NEW, REFUSED

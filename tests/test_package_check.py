@@ -209,7 +209,7 @@ def test_a_thousand_single_byte_flips_across_the_whole_package(offices, tmp_path
     anything else, never a crash, and the office's database unchanged. Prints the counts (README)."""
     import random
 
-    from lcapp.export.incoming import open_incoming
+    from lcapp.intake.incoming import open_incoming
 
     _ward, city, package = offices
     original = package.read_bytes()

@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from lcapp.export.incoming import open_incoming
+from lcapp.intake.incoming import open_incoming
 from lcapp.models import signing
 from lcapp.models.errors import InputError
 from lcapp.models.figures import enter

@@ -9,7 +9,8 @@ from lcapp.cli import main
 from lcapp.export.templates_xlsx import write_targets_template
 from lcapp.models.errors import InputError
 from lcapp.models.sheet_preview import apply_preview, preview_lines
-from lcapp.models.target_import import preview_targets, read_targets_sheet
+from lcapp.intake.targets_sheet import read_targets_sheet
+from lcapp.models.target_import import preview_targets
 from lcapp.models.targets import set_target, unit_targets
 from tests.conftest import file_digest, table_rows
 

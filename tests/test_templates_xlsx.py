@@ -5,13 +5,14 @@ import pytest
 from conftest import file_digest, table_rows
 
 from lcapp.cli import main
-from lcapp.export.templates_xlsx import (apply_preview, read_entry_template, write_entry_template,
-                                         write_targets_template)
+from lcapp.export.templates_xlsx import write_entry_template, write_targets_template
+from lcapp.intake.entry_template import read_entry_template
+from lcapp.models.sheet_preview import apply_preview
 from lcapp.models.demo import load_demo
 from lcapp.models.errors import InputError
 from lcapp.models.figures import history
 from lcapp.models.progress import progress
-from lcapp.models.target_import import read_targets_sheet
+from lcapp.intake.targets_sheet import read_targets_sheet
 from lcapp.models.targets import targets_for_year
 
 

@@ -24,19 +24,15 @@ names the pages.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import json
 import re
 
 from ..models.catalogue import Catalogue, Indicator, catalogue
 from ..models.organisation import Organisation, Unit, organisation
 from ..models.setup import default_settings
+from ..models.dhis2_ids import dhis2_uid, geographic_units
 from ..models.store import Store
 
-UID_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-UID_CHARACTERS = UID_LETTERS + "0123456789"
-UID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9]{10}$")
 SHORT_NAME_LENGTH = 50
 NAME_LENGTH = 230
 UNKNOWN_OPENING_DATE = "1970-01-01"  # DHIS2's documented default opening date
@@ -50,25 +46,8 @@ RULE_PERIOD_TYPES = {"value": "Monthly", "ytd": "Yearly"}
 _NAME_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
-@functools.lru_cache(maxsize=65536)
-def dhis2_uid(kind: str, code: str) -> str:
-    """The fixed DHIS2 uid of one of our objects: a letter, then 10 of [a-zA-Z0-9]."""
-    number = int.from_bytes(hashlib.sha256(f"lcapp:{kind}:{code}".encode()).digest(), "big")
-    number, first = divmod(number, len(UID_LETTERS))
-    chars = [UID_LETTERS[first]]
-    for _ in range(10):
-        number, index = divmod(number, len(UID_CHARACTERS))
-        chars.append(UID_CHARACTERS[index])
-    return "".join(chars)
-
-
 def target_code(source: str, indicator: str) -> str:
     return f"kh.{source}.{indicator}"
-
-
-def geographic_units(org: Organisation) -> list[Unit]:
-    """The units figures are stored under (departments report for one of them)."""
-    return [u for u in org.units.values() if not u.is_department]
 
 
 def count_units(store: Store) -> set[str]:
@@ -283,11 +262,3 @@ def metadata(store: Store) -> dict:
 def export_metadata(store: Store) -> str:
     """The metadata file's text (JSON, UTF-8 without escapes)."""
     return json.dumps(metadata(store), ensure_ascii=False, indent=1) + "\n"
-
-
-def uid_lookup(store: Store) -> tuple[dict[str, str], dict[str, str]]:
-    """(data element uid -> indicator code, org unit uid -> unit code) for reading DHIS2 files."""
-    cat, org = catalogue(store), organisation(store)
-    elements = {dhis2_uid("dataElement", code): code for code in cat.indicators}
-    units = {dhis2_uid("organisationUnit", u.code): u.code for u in geographic_units(org)}
-    return elements, units

@@ -17,13 +17,13 @@ import json
 from dataclasses import dataclass, field
 
 from ..models.catalogue import catalogue
+from ..models.dhis2_ids import dhis2_uid
 from ..models.figure_data import FigureData
+from ..models.file_formats import machine_number
 from ..models.locks import month_label
 from ..models.organisation import organisation
 from ..models.periods import month_key, split_month_key
 from ..models.store import Store
-from .dhis2_metadata import dhis2_uid
-from .interchange import _machine_number
 
 DERIVED_DECIMALS = 9  # a month derived by subtraction drops float noise (0.30000000000000004)
 
@@ -79,7 +79,7 @@ def data_values(store: Store, *, units: set[str] | None = None, months: set[int]
             continue
         item = {"dataElement": dhis2_uid("dataElement", ind.code), "period": str(row["month"]),
                 "orgUnit": dhis2_uid("organisationUnit", row["unit"]),
-                "value": _machine_number(round(value, DERIVED_DECIMALS)), "storedBy": row["entered_by"]}
+                "value": machine_number(round(value, DERIVED_DECIMALS)), "storedBy": row["entered_by"]}
         if row["comment"]:
             item["comment"] = row["comment"]
         item["followup"] = (row["unit"], str(row["month"]), ind.code) in followups

@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..models.file_formats import CSV_HEADER
 from ..models.store import Store
-from .interchange import CSV_HEADER, csv_row, csv_writer, figure_records
+from .interchange import csv_row, csv_writer, figure_records
 
 CHUNK = 500
 

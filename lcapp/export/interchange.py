@@ -1,18 +1,14 @@
-"""Data interchange in LCApp's own formats: CSV and LCApp JSON (dataValueSets-shaped), out and in.
+"""Data interchange in LCApp's own formats, out: CSV and LCApp JSON (dataValueSets-shaped).
 
 Both carry machine numbers (dot decimal, no grouping: 1931.5), periods as DHIS2 ISO month
 codes (202405), org units and data elements by code. CSV columns are
 `indicator,unit,period,value[,comment[,basis[,status]]]`; every CSV field is quoted and a
 text starting with = + - @, a tab, CR or LF gets a leading quote (OWASP, CSV Injection:
-`spreadsheet_text`), which the import takes off again. In LCApp JSON the basis
+`models/file_formats`), which the import takes off again. In LCApp JSON the basis
 (month / ytd / term: what the value is) travels as `categoryOptionCombo` and the status
 (estimate / official) as `attributeOptionCombo`: codes no DHIS2 server has, so this JSON is
-for LCApp only (`dhis2_values` writes what DHIS2 imports). A missing basis in CSV means what
-the catalogue says officials type for that indicator; a JSON file without those codes is read
-as a real DHIS2 file (`lcapp.intake.dhis2_values`), whose values are months.
-
-An import is validated whole before anything is written, then applied in one transaction:
-one bad line refuses the file, with every bad line named.
+for LCApp only (`dhis2_values` writes what DHIS2 imports). Reading these files back is
+`lcapp/intake/interchange.py`; the layout both sides share is `models/file_formats.py`.
 """
 
 from __future__ import annotations
@@ -20,29 +16,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-from pathlib import Path
 
-from ..intake.safe_open import read_outside_file
-from ..models.catalogue import catalogue
-from ..models.errors import InputError
-from ..models.figures import BASIS_COLUMNS, FigureChange, apply_changes, prepare_change
-from ..models.limits import MAX_COMMENT_CHARS, MAX_IMPORT_ROWS, MAX_TEXT_FILE_BYTES, errors_summary, parse_json
-from ..models.numbers import format_number
-from ..models.organisation import organisation
-from ..models.periods import parse_month
+from ..models.figures import BASIS_COLUMNS
+from ..models.file_formats import CSV_HEADER, csv_field_out, machine_number
 from ..models.store import Store
-from .spreadsheet_text import csv_field_in, csv_field_out
-
-CSV_HEADER = ["indicator", "unit", "period", "value", "comment", "basis", "status"]
-_MACHINE_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def _machine_number(value: float) -> str:
-    text = repr(float(value))
-    if text.endswith(".0"):
-        text = text[:-2]
-    return text
 
 
 def figure_records(store: Store) -> list[dict]:
@@ -55,7 +32,7 @@ def figure_records(store: Store) -> list[dict]:
             if row[column] is None:
                 continue
             records.append({"indicator": row["indicator"], "unit": row["unit"], "period": str(row["month"]),
-                            "value": _machine_number(row[column]), "comment": row["comment"], "basis": basis,
+                            "value": machine_number(row[column]), "comment": row["comment"], "basis": basis,
                             "status": row["status"], "entered_by": row["entered_by"],
                             "entered_at": row["entered_at"]})
     return records
@@ -88,149 +65,3 @@ def export_lcapp_json(store: Store) -> str:
         "storedBy": r["entered_by"], "lastUpdated": r["entered_at"], "followup": False,
     } for r in figure_records(store)]
     return json.dumps({"dataValues": values}, ensure_ascii=False, indent=1) + "\n"
-
-
-def read_import_file(path: str | Path) -> str:
-    """The text of a CSV / DHIS2 file from outside, read once within the bounds (UTF-8)."""
-    path = Path(path)
-    data = read_outside_file(path, MAX_TEXT_FILE_BYTES)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"Tệp {path.name} không phải văn bản UTF-8.") from None
-
-
-def parse_import(store: Store, path: str | Path) -> list[FigureChange]:
-    """Read and validate a CSV or DHIS2 JSON file (known by its content); InputError lists bad lines."""
-    return parse_import_text(store, read_import_file(path), Path(path).name)
-
-
-def parse_import_text(store: Store, text: str, name: str) -> list[FigureChange]:
-    """Validate the text of a CSV or DHIS2 JSON file named `name`; InputError lists bad lines."""
-    stripped = text.lstrip()
-    if stripped.startswith("{"):
-        from ..intake.dhis2_values import json_records
-        records = json_records(store, text, name)
-    else:
-        records = _csv_records(text, name)
-    if len(records) > MAX_IMPORT_ROWS:
-        raise InputError(f"Tệp {name} có quá nhiều dòng ({len(records)}; tối đa {MAX_IMPORT_ROWS}).")
-    cat, org = catalogue(store), organisation(store)
-    changes, errors = [], []
-    first_seen: dict[tuple, tuple[str, FigureChange]] = {}  # (unit, month, indicator) -> where, change
-    for where, record in records:
-        try:
-            change = _record_change(cat, org, record)
-        except InputError as error:
-            errors.append(f"{where}: {error}")
-            continue
-        duplicate = _duplicate_of(first_seen, where, change)
-        if duplicate:
-            errors.append(duplicate)
-            continue
-        changes.append(change)
-    if errors:
-        raise InputError(f"Tệp {name} có {len(errors)} dòng lỗi; không dòng nào được nhập. "
-                         + errors_summary(errors, separator=" | "))
-    if not changes:
-        raise InputError(f"Tệp {name} không có số liệu nào.")
-    return changes
-
-
-def _duplicate_of(first_seen: dict, where: str, change: FigureChange) -> str | None:
-    """Two lines for the same value of a figure (or with different comments or statuses for it) are
-    refused: which one was meant cannot be known, and the last one would silently win."""
-    key = (change.unit, change.month, change.indicator)
-    if key not in first_seen:
-        first_seen[key] = (where, change)
-        return None
-    earlier_where, earlier = first_seen[key]
-    same_value = (set(earlier.values) & set(change.values)) - {"status", "comment"}
-    disagree = [f for f in ("status", "comment") if f in earlier.values and f in change.values
-                and earlier.values[f] != change.values[f]]
-    if not same_value and not disagree:
-        first_seen[key] = (where, FigureChange(change.unit, change.month, change.indicator, change.reporter,
-                                               {**earlier.values, **change.values}))
-        return None
-    what = "cùng giá trị" if same_value else ("ghi chú" if "comment" in disagree else "trạng thái") + " khác"
-    return (f"{where}: trùng với {earlier_where} ({change.indicator}, {change.unit}, kỳ {change.month}: {what}); "
-            "mỗi số liệu chỉ ghi một dòng")
-
-
-def import_file(store: Store, path: str | Path, *, user: str | None = None) -> tuple[int, int]:
-    """Import a file in one transaction; return (changed, unchanged)."""
-    changes = parse_import(store, path)
-    changed = apply_changes(store, changes, user=user, action="import")
-    return changed, len(changes) - changed
-
-
-def _csv_records(text: str, name: str) -> list[tuple[str, dict]]:
-    reader = csv.reader(io.StringIO(text), strict=True)  # strict: an unterminated quote is an error
-    try:
-        rows = []
-        for row in reader:
-            rows.append(row)
-            if len(rows) > MAX_IMPORT_ROWS + 1:
-                raise InputError(f"Tệp {name} có quá nhiều dòng (tối đa {MAX_IMPORT_ROWS}).")
-    except csv.Error as error:
-        if "field larger than field limit" in str(error):
-            raise InputError(f"Tệp {name} có một ô quá dài (hơn {format_number(csv.field_size_limit(), 0)} ký tự; "
-                             f"ghi chú dài tối đa {format_number(MAX_COMMENT_CHARS, 0)} ký tự).") from None
-        raise InputError(f"Tệp {name} không đọc được dạng CSV (dòng {reader.line_num}: {error}).") from None
-    if not rows:
-        raise InputError(f"Tệp {name} rỗng.")
-    start = 1 if rows[0] and rows[0][0].strip().lower() == "indicator" else 0
-    records = []
-    for number, row in enumerate(rows[start:], start=start + 1):
-        if not any(cell.strip() for cell in row):
-            continue
-        if not 4 <= len(row) <= len(CSV_HEADER):
-            records.append((f"dòng {number}", {"_error": f"có {len(row)} cột; cần 4 đến {len(CSV_HEADER)} cột "
-                                                         f"({','.join(CSV_HEADER)})"}))
-            continue
-        records.append((f"dòng {number}", {column: field if column == "value" else csv_field_in(field)
-                                            for column, field in zip(CSV_HEADER, row)}))
-    return records
-
-
-def _dhis2_records(text: str, name: str) -> list[tuple[str, dict]]:
-    data = parse_json(text, f"Tệp {name}")
-    values = data.get("dataValues") if isinstance(data, dict) else None
-    if not isinstance(values, list):
-        raise InputError(f"Tệp {name} không có danh sách “dataValues” của DHIS2.")
-    records = []
-    for number, item in enumerate(values, start=1):
-        if not isinstance(item, dict):
-            records.append((f"dataValues[{number}]", {"_error": "không phải đối tượng"}))
-            continue
-        record = {field: item.get(key) for key, field in _DHIS2_FIELDS.items()}
-        wrong = [key for key, field in _DHIS2_FIELDS.items()
-                 if record[field] is not None and not isinstance(record[field], str)
-                 and not (key == "value" and type(record[field]) in (int, float))]
-        if wrong:
-            record = {"_error": f"“{wrong[0]}” phải là chuỗi ký tự" + (" hoặc số" if wrong[0] == "value" else "")}
-        records.append((f"dataValues[{number}]", record))
-    return records
-
-
-# DHIS2 key -> our record's field; every one a string (the value may be a JSON number too).
-_DHIS2_FIELDS = {"dataElement": "indicator", "orgUnit": "unit", "period": "period", "value": "value",
-                 "comment": "comment", "categoryOptionCombo": "basis", "attributeOptionCombo": "status"}
-
-
-def _record_change(cat, org, record: dict) -> FigureChange:
-    if "_error" in record:
-        raise InputError(record["_error"])
-    value_text = str(record.get("value") if record.get("value") is not None else "").strip()
-    if not _MACHINE_NUMBER.match(value_text):
-        raise InputError(f"giá trị “{value_text[:30]}” không phải số dạng máy (ví dụ 1931.5)")
-    period = str(record.get("period") or "").strip()
-    if not re.match(r"^\d{6}$", period):
-        raise InputError(f"kỳ “{period[:20]}” phải là tháng dạng YYYYMM")
-    basis = (record.get("basis") or "").strip() or None
-    status = (record.get("status") or "").strip() or None
-    comment = record.get("comment")
-    comment = None if comment is None or str(comment).strip() == "" else str(comment)
-    return prepare_change(cat, org, str(record.get("unit") or "").strip(), parse_month(period),
-                          str(record.get("indicator") or "").strip(), value=float(value_text), basis=basis,
-                          status=status, comment=comment)

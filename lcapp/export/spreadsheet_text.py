@@ -4,17 +4,18 @@ Every workbook writer puts its cells through `set_cell()`: text (names, comments
 settings, unit names) is stored as a string whatever it starts with, and only `Formula`
 values, the formulas LCApp builds itself, become formulas. CSV fields are neutralised as
 OWASP's "CSV Injection" page recommends (a field that starts with = + - @, a tab, a carriage
-return or a line feed gets a leading single quote; every field is quoted), and
-`csv_field_in()` undoes exactly that, so a round trip loses nothing.
+return or a line feed gets a leading single quote; every field is quoted) by
+`models/file_formats.csv_field_out()`, and `csv_field_in()` there undoes exactly that, so a
+round trip loses nothing.
 """
 
 from __future__ import annotations
 
 import re
 
+from ..models.file_formats import FORMULA_TRIGGERS
+
 EXCEL_MAX_CHARS = 32_767  # Excel's limit for one cell; openpyxl cuts longer text silently
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP, CSV Injection
-CSV_ESCAPE = "'"
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -39,15 +40,3 @@ def set_cell(cell, value):
     if text.startswith(FORMULA_TRIGGERS):
         cell.quotePrefix = True  # Excel's own mark for "'=…": editing the cell keeps it text
     return cell
-
-
-def csv_field_out(text: str) -> str:
-    """A CSV field no spreadsheet runs: a leading quote before = + - @ tab CR LF, or before a quote."""
-    return CSV_ESCAPE + text if text.startswith(FORMULA_TRIGGERS + (CSV_ESCAPE,)) else text
-
-
-def csv_field_in(text: str) -> str:
-    """The text `csv_field_out()` was given (a hand-made field such as "'abc" stays as it is)."""
-    if text.startswith(CSV_ESCAPE) and text[1:].startswith(FORMULA_TRIGGERS + (CSV_ESCAPE,)):
-        return text[1:]
-    return text

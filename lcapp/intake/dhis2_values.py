@@ -14,8 +14,8 @@ value then goes through `interchange`'s checks and `prepare_change`, like a type
 
 from __future__ import annotations
 
-from ..export.dhis2_metadata import uid_lookup
-from ..export.interchange import _dhis2_records as lcapp_json_records
+from ..models.dhis2_ids import uid_lookup
+from .interchange import lcapp_json_records
 from ..models.figures import BASES, STATUSES
 from ..models.limits import parse_json
 from ..models.store import Store

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..models.errors import InputError
 from ..models.limits import (MAX_XLSX_BYTES, MAX_XLSX_CELLS, MAX_XLSX_PART_BYTES, MAX_XLSX_PARTS, MAX_XLSX_ROWS,
                              MAX_XLSX_SHEETS, MAX_XLSX_TOTAL_BYTES)
-from .safe_open import open_regular, read_outside_file
+from ..models.safe_open import open_regular, read_outside_file
 
 OLE2_HEADER = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (Excel 97-2003) and other old Office files
 _DECLARATION = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)

@@ -413,7 +413,7 @@ def _derived_order(formulas: dict[str, str]) -> list[str]:
 
 
 def read_catalogue_file(path: str | Path) -> dict:
-    from ..intake.safe_open import read_outside_file
+    from .safe_open import read_outside_file
 
     data = read_outside_file(path, MAX_TEXT_FILE_BYTES)
     try:

@@ -113,3 +113,30 @@ def other_units_note(store: Store, preview: Preview) -> str:
         listed = "; ".join(f"{_names(store, [u])}: {_count(preview.held[u])} số liệu" for u in others)
         notes.append(f"Tệp còn có số liệu của {listed}, chưa chọn nhập (dòng lệnh: thêm --unit MÃ).")
     return " ".join(notes)
+
+
+def locked_note(store: Store, preview: Preview) -> str:
+    """The values left out because their unit-month is locked here, named by unit and month with
+    their count ("" when there are none): said after every import, by the window and both commands.
+
+    "Không nhập 2 dòng thuộc kỳ đã khóa số liệu (muốn nhập phải mở khóa, có ghi lý do): Phường Tân
+    Phong (p_tan_phong) tháng 05/2024: 2 số liệu."
+    """
+    locked: dict[tuple[str, int], int] = {}
+    others = 0
+    for row in preview.rows:
+        if row.status == REFUSED and row.reason.endswith(LOCKED_WORDS):
+            if row.kind == "figure":
+                locked[row.key[0], row.key[1]] = locked.get((row.key[0], row.key[1]), 0) + 1
+            else:
+                others += 1
+    if not locked and not others:
+        return ""
+    org = organisation(store)
+    parts = [f"{org.units[unit].name if unit in org.units else unit} ({unit}) {month_label(month)}: "
+             f"{_count(n)} số liệu" for (unit, month), n in sorted(locked.items())]
+    if others:
+        parts.append(f"{_count(others)} nội dung, kế hoạch")
+    total = sum(locked.values()) + others
+    return (f"Không nhập {_count(total)} dòng thuộc kỳ đã khóa số liệu (muốn nhập phải mở khóa, có ghi lý do): "
+            + "; ".join(parts) + ".")

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from ..intake.safe_open import copy_outside_file, open_regular
+from .safe_open import copy_outside_file, open_regular
 from . import signing
 from .catalogue import catalogue
 from .catalogue_package import CATALOGUE_TABLES, check_catalogue_rows, first_schema_with_catalogue

@@ -20,7 +20,6 @@ from .store import Store
 from .targets import apply_targets
 from .terms import known_terms
 
-META_SHEET = "lcapp"  # the very hidden sheet of LCApp's own templates: kind, version, unit, period
 STATUS_WORDS = {"new": "mới", "changed": "đổi"}
 
 

@@ -1,4 +1,7 @@
-"""The one reader of targets sheets (Excel), for the window's targets dialog and `targets-import`.
+"""The one rule for targets sheets (Excel), for the window's targets dialog and `targets-import`.
+
+`intake/targets_sheet.read_targets_sheet` reads the file (bounded, formulas refused) and gives
+its sheets' cell values to `preview_targets` here, the one decision on what a sheet means.
 
 Every sheet of the workbook may hold targets. Its header row (within the first 15 rows) has
 a "Mã" column (indicator code) and/or a "Chỉ tiêu" column (indicator name, used when the
@@ -21,15 +24,12 @@ here: the preview lists new / changed / same and every bad cell as "Sheet!C5: re
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from .catalogue import catalogue
 from .errors import InputError
-from .limits import errors_summary
 from .organisation import organisation
 from .progress import PLAN_SOURCE
-from .sheet_cells import formula_refusal, is_formula
-from .sheet_preview import META_SHEET, Preview, PreviewItem
+from .file_formats import HEADER_SEARCH_ROWS
+from .sheet_preview import Preview, PreviewItem
 from .store import Store
 from .targets import CONTENT, parse_target_value, prepare_target, target_owner
 from .terms import known_terms
@@ -39,7 +39,6 @@ CODE_HEADERS = ("mã", "mã chỉ tiêu", "code")
 NAME_HEADERS = ("chỉ tiêu", "tên chỉ tiêu", "indicator")
 NOTE_HEADERS = ("ghi chú",)
 IGNORED_HEADERS = ("stt", "tt", "đvt", "đơn vị tính")
-HEADER_ROWS = 15
 
 
 def _key(text) -> str:
@@ -111,7 +110,7 @@ def preview_targets(store: Store, sheets: list[tuple[str, list[list]]], *, meta:
     seen: dict[tuple[str, str], str] = {}
     headers_found = False
     for title, rows in sheets:
-        top = next((i for i, row in enumerate(rows[:HEADER_ROWS])
+        top = next((i for i, row in enumerate(rows[:HEADER_SEARCH_ROWS])
                     if any(_key(c) in CODE_HEADERS + NAME_HEADERS for c in row if isinstance(c, str))), None)
         if top is None:
             continue
@@ -211,35 +210,3 @@ def _item(cat, org, terms, unit: str, period: str, indicator: str, source: str, 
     return PreviewItem("", "", f"{indicator}/{source}", f"{cat.indicators[indicator].name} "
                        f"({level_cat.sources[source].short})", old, [low, high] if low is not None else value,
                        status, change, remark)
-
-
-def read_workbook(path: str | Path) -> tuple[dict, list[tuple[str, list[list]]]]:
-    """The template information (if any) and every other sheet's rows of an .xlsx file."""
-    from ..intake.workbook import open_workbook  # bounded and checked; only when reading a file
-
-    book = open_workbook(path, read_only=True)
-    try:
-        meta, sheets, formulas = {}, [], []
-        for ws in book.worksheets:
-            cells = [list(r) for r in ws.iter_rows()]
-            # formulas as formulas, never the results Excel stored: a cell holding one is refused
-            formulas += [formula_refusal(cell, f"{ws.title}!{cell.coordinate}") for row in cells for cell in row
-                         if is_formula(cell)]
-            rows = [[cell.value for cell in row] for row in cells]
-            if ws.title == META_SHEET:
-                meta = {str(r[0]): (None if len(r) < 2 or r[1] is None else str(r[1])) for r in rows if r and r[0]}
-            else:
-                sheets.append((ws.title, rows))
-    finally:
-        book.close()
-    if formulas:
-        raise InputError(f"Không nhập trang tính ({len(formulas)} ô có công thức, chưa ghi gì): "
-                         f"{errors_summary(formulas, separator=' ')}")
-    return meta, sheets
-
-
-def read_targets_sheet(store: Store, path: str | Path, *, unit: str | None = None,
-                       period: str | None = None) -> Preview:
-    """Preview of the targets in an .xlsx file (see the module's rules); nothing is written."""
-    meta, sheets = read_workbook(path)
-    return preview_targets(store, sheets, meta=meta, unit=unit, period=period)

@@ -672,7 +672,7 @@ class ImportDialog(QDialog):
 
     def _units_changed(self, _checked=False) -> None:
         """Check the file again with the ticked units, off the UI thread."""
-        from ..export.incoming import open_incoming
+        from ..intake.incoming import open_incoming
 
         units = self.chosen_units()
         if not units:
@@ -732,22 +732,26 @@ class ImportDialog(QDialog):
         return dict(self.model.decisions)
 
 
-def _written_text(result) -> str:
+def _written_text(store: Store, result) -> str:
+    from ..models.import_outcome import locked_note  # values of locked months, left out: named, as the CLI does
+
     written = result.written
+    left_out = locked_note(store, result.preview)
     if "written" in written:  # a CSV / DHIS2 file
-        return f"Đã nhập {written['new']} số mới, {written['changed']} số thay đổi."
+        return " ".join(filter(None, (f"Đã nhập {written['new']} số mới, {written['changed']} số thay đổi.",
+                                      left_out)))
     if written.get(CATALOGUE_KIND) and not any(written.get(k) for k in (NEW, CHANGED, THEIRS, OURS)):
         return f"Đã nhận danh mục: {written[CATALOGUE_KIND]} thay đổi (xem Nhập liệu → Danh mục chỉ tiêu)."
     text = (f"Đã nhập {written.get(NEW, 0)} số mới, {written.get(CHANGED, 0)} số thay đổi, "
             f"{written.get(THEIRS, 0)} xung đột lấy số trong gói, {written.get(OURS, 0)} xung đột giữ số đã có.")
     if result.conflicts_left:
         text += f" {len(result.conflicts_left)} xung đột chưa quyết định, giữ nguyên số đã có."
-    return text
+    return " ".join(filter(None, (text, left_out)))
 
 
 def import_package_dialog(window) -> CoreJob | None:
     """Tệp → Nhập gói dữ liệu: choose any file, check and preview it in the background, then the preview."""
-    from ..export.incoming import open_incoming
+    from ..intake.incoming import open_incoming
 
     folder = str(window.settings.value("handover/folder", "") or Path.home())
     path, _ = QFileDialog.getOpenFileName(
@@ -794,7 +798,7 @@ def apply_import(window, dialog: ImportDialog) -> None:
     def done(result) -> None:
         progress.close()
         window.last_import = result
-        text = _written_text(result)
+        text = _written_text(window.store, result)
         window.after_import()  # reloads the view (and its status line) first
         window.say_saved(text.rstrip("."))
         box = QMessageBox(QMessageBox.Information, title, text, QMessageBox.Ok, window)

@@ -409,7 +409,7 @@ class TargetsDialog(QDialog):
     def import_file(self, path: str) -> None:
         """Read the sheet for this unit and period, show what it changes, write it when accepted."""
         from ..models.sheet_preview import apply_preview, preview_lines, refusal, summary_line
-        from ..models.target_import import read_targets_sheet
+        from ..intake.targets_sheet import read_targets_sheet
 
         try:
             preview = read_targets_sheet(self.store, path, unit=self.unit, period=self.period)

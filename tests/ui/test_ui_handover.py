@@ -242,7 +242,7 @@ def test_the_export_dialog_defaults_and_names(demo_path, qtbot):
 
 
 def test_refused_rows_are_shown_as_refused(offices, tmp_path, qtbot):
-    from lcapp.export.incoming import open_incoming
+    from lcapp.intake.incoming import open_incoming
     from lcapp.models.locks import lock
     from lcapp.ui.handover_dialogs import ImportDialog
     ward, city = offices
@@ -393,7 +393,7 @@ def test_the_check_after_start_leaves_a_healthy_file_alone(demo_path, qtbot):
 
 def test_a_csv_file_goes_through_the_same_preview(offices, tmp_path, qtbot, qtmodeltester):
     from lcapp.export.figures_file import write_figures_csv
-    from lcapp.export.incoming import open_incoming
+    from lcapp.intake.incoming import open_incoming
     from lcapp.ui.handover_dialogs import ImportDialog
     ward, city = offices
     csv = write_figures_csv(ward, WARD, MONTH, tmp_path / "so-lieu.csv")

@@ -6,7 +6,7 @@ import shutil
 import pytest
 from PySide6.QtWidgets import QFileDialog
 
-from lcapp.export.incoming import open_incoming
+from lcapp.intake.incoming import open_incoming
 from lcapp.models.figures import enter
 from lcapp.models.handover import export_package
 from lcapp.models.locks import lock

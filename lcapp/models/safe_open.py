@@ -13,7 +13,7 @@ import os
 import stat
 from pathlib import Path
 
-from ..models.errors import InputError
+from .errors import InputError
 
 CHUNK = 1024 * 1024
 _FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)

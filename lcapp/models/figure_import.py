@@ -1,25 +1,22 @@
-"""CSV and DHIS2 dataValueSets imports through the same preview as handover packages.
+"""Figures from a file (CSV, LCApp or DHIS2 JSON, a DHIS2 server) through the same preview as
+handover packages: the one rule for what such an import writes.
 
 A file of this kind carries no versions, so each value is new, changed, identical or
-refused (a locked unit-month); applying writes the new and changed ones in one
-transaction through `apply_changes`, with history.
+refused (a locked unit-month). The decision on locked months, the same for the window's
+import, `handover-import` and `import`: a value of a locked unit-month is left out (shown as
+refused in the preview, named with its unit and month in the result's message by
+`import_outcome.locked_note`), and every other new or changed value is written, in one
+transaction through `apply_changes`, with history. A file whose values are all locked or
+already here writes nothing and says why (`import_outcome.nothing_brought`).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..models.figures import FIELDS, VALUE_FIELDS, FigureChange, apply_changes, current_user
-from ..models.locks import locked_months
-from ..models.merge import CHANGED, IDENTICAL, NEW, REFUSED, ImportResult, Preview, PreviewRow, locked_reason
-from ..models.store import Store, now_iso
-from .interchange import parse_import
-
-
-def preview_file(store: Store, path: str | Path, *, user: str | None = None) -> tuple[Preview, list]:
-    """Dry run of a CSV / DHIS2 JSON import: (preview, the validated changes); InputError for a bad file."""
-    changes = parse_import(store, path)
-    return preview_changes(store, changes, user=user), changes
+from .figures import FIELDS, VALUE_FIELDS, FigureChange, apply_changes
+from .locks import locked_months
+from .merge import CHANGED, IDENTICAL, NEW, REFUSED, ImportResult, Preview, PreviewRow, locked_reason
+from .store import Store, now_iso
+from .users import current_user
 
 
 def preview_changes(store: Store, changes: list[FigureChange], *, user: str | None = None) -> Preview:
@@ -48,11 +45,6 @@ def preview_changes(store: Store, changes: list[FigureChange], *, user: str | No
     units = sorted({c.unit for c in changes})
     months = sorted({c.month for c in changes})
     return Preview("file", "", ",".join(units), months, "known", None, rows)
-
-
-def apply_file(store: Store, path: str | Path, *, user: str | None = None) -> ImportResult:
-    """Import the new and changed values of a CSV / DHIS2 file in one transaction; locked ones stay out."""
-    return apply_previewed(store, parse_import(store, path), user=user)
 
 
 def apply_previewed(store: Store, changes: list[FigureChange], *, user: str | None = None) -> ImportResult:

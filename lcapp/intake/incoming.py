@@ -2,7 +2,10 @@
 whole database, a CSV or a DHIS2 dataValueSets file. Preview first; apply only when asked.
 
 Meant to be run off the UI thread: nothing here touches a screen, and `apply` reports
-progress through a callback.
+progress through a callback. The window's import, `handover-import` and `import` all come in
+here (`import` through `open_figures_file`: CSV / JSON only), so a file is checked, previewed
+and written by one rule whichever way it comes; what is written is the core's
+(`merge.apply_package`, `figure_import.apply_previewed`).
 """
 
 from __future__ import annotations
@@ -11,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models.errors import InputError
+from ..models.figure_import import apply_previewed, preview_changes
 from ..models.figures import FigureChange
-from ..models.merge import ImportResult, Preview, Progress, apply_package, preview
+from ..models.merge import IDENTICAL, ImportResult, Preview, Progress, apply_package, preview
 from ..models.package_check import Package, check_package, looks_like_sqlite
 from ..models.store import Store
 from .interchange import parse_import_text, read_import_file
-from .interchange_preview import apply_previewed, preview_changes
 
 
 @dataclass
@@ -54,7 +57,23 @@ def open_incoming(store: Store, path: str | Path, units: list[str] | None = None
     if units:
         raise InputError(f"Tệp {path.name} là tệp CSV / DHIS2: mỗi dòng đã ghi đơn vị của nó, không chọn đơn vị "
                          "(--unit) được.")
-    # Read once: the preview and the apply use these changes, never the file again (it may be
-    # rewritten in between).
+    return open_figures_file(store, path)
+
+
+def open_figures_file(store: Store, path: str | Path) -> Incoming:
+    """Check a CSV / LCApp JSON / DHIS2 JSON file and preview its import (reads only).
+
+    Read once: the preview and the apply use these changes, never the file again (it may be
+    rewritten in between)."""
+    path = Path(path)
     changes = parse_import_text(store, read_import_file(path), path.name)
     return Incoming(path, preview_changes(store, changes), None, changes)
+
+
+def import_file(store: Store, path: str | Path, *, user: str | None = None) -> tuple[int, int]:
+    """Import a CSV / DHIS2 file as `import` does; (values written, values already here).
+
+    Values of a locked unit-month are left out (see `figure_import`)."""
+    changes = parse_import_text(store, read_import_file(path), Path(path).name)
+    result = apply_previewed(store, changes, user=user)
+    return result.written["written"], result.preview.counts()[IDENTICAL]
