@@ -23,10 +23,15 @@ def preview_changes(store: Store, changes: list[FigureChange], *, user: str | No
     """What writing these validated changes would do, row by row (reads only)."""
     user = user or current_user()
     stamp = now_iso()
-    rows, locked_cache = [], {}
+    rows, locked_cache, stored = [], {}, {}
+    columns = ", ".join(("indicator",) + FIELDS)
     for change in changes:
-        mine = store.conn.execute("SELECT * FROM figures WHERE unit = ? AND month = ? AND indicator = ?",
-                                  (change.unit, change.month, change.indicator)).fetchone()
+        # The office's figures of one unit-month in one query: a file holds many of each.
+        month_key = (change.unit, change.month)
+        if month_key not in stored:
+            stored[month_key] = {r["indicator"]: r for r in store.conn.execute(
+                f"SELECT {columns} FROM figures WHERE unit = ? AND month = ?", month_key)}
+        mine = stored[month_key].get(change.indicator)
         old = None if mine is None else {f: mine[f] for f in FIELDS}
         base = old or {**{f: None for f in VALUE_FIELDS}, "comment": "", "status": None}
         new = dict(base, **change.values)
