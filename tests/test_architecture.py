@@ -117,3 +117,18 @@ def test_export_neither_writes_nor_reads_from_outside():
         assert store_write_calls(path) == [], name_of(path)
         assert write_sql(path) == [], name_of(path)
         assert not [m for _line, m in imported(path) if m.startswith("lcapp.intake")], name_of(path)
+
+
+def sql_calls(path: Path) -> list[str]:
+    """Calls of `.query()`, `.execute()`, `.executemany()` or `.executescript()`: SQL run here."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [f"{name_of(path)}:{node.lineno}: .{node.func.attr}()" for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("query", "execute", "executemany", "executescript")]
+
+
+def test_the_window_and_the_command_line_read_and_write_through_the_core():
+    """No SQL in ui/ or the command-line modules: what they show and change is a core function's."""
+    shells = modules("ui") + [ROOT / f"{name}.py" for name in TOP_MODULES if (ROOT / f"{name}.py").exists()]
+    assert [hit for path in shells for hit in sql_calls(path)] == []
+    assert sql_calls(ROOT / "models" / "locks.py")  # the check finds what it looks for
