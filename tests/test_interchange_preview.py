@@ -50,3 +50,26 @@ def test_cli_dry_run_of_a_csv_writes_nothing(store, tmp_path, capsys):
     assert main(["--db", str(store.path), "handover-import", str(path), "--dry-run", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["counts"]["new"] == 1
     assert file_digest(store.path) == digest
+
+
+def test_a_write_between_preview_and_import_is_seen(store, tmp_path):
+    """The preview is reused only when nothing was written since: a month locked meanwhile (by
+    another program) is left out, a value entered meanwhile on the same connection is compared."""
+    from lcapp.intake.incoming import open_figures_file
+    from lcapp.models.store import Store
+
+    path = _csv(tmp_path, f"indicator,unit,period,value\n{RETAIL},{WARD},{MONTH},100\n"
+                          f"{RETAIL},{WARD},202406,110\n")
+    incoming = open_figures_file(store, path)
+    assert [r.status for r in incoming.preview.rows] == [NEW, NEW]
+    other = Store(store.path)
+    lock(other, WARD, MONTH)
+    other.close()
+    enter(store, WARD, "202406", RETAIL, 110)
+    result = incoming.apply(store)
+    assert [r.status for r in result.preview.rows] == [REFUSED, IDENTICAL]
+    assert result.written["written"] == 0 and figure(store) is None
+
+    unchanged = open_figures_file(store, _csv(tmp_path, f"{TOURISTS},{WARD},202406,7\n"))
+    assert unchanged.apply(store).preview is unchanged.preview  # nothing written since: read once
+    assert figure(store, month=202406, indicator=TOURISTS)["month_value"] == 7

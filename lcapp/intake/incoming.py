@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..models.errors import InputError
-from ..models.figure_import import apply_previewed, preview_changes
+from ..models.figure_import import apply_previewed, data_stamp, preview_changes
 from ..models.figures import FigureChange
 from ..models.merge import IDENTICAL, ImportResult, Preview, Progress, apply_package, preview
 from ..models.package_check import Package, check_package, looks_like_sqlite
@@ -31,12 +31,14 @@ class Incoming:
     package: Package | None  # None for CSV / DHIS2 files
     changes: list[FigureChange] | None = None  # a CSV / DHIS2 file's values, read once, as previewed
     accept_new_key: bool = False  # a sender's changed key was accepted when opening (see merge.preview)
+    previewed_at: tuple | None = None  # `data_stamp` of the connection the file's preview was read on
 
     def apply(self, store: Store, *, take: str | None = None, decisions: dict[str, str] | None = None,
               accept_sender: bool = False, progress: Progress | None = None) -> ImportResult:
         """Write it in one transaction (conflicts left undecided stay as they are and are returned)."""
-        if self.package is None:
-            return apply_previewed(store, self.changes or [])
+        if self.package is None:  # previewed again unless nothing was written since, on this connection
+            fresh = self.previewed_at is not None and self.previewed_at == data_stamp(store)
+            return apply_previewed(store, self.changes or [], previewed=self.preview if fresh else None)
         return apply_package(store, self.package, take=take, decisions=decisions, accept_sender=accept_sender,
                              progress=progress, accept_new_key=self.accept_new_key)
 
@@ -67,7 +69,8 @@ def open_figures_file(store: Store, path: str | Path) -> Incoming:
     rewritten in between)."""
     path = Path(path)
     changes = parse_import_text(store, read_import_file(path), path.name)
-    return Incoming(path, preview_changes(store, changes), None, changes)
+    stamp = data_stamp(store)
+    return Incoming(path, preview_changes(store, changes), None, changes, previewed_at=stamp)
 
 
 def import_file(store: Store, path: str | Path, *, user: str | None = None) -> tuple[int, int]:

@@ -52,9 +52,20 @@ def preview_changes(store: Store, changes: list[FigureChange], *, user: str | No
     return Preview("file", "", ",".join(units), months, "known", None, rows)
 
 
-def apply_previewed(store: Store, changes: list[FigureChange], *, user: str | None = None) -> ImportResult:
-    """Write the new and changed values among `changes` (the ones a preview showed) in one transaction."""
-    preview = preview_changes(store, changes, user=user)
+def data_stamp(store: Store) -> tuple:
+    """What the database looked like to this connection: equal stamps mean no write in between,
+    by this connection (`total_changes`) or another (`PRAGMA data_version`)."""
+    conn = store.conn
+    return id(conn), conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0]
+
+
+def apply_previewed(store: Store, changes: list[FigureChange], *, user: str | None = None,
+                    previewed: Preview | None = None) -> ImportResult:
+    """Write the new and changed values among `changes` (the ones a preview showed) in one transaction.
+
+    The statuses are those of a fresh preview, unless `previewed` is given: a preview of these
+    very changes that the caller knows is still true (`data_stamp` unchanged since)."""
+    preview = previewed or preview_changes(store, changes, user=user)
     chosen = [c for c, row in zip(changes, preview.rows) if row.status in (NEW, CHANGED)]
     written = apply_changes(store, chosen, user=user, action="import") if chosen else 0
     return ImportResult({"new": preview.counts()[NEW], "changed": preview.counts()[CHANGED], "written": written},
