@@ -27,22 +27,24 @@ from __future__ import annotations
 from .catalogue import catalogue
 from .errors import InputError
 from .organisation import organisation
+from .file_formats import CODE, COMMENT, DVT, HEADER_SEARCH_ROWS, NAME
 from .progress import PLAN_SOURCE
-from .file_formats import HEADER_SEARCH_ROWS
 from .sheet_preview import Preview, PreviewItem
 from .store import Store
 from .targets import CONTENT, parse_target_value, prepare_target, target_owner
 from .terms import known_terms
 from .text import clean_text, nfc
 
-CODE_HEADERS = ("mã", "mã chỉ tiêu", "code")
-NAME_HEADERS = ("chỉ tiêu", "tên chỉ tiêu", "indicator")
-NOTE_HEADERS = ("ghi chú",)
-IGNORED_HEADERS = ("stt", "tt", "đvt", "đơn vị tính")
-
 
 def _key(text) -> str:
     return " ".join((nfc(str(text)) or "").split()).casefold()
+
+
+# The columns of LCApp's own targets template (`file_formats`), and the other names people use.
+CODE_HEADERS = (_key(CODE), "mã chỉ tiêu", "code")
+NAME_HEADERS = (_key(NAME), "tên chỉ tiêu", "indicator")
+NOTE_HEADERS = (_key(COMMENT),)
+IGNORED_HEADERS = ("stt", "tt", _key(DVT), "đơn vị tính")
 
 
 def _empty(value) -> bool:
