@@ -18,7 +18,7 @@ import io
 import json
 
 from ..models.figures import BASIS_COLUMNS
-from ..models.file_formats import CSV_HEADER, csv_field_out, machine_number
+from ..models.file_formats import CSV_HEADER, LCAPP_JSON_FIELDS, csv_field_out, machine_number
 from ..models.store import Store
 
 
@@ -59,9 +59,7 @@ def export_csv(store: Store) -> str:
 
 
 def export_lcapp_json(store: Store) -> str:
-    values = [{
-        "dataElement": r["indicator"], "period": r["period"], "orgUnit": r["unit"], "value": r["value"],
-        "categoryOptionCombo": r["basis"], "attributeOptionCombo": r["status"], "comment": r["comment"],
-        "storedBy": r["entered_by"], "lastUpdated": r["entered_at"], "followup": False,
-    } for r in figure_records(store)]
+    values = [{**{key: r[field] for key, field in LCAPP_JSON_FIELDS.items()},
+               "storedBy": r["entered_by"], "lastUpdated": r["entered_at"], "followup": False}
+              for r in figure_records(store)]
     return json.dumps({"dataValues": values}, ensure_ascii=False, indent=1) + "\n"

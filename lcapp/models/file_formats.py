@@ -45,9 +45,10 @@ def csv_field_in(text: str) -> str:
 
 
 # -- LCApp JSON ----------------------------------------------------------------------------
-# dataValueSets key -> our record's field (the basis and status in the option combos' places).
-LCAPP_JSON_FIELDS = {"dataElement": "indicator", "orgUnit": "unit", "period": "period", "value": "value",
-                     "comment": "comment", "categoryOptionCombo": "basis", "attributeOptionCombo": "status"}
+# dataValueSets key -> our record's field (the basis and status in the option combos' places), in
+# the order the file writes them; `storedBy`, `lastUpdated` and `followup` follow, not read back.
+LCAPP_JSON_FIELDS = {"dataElement": "indicator", "period": "period", "orgUnit": "unit", "value": "value",
+                     "categoryOptionCombo": "basis", "attributeOptionCombo": "status", "comment": "comment"}
 
 # -- Excel templates -----------------------------------------------------------------------
 META_SHEET = "lcapp"  # the very hidden sheet of LCApp's own templates: kind, version, unit, period
