@@ -36,10 +36,16 @@ class FigureData:
     """Stored figures of some units, loaded a year at a time, with the derivations above.
 
     The period-level results of units that add up others (children or predecessors) are kept
-    in the database (`figure_cache`, one row per unit and year) by `remember()` and read back
+    in the database (`figure_cache`, one row per unit and month: the results of the periods
+    ending in that month and the unit's year-to-date at its end) by `remember()` and read back
     by the next computation, so the province's progress need not read every unit's figures
-    again: triggers on `figures` drop a year's rows when any figure of that year changes,
-    and a row made under another catalogue or organisation (`model`) is ignored.
+    again: triggers on `figures` drop the rows of a figure's year from its month on, and a
+    row made under another catalogue or organisation (`model`) is ignored. After a month's
+    figures arrive, the months before it are still kept: a year-to-date then starts from the
+    kept one of the month before (the same additions, in the same order, as computing the year
+    afresh), and only the new month's figures are read.
+
+    Figures are read a month at a time for every unit, when a derivation first needs that month.
     """
 
     def __init__(self, store: Store, cat: Catalogue, org: Organisation, units: list[str]):
@@ -50,6 +56,7 @@ class FigureData:
         self.loaded_until: dict[tuple[str, int], int] = {}  # (unit, year) -> last month loaded
         self._all_loaded: dict[int, int] = {}  # year -> last month loaded for every unit
         self._children_cache: dict[tuple[str, int], list[str]] = {}
+        self._status_units: dict[tuple, list[str]] = {}
         self._memo: dict[tuple, float | None] = {}
         # unit -> (first month it existed, its predecessors), for units formed from others
         self.formed: dict[str, tuple[int, tuple]] = {
@@ -60,8 +67,9 @@ class FigureData:
         self.consolidated = {code for code in self.unit_set & ({u.parent for u in org.units.values() if u.parent}
                                                                 | set(self.formed))
                              if self.unit_set.issuperset(org.related(code))}
-        self._kept: dict[tuple[str, int], dict] = {}  # (unit, year) -> period-level results
-        self._fresh: set[tuple[str, int]] = set()
+        self._months_loaded: set[int] = set()  # months whose figures are loaded for every unit
+        self._kept: dict[tuple[str, int, int], dict] = {}  # (unit, year, month) -> kept results
+        self._fresh: set[tuple[str, int, int]] = set()
         self._data_version = store.conn.execute("PRAGMA data_version").fetchone()[0]
 
     # -- loading ------------------------------------------------------------------
@@ -94,31 +102,42 @@ class FigureData:
             self.loaded_until[(unit, year)] = month
 
     def _ensure(self, unit: str, key: int) -> None:
-        """Load `unit`'s figures up to `key` if they are not yet (a unit outside `units` has none)."""
-        if self.loaded_until.get((unit, key // 100), 0) < key % 100 and unit in self.unit_set:
-            self.load_until(key, [unit])
+        """Make sure `unit`'s figures of month `key` are loaded (a unit outside `units` has none):
+        that month's figures of every unit, which the sums over units read next."""
+        if key in self._months_loaded or unit not in self.unit_set \
+                or self.loaded_until.get((unit, key // 100), 0) >= key % 100:
+            return
+        self._months_loaded.add(key)
+        placeholders = ", ".join("?" for _ in self.units)
+        cursor = self.store.conn.cursor()
+        cursor.row_factory = None
+        cursor.execute(f"SELECT unit, indicator, month, month_value, ytd_value, term_value, status, comment "
+                       f"FROM figures WHERE unit IN ({placeholders}) AND month = ?", (*self.units, key))
+        self.rows.update({row[:3]: row for row in cursor})
 
     # -- results kept between computations (figure_cache) ----------------------------------
-    def _kept_results(self, unit: str, year: int) -> dict:
-        found = self._kept.get((unit, year))
+    def _kept_results(self, unit: str, year: int, month: int) -> dict:
+        """What was kept for `unit` of the periods ending in `month` of `year` (they depend only on
+        the figures of that year up to that month)."""
+        found = self._kept.get((unit, year, month))
         if found is None:
-            row = self.store.conn.execute("SELECT model, entries FROM figure_cache WHERE unit = ? AND year = ?",
-                                          (unit, year)).fetchone()
+            row = self.store.conn.execute("SELECT model, entries FROM figure_cache "
+                                          "WHERE year = ? AND month = ? AND unit = ?", (year, month, unit)).fetchone()
             found = json.loads(row[1]) if row is not None and row[0] == figure_model(self.store) else {}
-            self._kept[(unit, year)] = found
+            self._kept[(unit, year, month)] = found
         return found
 
     def _kept_or(self, unit: str, period: Period, key: str, compute):
-        """`compute()` over the figures up to the period's end, or what an earlier computation
-        kept for a unit that adds up others."""
-        kept = self._kept_results(unit, period.year) if unit in self.consolidated else None
-        if kept is not None and key in kept:
+        """`compute()`, or what an earlier computation kept for a unit that adds up others."""
+        if unit not in self.consolidated:
+            return compute()
+        kept = self._kept.get((unit, period.year, period.last))
+        if kept is None:
+            kept = self._kept_results(unit, period.year, period.last)
+        if key in kept:
             return kept[key]
-        self.load_until(period.end_key)
-        value = compute()
-        if kept is not None:
-            kept[key] = value
-            self._fresh.add((unit, period.year))
+        value = kept[key] = compute()
+        self._fresh.add((unit, period.year, period.last))
         return value
 
     def remember(self) -> None:
@@ -126,7 +145,8 @@ class FigureData:
         `keep_figure_results()` once the work asked of it has succeeded (a refused command
         writes nothing), when the store keeps them (`Store.keeps_figure_cache`)."""
         if self._fresh and self.store.keeps_figure_cache:
-            rows = [(unit, year, json.dumps(self._kept[(unit, year)])) for unit, year in sorted(self._fresh)]
+            rows = [(unit, year, month, json.dumps(self._kept[(unit, year, month)]))
+                    for unit, year, month in sorted(self._fresh)]
             self.store.__dict__.setdefault("pending_figure_results", []).append((self._data_version, rows))
             self._fresh = set()
 
@@ -198,17 +218,37 @@ class FigureData:
         return result
 
     def ytd(self, unit: str, ind: Indicator, key: int, children: bool = True) -> float | None:
-        """Year-to-date at the end of month `key`: a sum for flows, the latest level otherwise."""
+        """Year-to-date at the end of month `key`: a sum for flows, the latest level otherwise
+        (kept for a unit that adds up others: the next month's starts from it)."""
         memo = ("y", unit, ind.code, key, children)
         if memo in self._memo:
             return self._memo[memo]
+        if unit not in self.consolidated:
+            result = self._memo[memo] = self._ytd(unit, ind, key, children)
+            return result
+        year, month = divmod(key, 100)  # split_month_key, inline: called for every unit and indicator
+        kept = self._kept.get((unit, year, month))
+        if kept is None:
+            kept = self._kept_results(unit, year, month)
+        name = f"Y{int(children)}|{ind.code}"
+        if name in kept:
+            result = self._memo[memo] = kept[name]
+            return result
+        result = self._memo[memo] = kept[name] = self._ytd(unit, ind, key, children)
+        self._fresh.add((unit, year, month))
+        return result
+
+    def _ytd(self, unit: str, ind: Indicator, key: int, children: bool) -> float | None:
         if ind.derived:
             result = self._formula(ind, lambda c: self.ytd(unit, c, key, children))
         elif (predecessors := self.predecessors_before(unit, key)) is not None:
             result = self._predecessors_value(predecessors, ind, key, self.ytd)
         elif ind.kind != "flow":
-            year, month = split_month_key(key)
-            result = self.latest_level(unit, ind, month_key(year, 1), key, children)
+            # the latest level of the year (latest_level from January), month by month back through
+            # the year-to-date of the month before, which may be kept
+            result = self.month_value(unit, ind, key, children)
+            if result is None and split_month_key(key)[1] > 1:
+                result = self.ytd(unit, ind, add_months(key, -1), children)
         else:
             result = self._entered(unit, ind.code, key, 1)
             if result is None:
@@ -221,7 +261,6 @@ class FigureData:
                         result = None if previous is None else previous + own_month
             if result is None and children:
                 result = self._children_sum(unit, ind, key, self.ytd)
-        self._memo[memo] = result
         return result
 
     def latest_level(self, unit: str, ind: Indicator, first: int, last: int, children: bool = True) -> float | None:
@@ -294,22 +333,29 @@ class FigureData:
         """"estimate" when one of the figures counted is an estimate, else "official" (None: no
         figure): the unit's own figures, and with `with_children` its child units' too."""
         def compute():
-            children = [u.code for u in self.org.children(unit, period)] if with_children else []
-            return self.period_status([unit] + children, indicator, period)
+            units = self._status_units.get((unit, period, with_children))
+            if units is None:
+                children = [u.code for u in self.org.children(unit, period)] if with_children else []
+                units = self._status_units[(unit, period, with_children)] = [unit] + children
+            return self.period_status(units, indicator, period)
         return self._kept_or(unit, period, f"s{int(with_children)}|{indicator}|{period.code}", compute)
 
     def period_status(self, units: list[str], indicator: str, period: Period) -> str | None:
+        months = period.months
         for unit in units:
-            self._ensure(unit, period.end_key)
-        statuses = {row[6] for unit in units for key in period.months
-                    if (row := self.rows.get((unit, indicator, key))) is not None
-                    and any(v is not None for v in row[3:6])}
+            for key in months:
+                self._ensure(unit, key)
+        rows = self.rows
+        statuses = {row[6] for unit in units for key in months
+                    if (row := rows.get((unit, indicator, key))) is not None
+                    and (row[3] is not None or row[4] is not None or row[5] is not None)}
         if not statuses:
             return None
         return "estimate" if "estimate" in statuses else "official"
 
     def period_comments(self, unit: str, indicator: str, period: Period) -> list[str]:
-        self._ensure(unit, period.end_key)
+        for key in period.months:
+            self._ensure(unit, key)
         return [row[7] for key in period.months
                 if (row := self.rows.get((unit, indicator, key))) is not None and row[7]]
 
@@ -328,9 +374,9 @@ def keep_figure_results(store: Store, *, succeeded: bool = True) -> None:
             current = conn.execute("PRAGMA data_version").fetchone()[0]
             for version, rows in pending:
                 if version == current:
-                    conn.executemany("INSERT OR REPLACE INTO figure_cache (unit, year, model, entries) "
-                                     "VALUES (?, ?, ?, ?)",
-                                     [(unit, year, model, entries) for unit, year, entries in rows])
+                    conn.executemany("INSERT OR REPLACE INTO figure_cache (year, month, unit, model, entries) "
+                                     "VALUES (?, ?, ?, ?, ?)",
+                                     [(year, month, unit, model, entries) for unit, year, month, entries in rows])
     except (DatabaseError, sqlite3.Error):
         return  # a cache: a busy or read-only file only means computing again next time
     finally:
