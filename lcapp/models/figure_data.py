@@ -31,6 +31,8 @@ from .store import Store
 # an older version are then ignored.
 DERIVATION_VERSION = 1
 
+_MISSING = object()  # not computed yet (None is a result: no figure)
+
 
 class FigureData:
     """Stored figures of some units, loaded a year at a time, with the derivations above.
@@ -134,8 +136,9 @@ class FigureData:
         kept = self._kept.get((unit, period.year, period.last))
         if kept is None:
             kept = self._kept_results(unit, period.year, period.last)
-        if key in kept:
-            return kept[key]
+        found = kept.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
         value = kept[key] = compute()
         self._fresh.add((unit, period.year, period.last))
         return value
@@ -159,7 +162,8 @@ class FigureData:
 
     # -- month-level quantities ----------------------------------------------------------
     def _entered(self, unit: str, indicator: str, key: int, column: int) -> float | None:
-        self._ensure(unit, key)
+        if key not in self._months_loaded:  # (_ensure's first test, here: this runs for every figure)
+            self._ensure(unit, key)
         row = self.rows.get((unit, indicator, key))
         return None if row is None else row[3 + column]
 
@@ -192,8 +196,9 @@ class FigureData:
     def month_value(self, unit: str, ind: Indicator, key: int, children: bool = True) -> float | None:
         """The month's own value of a flow (or the level of a stock or rate)."""
         memo = ("m", unit, ind.code, key, children)
-        if memo in self._memo:
-            return self._memo[memo]
+        found = self._memo.get(memo, _MISSING)
+        if found is not _MISSING:
+            return found
         if ind.derived:
             result = self._formula(ind, lambda c: self.month_value(unit, c, key, children))
         elif (predecessors := self.predecessors_before(unit, key)) is not None:
@@ -221,8 +226,9 @@ class FigureData:
         """Year-to-date at the end of month `key`: a sum for flows, the latest level otherwise
         (kept for a unit that adds up others: the next month's starts from it)."""
         memo = ("y", unit, ind.code, key, children)
-        if memo in self._memo:
-            return self._memo[memo]
+        found = self._memo.get(memo, _MISSING)
+        if found is not _MISSING:
+            return found
         if unit not in self.consolidated:
             result = self._memo[memo] = self._ytd(unit, ind, key, children)
             return result
@@ -230,10 +236,11 @@ class FigureData:
         kept = self._kept.get((unit, year, month))
         if kept is None:
             kept = self._kept_results(unit, year, month)
-        name = f"Y{int(children)}|{ind.code}"
-        if name in kept:
-            result = self._memo[memo] = kept[name]
-            return result
+        name = ("Y1|" if children else "Y0|") + ind.code
+        found = kept.get(name, _MISSING)
+        if found is not _MISSING:
+            self._memo[memo] = found
+            return found
         result = self._memo[memo] = kept[name] = self._ytd(unit, ind, key, children)
         self._fresh.add((unit, year, month))
         return result
@@ -307,7 +314,13 @@ class FigureData:
         """The sum over `children` (the unit's child units in the period) of their figure of the
         period or their year-to-date; None when one of them has none."""
         def total():
-            values = [(self.period_ytd if ytd else self.period_value)(child, ind, period) for child in children]
+            # the children's own figures straight from the derivations (what period_value and
+            # period_ytd would compute), not each kept apart: the sum is kept, and keeping 38
+            # units' figures of every indicator cost more than computing them again
+            if ytd:
+                values = [self.ytd(child, ind, period.end_key) for child in children]
+            else:
+                values = [self._period_value(child, ind, period, True) for child in children]
             return None if any(v is None for v in values) else sum(values)
         return self._kept_or(unit, period, f"c{int(ytd)}|{ind.code}|{period.code}", total)
 
