@@ -70,6 +70,7 @@ class FigureData:
                                                                 | set(self.formed))
                              if self.unit_set.issuperset(org.related(code))}
         self._months_loaded: set[int] = set()  # months whose figures are loaded for every unit
+        self._unit_months_loaded: set[tuple[str, int]] = set()  # (unit, month) loaded for that unit alone
         self._kept: dict[tuple[str, int, int], dict] = {}  # (unit, year, month) -> kept results
         self._fresh: set[tuple[str, int, int]] = set()
         self._data_version = store.conn.execute("PRAGMA data_version").fetchone()[0]
@@ -103,18 +104,29 @@ class FigureData:
         for unit in wanted:
             self.loaded_until[(unit, year)] = month
 
+    def _loaded(self, unit: str, key: int) -> bool:
+        return (key in self._months_loaded or (unit, key) in self._unit_months_loaded or unit not in self.unit_set
+                or self.loaded_until.get((unit, key // 100), 0) >= key % 100)
+
     def _ensure(self, unit: str, key: int) -> None:
         """Make sure `unit`'s figures of month `key` are loaded (a unit outside `units` has none):
         that month's figures of every unit, which the sums over units read next."""
-        if key in self._months_loaded or unit not in self.unit_set \
-                or self.loaded_until.get((unit, key // 100), 0) >= key % 100:
-            return
-        self._months_loaded.add(key)
-        placeholders = ", ".join("?" for _ in self.units)
+        if not self._loaded(unit, key):
+            self._months_loaded.add(key)
+            self._read(key, self.units)
+
+    def _ensure_own(self, unit: str, key: int) -> None:
+        """Like `_ensure`, for what is read of one unit only (its comments): that unit's figures."""
+        if not self._loaded(unit, key):
+            self._unit_months_loaded.add((unit, key))
+            self._read(key, [unit])
+
+    def _read(self, key: int, units: list[str]) -> None:
+        placeholders = ", ".join("?" for _ in units)
         cursor = self.store.conn.cursor()
         cursor.row_factory = None
         cursor.execute(f"SELECT unit, indicator, month, month_value, ytd_value, term_value, status, comment "
-                       f"FROM figures WHERE unit IN ({placeholders}) AND month = ?", (*self.units, key))
+                       f"FROM figures WHERE unit IN ({placeholders}) AND month = ?", (*units, key))
         self.rows.update({row[:3]: row for row in cursor})
 
     # -- results kept between computations (figure_cache) ----------------------------------
@@ -368,7 +380,7 @@ class FigureData:
 
     def period_comments(self, unit: str, indicator: str, period: Period) -> list[str]:
         for key in period.months:
-            self._ensure(unit, key)
+            self._ensure_own(unit, key)
         return [row[7] for key in period.months
                 if (row := self.rows.get((unit, indicator, key))) is not None and row[7]]
 
