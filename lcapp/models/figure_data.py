@@ -185,10 +185,13 @@ class FigureData:
         children = self.children(unit, key)
         if not children:
             return None
+        memo = ("c", fn.__name__, unit, ind.code, key)  # children_total asks for the same sums
+        found = self._memo.get(memo, _MISSING)
+        if found is not _MISSING:
+            return found
         values = [fn(child, ind, key, True) for child in children]
-        if any(v is None for v in values):
-            return None
-        return sum(values)
+        result = self._memo[memo] = None if any(v is None for v in values) else sum(values)
+        return result
 
     def predecessors_before(self, unit: str, key: int) -> tuple | None:
         """The predecessors of `unit` when month `key` is before it existed, else None."""
@@ -326,6 +329,11 @@ class FigureData:
         """The sum over `children` (the unit's child units in the period) of their figure of the
         period or their year-to-date; None when one of them has none."""
         def total():
+            if ind.summable and not ind.derived and (ytd or period.is_month) \
+                    and children == self.children(unit, period.end_key):
+                # the same sum as the unit's own month value or year-to-date adds up when it has
+                # no figure of its own (then already computed)
+                return self._children_sum(unit, ind, period.end_key, self.ytd if ytd else self.month_value)
             # the children's own figures straight from the derivations (what period_value and
             # period_ytd would compute), not each kept apart: the sum is kept, and keeping 38
             # units' figures of every indicator cost more than computing them again
@@ -367,9 +375,10 @@ class FigureData:
 
     def period_status(self, units: list[str], indicator: str, period: Period) -> str | None:
         months = period.months
-        for unit in units:
-            for key in months:
-                self._ensure(unit, key)
+        for key in months:
+            if key not in self._months_loaded:
+                for unit in units:
+                    self._ensure(unit, key)
         rows = self.rows
         statuses = {row[6] for unit in units for key in months
                     if (row := rows.get((unit, indicator, key))) is not None
