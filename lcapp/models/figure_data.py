@@ -174,10 +174,14 @@ class FigureData:
 
     # -- month-level quantities ----------------------------------------------------------
     def _entered(self, unit: str, indicator: str, key: int, column: int) -> float | None:
+        row = self._row(unit, indicator, key)
+        return None if row is None else row[3 + column]
+
+    def _row(self, unit: str, indicator: str, key: int) -> tuple | None:
+        """The stored figure (its month, year-to-date and term values at 3, 4, 5), if any."""
         if key not in self._months_loaded:  # (_ensure's first test, here: this runs for every figure)
             self._ensure(unit, key)
-        row = self.rows.get((unit, indicator, key))
-        return None if row is None else row[3 + column]
+        return self.rows.get((unit, indicator, key))
 
     def _children_sum(self, unit: str, ind: Indicator, key: int, fn) -> float | None:
         if not ind.summable:
@@ -216,21 +220,23 @@ class FigureData:
             return found
         if ind.derived:
             result = self._formula(ind, lambda c: self.month_value(unit, c, key, children))
-        elif (predecessors := self.predecessors_before(unit, key)) is not None:
+        elif (formed := self.formed.get(unit)) is not None and key < formed[0]:  # (predecessors_before)
+            predecessors = formed[1]
             result = self._predecessors_value(predecessors, ind, key, self.month_value)
         elif ind.kind != "flow":
             result = self._entered(unit, ind.code, key, 0)
             if result is None and children:
                 result = self._children_sum(unit, ind, key, self.month_value)
         else:
-            result = self._entered(unit, ind.code, key, 0)
-            if result is None:
-                ytd = self._entered(unit, ind.code, key, 1)
+            row = self._row(unit, ind.code, key)
+            result = None if row is None else row[3]
+            if result is None and row is not None:
+                ytd = row[4]
                 if ytd is not None:
-                    if split_month_key(key)[1] == 1:
+                    if key % 100 == 1:
                         result = ytd
                     else:
-                        previous = self.ytd(unit, ind, add_months(key, -1), children)
+                        previous = self.ytd(unit, ind, key - 1, children)  # the month before, same year
                         result = None if previous is None else ytd - previous
             if result is None and children:
                 result = self._children_sum(unit, ind, key, self.month_value)
@@ -263,7 +269,8 @@ class FigureData:
     def _ytd(self, unit: str, ind: Indicator, key: int, children: bool) -> float | None:
         if ind.derived:
             result = self._formula(ind, lambda c: self.ytd(unit, c, key, children))
-        elif (predecessors := self.predecessors_before(unit, key)) is not None:
+        elif (formed := self.formed.get(unit)) is not None and key < formed[0]:  # (predecessors_before)
+            predecessors = formed[1]
             result = self._predecessors_value(predecessors, ind, key, self.ytd)
         elif ind.kind != "flow":
             # the latest level of the year (latest_level from January), month by month back through
@@ -272,14 +279,15 @@ class FigureData:
             if result is None and split_month_key(key)[1] > 1:
                 result = self.ytd(unit, ind, add_months(key, -1), children)
         else:
-            result = self._entered(unit, ind.code, key, 1)
-            if result is None:
-                own_month = self._entered(unit, ind.code, key, 0)
+            row = self._row(unit, ind.code, key)
+            result = None if row is None else row[4]
+            if result is None and row is not None:
+                own_month = row[3]
                 if own_month is not None:
-                    if split_month_key(key)[1] == 1:
+                    if key % 100 == 1:
                         result = own_month
                     else:
-                        previous = self.ytd(unit, ind, add_months(key, -1), children)
+                        previous = self.ytd(unit, ind, key - 1, children)  # the month before, same year
                         result = None if previous is None else previous + own_month
             if result is None and children:
                 result = self._children_sum(unit, ind, key, self.ytd)
