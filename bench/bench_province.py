@@ -32,6 +32,7 @@ from bench.make_province_db import PROVINCE, PROVINCE_DB, build, new_units  # no
 from lcapp.models.handover import export_package  # noqa: E402
 from lcapp.models.merge import apply_package  # noqa: E402
 from lcapp.models.package_check import check_package  # noqa: E402
+from lcapp.models.periods import add_months  # noqa: E402
 from lcapp.models import signing  # noqa: E402
 from lcapp.models.store import Store  # noqa: E402
 
@@ -109,7 +110,7 @@ def main(runs: int = 7) -> None:
         province.close()
         nothing_kept = work / "nothing-of-the-year-kept.sqlite"
         shutil.copyfile(template, nothing_kept)
-        previous = str(int(MONTH) - 1)  # the month the office looked at before these packages came
+        previous = str(add_months(int(MONTH), -1))  # the month the office looked at before these packages came
         subprocess.run([sys.executable, "-m", "lcapp", "--db", str(template), "progress", PROVINCE, previous],
                        cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         for label, before in ((f"after looking at {previous}", template), ("nothing of the year kept", nothing_kept)):

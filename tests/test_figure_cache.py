@@ -80,7 +80,8 @@ def computed_afresh(path, unit, period):
 
 
 def kept_months(store, unit="lai_chau"):
-    return {(r["year"], r["month"]) for r in store.query("SELECT year, month FROM figure_cache WHERE unit = ?", (unit,))}
+    rows = store.query("SELECT year, month FROM figure_cache WHERE unit = ?", (unit,))
+    return {(r["year"], r["month"]) for r in rows}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
