@@ -3,14 +3,16 @@ the 38 units' packages for that month, on the province benchmark database.
 
 Usage: python bench/bench_province.py [RUNS]   (builds bench/out/province.sqlite first if needed)
 
-1. The command line's own start-up (`python -m lcapp --version`), then `progress lai_chau
-   202611` as a separate process each time: "cold" with no kept results (figure_cache
-   emptied before each run: every unit's figures of 2025 and 2026 are read), "after the
-   import" (the 38 packages of 11/2026 dropped the kept results of 2026; those of 2025 stay)
-   and "warm" (what the previous run kept). Medians of RUNS, minus the start-up.
+1. `progress lai_chau 202611` as a separate process each time, each beside a run of the
+   command line's own start-up (`python -m lcapp --version`): "cold" with no kept results
+   (figure_cache emptied before each run: every unit's figures of 2025 and 2026 are read) and
+   "warm" (what the previous run kept). Medians of RUNS, minus the start-up's median.
 2. Importing the 38 packages of 11/2026 (exported from the database itself: 174 figures and
    their history rows each) into the database without them: every file checked, previewed
-   and applied, as `handover-import` does.
+   and applied, as `handover-import` does; then `progress lai_chau 202611` right after it,
+   from two states before the import: the office had looked at 10/2026 (`progress lai_chau
+   202610`: what it keeps of 01-10/2026 stays, since the import drops only 11-12/2026) and,
+   apart, nothing of 2026 kept (2025 kept: every unit's figures of 2026 are read).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from bench.make_province_db import PROVINCE, PROVINCE_DB, build, new_units  # no
 from lcapp.models.handover import export_package  # noqa: E402
 from lcapp.models.merge import apply_package  # noqa: E402
 from lcapp.models.package_check import check_package  # noqa: E402
+from lcapp.models.periods import add_months  # noqa: E402
 from lcapp.models import signing  # noqa: E402
 from lcapp.models.store import Store  # noqa: E402
 
@@ -53,6 +56,13 @@ def empty_cache(path: Path) -> None:
     store.close()
 
 
+def above(label: str, times: list[float], floors: list[float]) -> None:
+    """Print a measurement beside the start-up runs made next to it (the same machine, the same load)."""
+    floor = statistics.median(floors)
+    print(f"{label}: {ms(times)}; start-up beside it {ms(floors)}; above start-up: median "
+          f"{(statistics.median(times) - floor) * 1000:.0f} ms, worst {(max(times) - floor) * 1000:.0f} ms")
+
+
 def main(runs: int = 7) -> None:
     build().close()
     work = Path(tempfile.mkdtemp(prefix="lcapp-province-"))
@@ -61,22 +71,18 @@ def main(runs: int = 7) -> None:
         shutil.copyfile(PROVINCE_DB, db)
         progress_argv = ["--db", str(db), "progress", PROVINCE, MONTH]
         seconds_of(["--version"])  # Python's own files into the disk cache
-        start_up = [seconds_of(["--version"]) for _ in range(runs)]
-        floor = statistics.median(start_up)
-        print(f"command line start-up (lcapp --version): {ms(start_up)}")
-        cold = []
-        for _ in range(max(3, runs // 2)):
+        cold, floors = [], []
+        for _ in range(runs):  # each beside a start-up of its own: the two see the same machine
             empty_cache(db)
-            cold.append(seconds_of(progress_argv) - floor)
-        print(f"progress {PROVINCE} {MONTH}, cold (nothing kept), above start-up: {ms(cold)}")
+            floors.append(seconds_of(["--version"]))
+            cold.append(seconds_of(progress_argv))
+        above(f"progress {PROVINCE} {MONTH}, cold (nothing kept)", cold, floors)
         seconds_of(progress_argv)
         warm, floors = [], []
-        for _ in range(runs):  # each beside a start-up of its own: the two see the same machine
+        for _ in range(runs):
             floors.append(seconds_of(["--version"]))
             warm.append(seconds_of(progress_argv))
-        floor = statistics.median(floors)
-        print(f"progress {PROVINCE} {MONTH}, warm (results kept): {ms(warm)}; start-up beside it {ms(floors)}; "
-              f"above start-up {(statistics.median(warm) - floor) * 1000:.0f} ms")
+        above(f"progress {PROVINCE} {MONTH}, warm (results kept)", warm, floors)
 
         # packages of the 38 units for the month, from a copy (an export is logged in its database)
         source = Store(db)
@@ -99,23 +105,32 @@ def main(runs: int = 7) -> None:
             conn.execute("UPDATE meta SET value = ? WHERE key = ?", (signing.new_private_key(), signing.KEY_META))
             marks = ",".join("?" * len(units))
             conn.execute(f"DELETE FROM figures WHERE month = ? AND unit IN ({marks})", (int(MONTH), *units))
+            conn.execute("DELETE FROM figure_cache WHERE year = ?", (int(MONTH[:4]),))  # 2025's stay kept
         province.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         province.close()
-        imports, after_import, written = [], [], 0
-        for number in range(max(3, runs // 2)):
-            target = work / f"import-{number}.sqlite"
-            shutil.copyfile(template, target)
-            store = Store(target)
-            started = time.perf_counter()
-            written = 0
-            for path in packages:
-                result = apply_package(store, check_package(store, path), accept_sender=True)
-                written += result.written["new"]
-            imports.append(time.perf_counter() - started)
-            store.close()
-            after_import.append(seconds_of(["--db", str(target), "progress", PROVINCE, MONTH]) - floor)
-        print(f"import of {len(packages)} packages of {MONTH} ({written} figures): {ms(imports)}")
-        print(f"progress {PROVINCE} {MONTH} right after the import, above start-up: {ms(after_import)}")
+        nothing_kept = work / "nothing-of-the-year-kept.sqlite"
+        shutil.copyfile(template, nothing_kept)
+        previous = str(add_months(int(MONTH), -1))  # the month the office looked at before these packages came
+        subprocess.run([sys.executable, "-m", "lcapp", "--db", str(template), "progress", PROVINCE, previous],
+                       cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        for label, before in ((f"after looking at {previous}", template), ("nothing of the year kept", nothing_kept)):
+            imports, after_import, floors, written = [], [], [], 0
+            for number in range(runs):
+                target = work / f"import-{number}.sqlite"
+                shutil.copyfile(before, target)
+                store = Store(target)
+                started = time.perf_counter()
+                written = 0
+                for path in packages:
+                    result = apply_package(store, check_package(store, path), accept_sender=True)
+                    written += result.written["new"]
+                imports.append(time.perf_counter() - started)
+                store.close()
+                floors.append(seconds_of(["--version"]))
+                after_import.append(seconds_of(["--db", str(target), "progress", PROVINCE, MONTH]))
+                target.unlink()
+            print(f"import of {len(packages)} packages of {MONTH} ({written} figures; {label}): {ms(imports)}")
+            above(f"progress {PROVINCE} {MONTH} right after the import ({label})", after_import, floors)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -260,7 +260,7 @@ def test_partial_sum_names_what_it_leaves_out():
 
 # -- results kept for the consolidating units (figure_cache) ---------------------------------------
 def kept_rows(store):
-    return store.query("SELECT unit, year FROM figure_cache ORDER BY unit, year")
+    return store.query("SELECT unit, year, month FROM figure_cache ORDER BY unit, year, month")
 
 
 def test_kept_results_give_the_same_progress_and_follow_every_change(province):
@@ -273,9 +273,12 @@ def test_kept_results_give_the_same_progress_and_follow_every_change(province):
     assert {(r["unit"], r["year"]) for r in kept_rows(store)} >= {("lai_chau", 2026), ("lai_chau", 2025)}
     again = Store(store.path)
     assert [r.as_json() for r in progress(again, "lai_chau", "202611")] == fresh
+    kept_months = {(r["year"], r["month"]) for r in kept_rows(store) if r["unit"] == "lai_chau"}
+    assert {(2026, 10), (2026, 11)} <= kept_months
     for code in units[-2:]:
-        enter(store, code, "202611", "tm_ban_le", 1, user="t")  # drops what was kept for 2026
-    assert ("lai_chau", 2026) not in {(r["unit"], r["year"]) for r in kept_rows(store)}
+        enter(store, code, "202611", "tm_ban_le", 1, user="t")  # drops what was kept for 11-12/2026
+    kept_months = {(r["year"], r["month"]) for r in kept_rows(store) if r["unit"] == "lai_chau"}
+    assert (2026, 11) not in kept_months and (2026, 10) in kept_months and (2025, 11) in kept_months
     assert rows_of(again, "lai_chau", "202611", ["tm_ban_le"])["tm_ban_le"].value == sum(range(10, 46)) + 2
     again.close()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 
 from .errors import InputError
@@ -43,7 +44,7 @@ class Period:
     last: int  # last month, 1-12
     kind: str
 
-    @property
+    @cached_property  # asked for each indicator and unit a computation keeps results for
     def code(self) -> str:
         if self.kind == "month":
             return f"{self.year}{self.first:02d}"

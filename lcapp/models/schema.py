@@ -574,6 +574,37 @@ def _two_tier_data(conn) -> None:
 
 MIGRATION_TWO_TIER.append(_two_tier_data)
 
+
+# figure_cache by month: a row holds the results of the periods of one unit ending in one month
+# (and the unit's year-to-date at that month's end), so a figure of month M drops only the rows of
+# its year from M on. A month's import then leaves the months before it kept, and the next
+# computation starts from their year-to-date instead of reading the year again. Keyed by
+# (year, month, unit) so the triggers' deletes are index ranges (an import fires them per figure).
+MIGRATION_FIGURE_CACHE_BY_MONTH = [
+    "DROP TRIGGER figure_cache_insert",
+    "DROP TRIGGER figure_cache_update",
+    "DROP TRIGGER figure_cache_delete",
+    "DROP TABLE figure_cache",
+    """CREATE TABLE figure_cache (
+        year INTEGER NOT NULL,
+        month INTEGER NOT NULL,
+        unit TEXT NOT NULL,
+        model TEXT NOT NULL,
+        entries TEXT NOT NULL,
+        PRIMARY KEY (year, month, unit)
+    ) WITHOUT ROWID""",
+    """CREATE TRIGGER figure_cache_insert AFTER INSERT ON figures BEGIN
+        DELETE FROM figure_cache WHERE year = NEW.month / 100 AND month >= NEW.month % 100;
+    END""",
+    """CREATE TRIGGER figure_cache_update AFTER UPDATE ON figures BEGIN
+        DELETE FROM figure_cache WHERE year = NEW.month / 100 AND month >= NEW.month % 100;
+        DELETE FROM figure_cache WHERE year = OLD.month / 100 AND month >= OLD.month % 100;
+    END""",
+    """CREATE TRIGGER figure_cache_delete AFTER DELETE ON figures BEGIN
+        DELETE FROM figure_cache WHERE year = OLD.month / 100 AND month >= OLD.month % 100;
+    END""",
+]
+
 # (number, name, statements), in order. The number is the position in this list.
 MIGRATIONS = [
     (1, "initial schema", MIGRATION_1),
@@ -586,6 +617,8 @@ MIGRATIONS = [
     (8, "report wording: sentence groups, counts, headings, decimals", MIGRATION_REPORT_WORDING),
     (9, "two-tier local government: districts and townships, predecessors' shares, document profiles",
      MIGRATION_TWO_TIER),
+    (10, "figure_cache by month: a figure drops only its year's results from its month on",
+     MIGRATION_FIGURE_CACHE_BY_MONTH),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
