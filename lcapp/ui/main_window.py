@@ -1,7 +1,7 @@
 """The main window: unit and period at the top, "Tổng quan" and one grid per sector, the
 "Kiểm tra" panel and the cell details at the side, and the status bar saying what was saved.
 
-The menus are in window_menus.py, the lock actions in window_locks.py, the checks panel, the
+The unit and period bar is in window_bar.py, the menus in window_menus.py, the lock actions in window_locks.py, the checks panel, the
 details and the refresh after an operation in window_checks.py, the sector tabs in
 window_tabs.py. Every operation (ops.py) ends in `operation_executed(changes, initiator)`,
 and `_operation_executed` is the one place the window refreshes from.
@@ -15,21 +15,20 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
-    QComboBox,
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from ..models.store import Store
+from .window_bar import PeriodBar
 from .window_checks import ChecksPanel
 from .window_locks import LockActions
 from .window_menus import MenuActions
-from .window_tabs import SectorTab, summary_periods
+from .window_tabs import SectorTab, summary_periods  # noqa: F401 - summary_periods: the tests' name for it
 
 
 def _import_core() -> None:
@@ -53,7 +52,7 @@ def _import_core() -> None:
     from .report_text import ReportTextTab
 
 
-class MainWindow(MenuActions, LockActions, ChecksPanel, QMainWindow):
+class MainWindow(PeriodBar, MenuActions, LockActions, ChecksPanel, QMainWindow):
     # After every operation (ops.CollectionOp): the core's Changes, and the widget that ran it.
     operation_executed = Signal(object, object)
 
@@ -91,36 +90,7 @@ class MainWindow(MenuActions, LockActions, ChecksPanel, QMainWindow):
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 6, 6, 0)
-        top = QHBoxLayout()
-        self.unit_box = QComboBox(self)
-        self.unit_box.setMinimumWidth(260)
-        self.month_box = QSpinBox(self)
-        self.month_box.setRange(1, 12)
-        self.month_box.setPrefix("Tháng ")
-        self.year_box = QSpinBox(self)
-        self.year_box.setRange(2015, 2100)
-        self.year_box.setPrefix("Năm ")
-        self.view_box = QComboBox(self)
-        self.view_box.setMinimumWidth(170)
-        self.view_box.setToolTip("Quý, 6 tháng, 9 tháng và năm chỉ để xem (tính từ số liệu tháng).")
-        self.file_label = QLabel(self)
-        self.file_label.setStyleSheet("color: #555")
-        self.lock_label = QLabel("Đã khóa số liệu", self)  # shown for a locked unit-month
-        self.lock_label.setStyleSheet("background: #b71c1c; color: white; font-weight: bold; padding: 2px 8px;"
-                                      " border-radius: 3px")
-        self.lock_label.hide()
-        self.received_label = QLabel(self)  # a consolidating unit: "đã nhận 36/38 đơn vị"
-        self.received_label.hide()
-        for label, widget in (("Đơn vị:", self.unit_box), ("Kỳ:", self.month_box), (None, self.year_box),
-                              ("Xem:", self.view_box)):
-            if label:
-                top.addWidget(QLabel(label, self))
-            top.addWidget(widget)
-        top.addWidget(self.lock_label)
-        top.addWidget(self.received_label)
-        top.addStretch()
-        top.addWidget(self.file_label)
-        layout.addLayout(top)
+        layout.addLayout(self._build_bar())
 
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
@@ -141,11 +111,8 @@ class MainWindow(MenuActions, LockActions, ChecksPanel, QMainWindow):
         self.body.addWidget(self.checks_box)
         layout.addLayout(self.body, 1)
         self.setCentralWidget(central)
+        self._connect_bar()
 
-        self.unit_box.currentIndexChanged.connect(self._selection_changed)
-        self.view_box.currentIndexChanged.connect(self._selection_changed)
-        self.month_box.valueChanged.connect(self._month_changed)
-        self.year_box.valueChanged.connect(self._month_changed)
 
     def _restore(self) -> None:
         geometry = self.settings.value("window/geometry")
@@ -202,50 +169,6 @@ class MainWindow(MenuActions, LockActions, ChecksPanel, QMainWindow):
         unit = str(self.settings.value("last/unit", "") or own_unit) if same_file else own_unit
         view = str(self.settings.value("last/view", "") or "") if same_file else ""
         self.choose(unit, month.code, view)
-
-    def choose(self, unit: str, month_code: str, view_code: str | None = None) -> None:
-        """Show `unit` for the month (and optionally a summary period containing it)."""
-        month = parse_period(month_code)
-        for box in (self.month_box, self.year_box):
-            box.blockSignals(True)
-        self.month_box.setValue(month.first)
-        self.year_box.setValue(month.year)
-        for box in (self.month_box, self.year_box):
-            box.blockSignals(False)
-        self._fill_units(month, unit)
-        self._fill_views(month, view_code)
-        self._selection_changed()
-
-    def _fill_units(self, month: Period, wanted: str | None) -> None:
-        wanted = wanted or self.unit_box.currentData()
-        org = organisation(self.store)
-        self.unit_box.blockSignals(True)
-        self.unit_box.clear()
-        for unit in org.units.values():
-            if unit.valid_during(month):
-                self.unit_box.addItem(f"{unit.name} ({KIND_LABELS.get(unit.kind, unit.kind)})", unit.code)
-        position = self.unit_box.findData(wanted)
-        self.unit_box.setCurrentIndex(max(position, 0))
-        self.unit_box.blockSignals(False)
-
-    def _fill_views(self, month: Period, wanted: str | None) -> None:
-        self.view_box.blockSignals(True)
-        current_kind = parse_period(wanted).kind if wanted else None
-        self.view_box.clear()
-        for code, label in summary_periods(month.year, month.first):
-            self.view_box.addItem(label[0].upper() + label[1:], code)
-        if current_kind:
-            for i in range(self.view_box.count()):
-                if parse_period(self.view_box.itemData(i)).kind == current_kind:
-                    self.view_box.setCurrentIndex(i)
-        self.view_box.blockSignals(False)
-
-    def _month_changed(self) -> None:
-        month = month_period(self.year_box.value(), self.month_box.value())
-        view = self.view_box.currentData()
-        self._fill_units(month, self.unit_box.currentData())
-        self._fill_views(month, view)
-        self._selection_changed()
 
     def _selection_changed(self) -> None:
         unit, code = self.unit_box.currentData(), self.view_box.currentData()
