@@ -60,7 +60,7 @@ def main() -> None:
         incoming = open_incoming(city, folder / f"{WARD}-202405-202406.lcpkg")
 
         from lcapp.ui.app import make_application
-        from lcapp.ui.handover_dialogs import ImportDialog
+        from lcapp.ui.package_import import ImportDialog
 
         app = make_application()
         dialog = ImportDialog(city, incoming)

@@ -47,3 +47,9 @@ def type_in(qtbot, grid, text, end=Qt.Key_Return):
     if end is not None:
         qtbot.keyClick(editor, end)
     return editor
+
+
+def shown(window, kind):
+    """The last child of `window` of type `kind` that is on screen (a dialog or box it opened), or None."""
+    found = [w for w in window.findChildren(kind) if w.isVisible()]
+    return found[-1] if found else None

@@ -37,7 +37,8 @@ from ..models.errors import InputError
 from ..models.numbers import format_number, round_percent
 from ..models.organisation import KIND_LABELS, organisation
 from ..models.periods import Period, parse_period
-from ..models.progress import PLAN_SOURCE, progress
+from ..models.period_state import period_state
+from ..models.progress import PLAN_SOURCE, percent_of_target
 from ..models.store import Store
 from ..models.targets import Target
 from .spreadsheet_text import Formula, set_cell
@@ -86,31 +87,29 @@ def _blank_unless(condition_refs: list[str], expression: str) -> str:
 
 
 def percent_formula(quantity: str, plan: str, target: Target | None, direction: str) -> str:
-    """Percent achieved as `progress.percent_of_target` computes it, as an Excel formula."""
+    """`progress.percent_of_target` as an Excel formula over the cells `quantity` and `plan` (a
+    range target's bounds are written into the formula): blank where the rule gives None. The
+    one formula of the rule; tests/test_percent_formula.py has LibreOffice prove them equal."""
     if target is not None and target.is_range:
-        low, high = repr(target.low), repr(target.high)
+        low, high = repr(float(target.low)), repr(float(target.high))
         return Formula(f'=IFERROR(IF({quantity}="","",IF(AND({quantity}>={low},{quantity}<={high}),100,'
-                       f'IF({quantity}>{high},{high}/{quantity}*100,{quantity}/{low}*100))),"")')
+                       f'IF({quantity}>{high},IF({quantity}=0,"",{high}/{quantity}*100),'
+                       f'IF({low}=0,"",{quantity}/{low}*100)))),"")')
     if direction == "down":
-        return _blank_unless([quantity, plan], f"IF(OR({plan}=0,{quantity}=0),\"\",{plan}/{quantity}*100)")
+        return _blank_unless([quantity, plan], f"IF({quantity}=0,\"\",{plan}/{quantity}*100)")
     return _blank_unless([quantity, plan], f"IF({plan}=0,\"\",{quantity}/{plan}*100)")
 
 
-def _percent_in_python(quantity, plan, target: Target | None, direction: str):
-    """What `percent_formula` gives for these cell values (None for blank)."""
+def formula_gives(quantity, plan, target: Target | None, direction: str) -> float | None:
+    """What `percent_formula` shows for these cell values: the Python rule itself, over a target
+    made of the plan cell (or the range in the formula); None where a cell is blank."""
     if quantity is None:
         return None
-    if target is not None and target.is_range:
-        if target.low <= quantity <= target.high:
-            return 100.0
-        if quantity > target.high:
-            return None if quantity == 0 else target.high / quantity * 100
-        return None if target.low == 0 else quantity / target.low * 100
-    if plan is None or plan == 0:
-        return None
-    if direction == "down":
-        return None if quantity == 0 else plan / quantity * 100
-    return quantity / plan * 100
+    if target is None:
+        if plan is None:
+            return None
+        target = Target("", None, "", plan, None, None, False, "")
+    return percent_of_target(quantity, target, direction)[0]
 
 
 def _same(a, b) -> bool:
@@ -399,7 +398,7 @@ def _indicator_cells(sheet: AnnexSheet, r: int, item: AnnexRow, table: AnnexTabl
             formula = percent_formula(sheet.ref(quantity_key, quantity_row), sheet.ref(f"plan:{source.code}", r),
                                       target, ind.direction)
             if not isinstance(plan_value, list) or target is not None:
-                expected = _percent_in_python(quantity_value, None if target else plan_value, target, ind.direction)
+                expected = formula_gives(quantity_value, None if target else plan_value, target, ind.direction)
                 if _same(expected, core):
                     content = formula
         if content is not None:
@@ -495,7 +494,7 @@ def term_sheet(workbook: Workbook, table: TermTable, settings: dict) -> AnnexShe
         target = None
         if isinstance(item.target, list):
             target = Target(item.indicator, None, item.source.code, None, item.target[0], item.target[1], False, "")
-        expected = _percent_in_python(item.quantity, None if target else item.target, target, item.direction)
+        expected = formula_gives(item.quantity, None if target else item.target, target, item.direction)
         content = item.percent
         if _same(expected, item.percent):
             content = percent_formula(sheet.ref("quantity", r), sheet.ref("target", r), target, item.direction)
@@ -585,7 +584,7 @@ def annex_workbook(store: Store, unit: str, period: Period | str,
     workbook.remove(workbook.active)
     steps = 5
     report(0, steps, "Biểu 01")
-    rows = progress(store, unit, period)
+    rows = list(period_state(store, unit, period).rows)
     sheets = [indicator_sheet(workbook, "01", table_01(store, unit, period, annual_only=True, progress_rows=rows),
                               settings, cat)]
     report(1, steps, "Biểu 02")

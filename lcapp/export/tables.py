@@ -21,6 +21,7 @@ from ..models.figures import STATUS_LABELS
 from ..models.numbers import format_figure, format_percent, percent_decimals, round_percent, shared_decimals
 from ..models.organisation import organisation
 from ..models.periods import Period, parse_period
+from ..models.period_state import period_state
 from ..models.progress import PLAN_SOURCE, IndicatorProgress, percent_of_target, progress
 from ..models.store import Store
 from ..models.targets import Target, targets_for_year
@@ -114,7 +115,7 @@ def table_01(store: Store, unit: str, period: Period | str, *, include_empty: bo
     cat = catalogue(store, org.level(unit))  # sources as the unit names them
     reporter = org.unit(unit)
     if progress_rows is None:
-        progress_rows = progress(store, unit, period)
+        progress_rows = list(period_state(store, unit, period).rows)
     rows_by_code = {row.indicator: row for row in progress_rows}
     if sectors is not None:
         rows_by_code = {code: row for code, row in rows_by_code.items()
@@ -365,7 +366,7 @@ def table_05(store: Store, unit: str, period: Period | str,
     figure_unit = org.unit(reporter.reports_for) if reporter.is_department else reporter
     keys = [ind.code for ind in cat.valid_in(period) if ind.key]
     if progress_rows is None:
-        progress_rows = progress(store, unit, period)
+        progress_rows = list(period_state(store, unit, period).rows)
     own = {row.indicator: row for row in progress_rows}
     indicators = [own[code] for code in keys if code in own]
     children = org.children(figure_unit.code, period)
@@ -474,7 +475,7 @@ def table_04(store: Store, unit: str, period: Period | str,
     decimals = percent_decimals(store.settings())
     rows: list[TermRow] = []
     number = 0
-    for row in progress_rows if progress_rows is not None else progress(store, unit, period):
+    for row in progress_rows if progress_rows is not None else period_state(store, unit, period).rows:
         for target in sorted(targets.get(row.indicator, []), key=lambda t: cat.sources[t.source].position):
             if not target.period.is_term:
                 continue

@@ -20,7 +20,8 @@ from .figure_data import FigureData
 from .findings import SEVERITIES, SEVERITY_LABELS, Finding, summary_text
 from .organisation import organisation
 from .periods import Period, add_months, month_key, parse_period, split_month_key
-from .progress import IndicatorProgress, progress
+from .period_state import period_state
+from .progress import IndicatorProgress
 from .numbers import percent_decimals
 from .rules import arithmetic, completeness, history, targets, text
 from .rules.catalogue_rules import evaluate_rules
@@ -34,17 +35,20 @@ __all__ = ["SEVERITIES", "SEVERITY_LABELS", "Finding", "check_input", "check_pro
 RULES = targets.RULES + arithmetic.RULES + history.RULES + completeness.RULES + [evaluate_rules] + text.RULES
 
 
-def gather(store: Store, unit: str, period: Period | str, today: date | None = None) -> CheckInput:
+def gather(store: Store, unit: str, period: Period | str, today: date | None = None, state=None) -> CheckInput:
     """Read everything the rules look at for `unit` in `period`: progress, the unit's own
     figures for this year and the years the history rules compare with, targets, settings,
-    and the report's text (each part as printed, today's drafts, the unwritten parts)."""
+    and the report's text (each part as printed, today's drafts, the unwritten parts).
+    `state` (a `PeriodState` of the same unit and period) spares computing the progress again."""
     from .drafting import report_texts
 
     if isinstance(period, str):
         period = parse_period(period)
     cat, org = catalogue(store), organisation(store)
     figure_unit, reporter = org.figure_unit(unit, period)
-    rows = progress(store, reporter.code, period)
+    if state is None:
+        state = period_state(store, reporter.code, period)
+    rows = list(state.rows)
     settings = {key: _number(store.setting(key, default), default) for key, default in DEFAULT_SETTINGS.items()}
     own = FigureData(store, cat, org, [figure_unit.code])
     earliest = add_months(period.end_key, -int(settings["check_history_months"]))
@@ -94,9 +98,10 @@ def check_progress(cat: Catalogue, period: Period, rows: list[IndicatorProgress]
     return _sorted(cat, findings)
 
 
-def run_checks(store: Store, unit: str, period: Period | str, today: date | None = None) -> list[Finding]:
-    """All findings for a unit and period, explained ones marked as such."""
+def run_checks(store: Store, unit: str, period: Period | str, today: date | None = None,
+               state=None) -> list[Finding]:
+    """All findings for a unit and period, explained ones marked as such (`state`: see `gather`)."""
     from .check_status import mark_explained
 
-    inp = gather(store, unit, period, today)
+    inp = gather(store, unit, period, today, state)
     return mark_explained(store, check_input(inp))

@@ -32,7 +32,8 @@ from .narrative import REPORT_PARTS, narratives, set_narrative
 from .numbers import PERCENT_DECIMALS, format_figure, format_percent, percent_decimals, round_percent, with_unit
 from .organisation import Unit, organisation
 from .periods import Period, parse_period
-from .progress import IndicatorProgress, progress
+from .period_state import period_state
+from .progress import IndicatorProgress
 from .rules.context import DEFAULT_SETTINGS
 from .rules.targets import missing_percent_inputs
 from .store import Store
@@ -483,7 +484,7 @@ def drafts(store: Store, unit: str, period: Period | str,
     cat = catalogue(store, org.level(unit))  # "NQ HĐND xã giao" for a xã
     reporter = org.unit(unit)
     if rows is None:
-        rows = progress(store, reporter.code, period)
+        rows = list(period_state(store, reporter.code, period).rows)
     w = wording(store, cat, period)
     result: dict[str, list[str]] = {}
     for sentence in draft_sentences(w, rows):

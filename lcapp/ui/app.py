@@ -97,14 +97,14 @@ def open_main_window(path: Path, parent=None, *, on_ready=None, _checked: bool =
     return window
 
 
-def after_start(window) -> None:
+def after_start(window):
     """Once the figures show: the log file (platformdirs costs 0,05 s to import) and the integrity
     check on a thread (its dialogs' module as much)."""
     from .backup_dialogs import check_after_start
     from .crash import start_log
 
     start_log()
-    check_after_start(window, open_main_window)
+    return check_after_start(window, open_main_window)
 
 
 def main(argv: list[str] | None = None) -> int:

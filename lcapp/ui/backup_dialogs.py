@@ -5,10 +5,9 @@ out when the database file fails its integrity check on start.
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -50,16 +49,18 @@ def backup_on_exit(store, settings) -> Path | None:
         return None
 
 
-def backup_on_start(worker, settings, say_failed) -> None:
-    """The session's backup, queued on the DB worker before any write; a failure is logged and shown
-    in the status bar, and the program goes on (typing is still saved)."""
+def backup_on_start(window, settings) -> None:
+    """The session's backup, queued on the window's DB worker before any write; a failure is logged
+    and shown in the status bar, and the program goes on (typing is still saved)."""
+    from .ops import QueryOp
+
     keep = keep_count(settings)
 
     def failed(message: str) -> None:
         log.warning("backup at the start of the session failed: %s", message)
-        say_failed(f"chưa sao lưu được đầu phiên làm việc ({message})")
+        window.say_failed(f"chưa sao lưu được đầu phiên làm việc ({message})")
 
-    worker.submit(lambda store: session_backup(store, keep=keep), None, failed)
+    QueryOp(window, lambda store: session_backup(store, keep=keep)).failure(failed).run()
 
 
 class RestoreDialog(QDialog):
@@ -108,15 +109,19 @@ class RestoreDialog(QDialog):
         layout.addWidget(buttons)
 
 
-def restore_dialog(window) -> None:
-    """Tệp → Phục hồi từ bản sao lưu: choose a backup, see what it holds, then restore on the worker."""
+def restore_dialog(window):
+    """Tệp → Phục hồi từ bản sao lưu: choose a backup, see what it holds, then restore on the worker.
+    Returns the operation reading the backup (None when no file was chosen)."""
+    from ..models.changes import EVERYTHING
+    from .ops import CollectionOp, QueryOp
+
     if window.worker is None:
-        return
+        return None
     title = "Phục hồi từ bản sao lưu"
     path, _ = QFileDialog.getOpenFileName(window, title, str(backup_folder(window.store)),
                                           "Tệp dữ liệu (*.sqlite);;Mọi tệp (*)")
     if not path:
-        return
+        return None
     path = Path(path)
 
     def refused(message: str) -> None:
@@ -124,16 +129,15 @@ def restore_dialog(window) -> None:
         QMessageBox.warning(window, title, message)
 
     def restored(safety: Path) -> None:
-        window.after_restore()
         window.say_saved(f"Đã phục hồi từ {path.name}; bản trước khi phục hồi: {safety.name}")
 
     def previewed(info) -> None:
         dialog = RestoreDialog(info, window)
-        window.restore_dialog = dialog
-        dialog.accepted.connect(lambda: window.worker.submit(lambda s: restore(s, path), restored, refused))
+        dialog.accepted.connect(lambda: CollectionOp(window, lambda s: (restore(s, path), EVERYTHING))
+                                .success(restored).failure(refused).run())
         dialog.open()
 
-    window.worker.submit(lambda s: restore_preview(s, path), previewed, refused)
+    return QueryOp(window, lambda s: restore_preview(s, path)).success(previewed).failure(refused).run()
 
 
 class StartProblemDialog(QDialog):
@@ -213,43 +217,23 @@ def check_database_on_start(path: Path, parent=None) -> Path | None:
         return path
 
 
-class StartCheckJob(QObject):
-    """`integrity_problems` of the open file on a thread: a 10-year file takes about 0,4 s to check,
-    too long to hold the window back for."""
+def check_after_start(window, reopen):
+    """The integrity check on start, once the window shows, off the UI thread (a 10-year file takes
+    about 0,4 s to check, too long to hold the window back for). When the file fails it, the
+    window closes (without its automatic backup) and the way out is offered: `reopen(path)` opens
+    the restored or the chosen file. Returns the running operation."""
+    from ..models.backup import integrity_problems
+    from .ops import QueryOp
 
-    finished = Signal(object)  # a 1-tuple of the problems (see worker.DbWorker._done about bare values)
+    path = window.path
 
-    def __init__(self, path: Path, parent=None):
-        super().__init__(parent)
-        self.path = Path(path)
-        self.thread: threading.Thread | None = None
-
-    def _run(self) -> None:
-        from ..models.backup import integrity_problems
-
-        self.finished.emit((integrity_problems(self.path),))
-
-    def start(self) -> None:
-        self.thread = threading.Thread(target=self._run, name="lcapp-start-check", daemon=True)
-        self.thread.start()
-
-
-def check_after_start(window, reopen) -> StartCheckJob:
-    """The integrity check on start, once the window shows; when the file fails it, the window
-    closes (without its automatic backup) and the way out is offered: `reopen(path)` opens the
-    restored or the chosen file."""
-    job = StartCheckJob(window.path, window)
-
-    def done(result) -> None:
-        if not result[0] or window.damaged:
+    def done(problems) -> None:
+        if not problems or window.damaged:
             return
-        window.damaged = True  # no automatic backup of a damaged file
-        window.close()
-        path = check_database_on_start(window.path, None)
-        if path is not None:
-            reopen(path)
+        window.close_damaged()
+        chosen = check_database_on_start(path, None)
+        if chosen is not None:
+            reopen(chosen)
 
-    job.finished.connect(done)
-    window.start_check = job
-    job.start()
-    return job
+    return QueryOp(window, lambda _none: integrity_problems(path), own_connection=True, needs_store=False,
+                   db_path=path).success(done).run()

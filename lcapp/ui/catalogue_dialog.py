@@ -6,7 +6,7 @@ province's Excel list (with its preview), write the catalogue out, or send it to
 a package. Every change goes through the core (`catalogue_edit`) on the window's DB worker: first a
 dry run gives the plan, which is asked about when it touches figures already entered (or retires an
 indicator), then the write, one transaction with its history. Reading a file and writing one run
-on their own thread (`CoreJob`). The tree is read on the worker too (with the figures' counts).
+on their own read connection (`ops.QueryOp`). The tree is read on the worker too (with the figures' counts).
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ from ..models.catalogue_edit import (
     suggest_code,
     update_indicator,
 )
+from ..models.changes import Changes
 from ..models.periods import add_months, month_key
+from .ops import CollectionOp, QueryOp
 from .qt_names import (
     ALIGN_CENTER,
     ALIGN_RIGHT,
@@ -80,6 +82,7 @@ from .qt_names import (
 )
 
 TITLE = "Danh mục chỉ tiêu"
+CATALOGUE_CHANGED = Changes(catalogue=True)
 NAME, CODE, DVT, KIND, ENTRY, VALIDITY, FIGURES = range(7)
 HEADERS = ("Chỉ tiêu", "Mã", "ĐVT", "Loại", "Cách nhập", "Áp dụng", "Số liệu")
 NOT_VALID_BRUSH = QBrush(QColor("#8a8a8a"))
@@ -546,7 +549,7 @@ class CatalogueDialog(QDialog):
                 self.select(*wanted)
             self._selection_changed()
 
-        self.worker.submit(read_state, show, self._failed)
+        QueryOp(self, read_state, worker=self.worker).success(show).failure(self._failed).run()
 
     def select(self, kind: str, code: str) -> None:
         index = self.model.index_of(kind, code)
@@ -650,20 +653,21 @@ class CatalogueDialog(QDialog):
                     self.say("Chưa ghi gì.")
                     return
                 confirmed = True
-            self.worker.submit(lambda s: make(s, False, confirmed), written, self._failed)
+            CollectionOp(self, lambda s: (make(s, False, confirmed), CATALOGUE_CHANGED), worker=self.worker).success(
+                written).failure(self._failed).run()
 
         def written(plan) -> None:
             target = select or (("indicator", plan.code) if plan.code else None)
             self.after_write(" ".join(plan.summary), target)
 
-        self.worker.submit(lambda s: make(s, True, False), planned, self._failed)
+        QueryOp(self, lambda s: make(s, True, False), worker=self.worker).success(planned).failure(self._failed).run()
 
     def after_write(self, text: str, select: tuple[str, str] | None = None) -> None:
         if isValid(self):
             self._busy(False)
             self.say(f"Đã ghi. {text}")
             self.reload(select)
-        self.window_.after_catalogue_change()
+        self.window_.say_saved("Đã ghi danh mục")  # the window reloaded from the operation's changes
 
     def _busy(self, busy: bool) -> None:
         for button in (self.save_button, self.add_button, self.add_part_button, self.up_button, self.down_button,
@@ -685,23 +689,11 @@ class CatalogueDialog(QDialog):
 
     # -- files ----------------------------------------------------------------------------------------------
     def _job(self, fn, done, busy_text: str) -> None:
-        from .handover_dialogs import CoreJob, busy_dialog
+        """`fn(store, report)` on its own read connection, with a progress dialog."""
+        from .ops import QueryOp
 
-        progress = busy_dialog(self, TITLE, busy_text)
-        job = CoreJob(self.window_.path, fn, self)
-        self.jobs.append(job)
-
-        def succeeded(result) -> None:
-            progress.close()
-            done(result[0])
-
-        def failed(message: str) -> None:
-            progress.close()
-            self._failed(message)
-
-        job.succeeded.connect(succeeded)
-        job.failed.connect(failed)
-        job.start()
+        op = QueryOp(self, fn, own_connection=True).with_progress(TITLE, busy_text).success(done).failure(self._failed)
+        self.jobs.append(op.run())
 
     def import_form(self) -> None:
         from ..intake.catalogue_form import read_catalogue_form
@@ -728,9 +720,10 @@ class CatalogueDialog(QDialog):
                 return
             confirmed = True
         self._busy(True)
-        self.worker.submit(lambda s: apply_form(s, preview, confirm=confirmed, default_from=start),
-                           lambda plan: self.after_write(f"{len(plan.changed)} chỉ tiêu từ biểu {preview.path.name}."),
-                           self._failed)
+        CollectionOp(self, lambda s: (apply_form(s, preview, confirm=confirmed, default_from=start), CATALOGUE_CHANGED),
+                     worker=self.worker).success(
+            lambda plan: self.after_write(f"{len(plan.changed)} chỉ tiêu từ biểu {preview.path.name}.")).failure(
+            self._failed).run()
 
     def export_file(self) -> None:
         from ..export.catalogue_file import write_catalogue
@@ -745,7 +738,7 @@ class CatalogueDialog(QDialog):
 
     def export_package(self) -> None:
         from ..models.handover import export_catalogue_package
-        from .handover_dialogs import PACKAGE_SUFFIX
+        from .package_export import PACKAGE_SUFFIX
 
         target, _ = QFileDialog.getSaveFileName(self, "Xuất gói danh mục", str(Path.home() / f"danh-muc{PACKAGE_SUFFIX}"),
                                                 f"Gói dữ liệu LCApp (*{PACKAGE_SUFFIX})")

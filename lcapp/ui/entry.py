@@ -14,11 +14,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..models.catalogue import catalogue
+from ..models.changes import figures_changed
 from ..models.errors import InputError
 from ..models.figures import FigureChange, apply_changes, prepare_change
 from ..models.organisation import organisation
 from ..models.periods import Period
 from ..models.store import Store
+from .ops import CollectionOp
 
 FIELDS = ("value", "ytd", "status", "comment")
 BASIS = {"value": "month", "ytd": "ytd"}
@@ -45,7 +47,7 @@ class _EditCommand(QUndoCommand):
 
 
 class FigureEntry(QObject):
-    """Validates and saves edits; `saved(unit, period_code, codes, count)` after each write."""
+    """Validates and saves edits (each an `ops.CollectionOp`); `saved(unit, period_code, codes, count)` after each write."""
 
     saved = Signal(str, str, object, int)
     failed = Signal(str)
@@ -81,10 +83,11 @@ class FigureEntry(QObject):
         changes = [self.change_for(unit, period, e.indicator, e.field, content) for e, content in contents]
         codes = {e.indicator for e, _ in contents}
 
-        def write(store: Store) -> int:
-            return apply_changes(store, changes)
+        def write(store: Store):
+            return apply_changes(store, changes), figures_changed(changes)
 
-        self.worker.submit(write, lambda count: self.saved.emit(unit, period.code, codes, count), self.failed.emit)
+        CollectionOp(self, write, worker=self.worker).success(
+            lambda count: self.saved.emit(unit, period.code, codes, count)).failure(self.failed.emit).run()
 
 
 def check_edits(entry: FigureEntry, unit: str, period: Period, edits: list[CellEdit]) -> str | None:

@@ -95,6 +95,7 @@ class SectorGridModel(QAbstractItemModel):
         self.columns: list[str] = [NAME, DVT, VALUE, YTD, PERCENT, LAST_YEAR, VS_LAST_YEAR, STATUS, COMMENT]
         self.sources: list[str] = []
         self._text: dict[tuple[str, str], str] = {}  # display text, computed once per read
+        self.pending: dict[tuple[str, str], object] = {}  # (code, VALUE or YTD) -> typed, not saved yet
         self.percent_places = percent_decimals(store.settings())
         self.locked = False  # a locked month: editable cells lose their colour (the LockGuard stops typing)
         self._build_tree()
@@ -180,6 +181,7 @@ class SectorGridModel(QAbstractItemModel):
         else:
             rows = progress(self.store, self.unit, self.period, self.codes) if self.codes else []
         self.rows = {r.indicator: r for r in rows}
+        self.pending = {}  # what was typed and is being saved: shown until the new state comes
         self.own = {}
         if self.period.is_month:
             data = FigureData(self.store, cat, org, [self.figure_unit])
@@ -337,8 +339,9 @@ class SectorGridModel(QAbstractItemModel):
             if finding is not None and column == self.entry_column(code):
                 return FINDING_BRUSHES[finding[0]]
             return EDITABLE_BRUSH if editable and not self.locked else None
+        from_children = row is not None and row.value_from_children and (code, column) not in self.pending
         if role == FOREGROUND_ROLE:
-            if row is not None and column in (VALUE, YTD) and row.value_from_children:
+            if from_children and column in (VALUE, YTD):
                 return DERIVED_BRUSH
             if column not in (NAME, DVT) and self.cat.indicators[code].derived:
                 return DERIVED_BRUSH
@@ -346,7 +349,7 @@ class SectorGridModel(QAbstractItemModel):
         if role == FONT_ROLE:
             if column == NAME and not self.nodes[index.internalId()].parent and self.nodes[index.internalId()].children:
                 return self._font("bold")
-            if row is not None and column in (VALUE, YTD) and row.value_from_children:
+            if from_children and column in (VALUE, YTD):
                 return self._font("italic")
             return None
         if role == ALIGNMENT_ROLE:
@@ -399,6 +402,8 @@ class SectorGridModel(QAbstractItemModel):
             if isinstance(target, list):
                 return f"{format_figure(target[0], ind.decimals)}-{format_figure(target[1], ind.decimals)}"
             return format_figure(target, ind.decimals)
+        if (code, column) in self.pending:
+            return format_figure(self.pending[(code, column)], ind.decimals)
         if column == VALUE:
             return format_figure(row.value, ind.decimals)
         if column == YTD:
@@ -496,13 +501,8 @@ class SectorGridModel(QAbstractItemModel):
         row[slot] = content
         self.own[code] = tuple(row)
         self._text.clear()
-        progress_row = self.rows.get(code)
-        if progress_row is not None and column in (VALUE, YTD):
-            if column == VALUE:
-                progress_row.value = content
-            else:
-                progress_row.ytd = content
-            progress_row.value_from_children = False
+        if column in (VALUE, YTD):  # the model's own buffer: the shared progress rows stay as computed
+            self.pending[(code, column)] = content
 
     def clear_cells(self, indexes) -> None:
         """Clear the editable cells among `indexes` as one undoable step (Delete key)."""

@@ -116,14 +116,18 @@ class LockStatusModel(QAbstractTableModel):
 class LockStatusDialog(QDialog):
     """The table and its buttons; writes go to `worker` (the window's DbWorker), then the table is read again.
 
-    `on_changed(codes, text)` runs after a write with the units whose lock may have changed and what
-    was done (None when the core refused it).
+    Each write is an `ops.CollectionOp`: the window refreshes from its changes. `on_changed(codes,
+    text)`, when given, runs after a write with the units whose lock may have changed and what was
+    done (None when the core refused it); without it the window's status line says what was done.
     """
 
     def __init__(self, store: Store, worker, unit: str, year: int, month: int, parent=None, on_changed=None):
         super().__init__(parent)
+        from .ops import host_of
+
         self.worker = worker
         self.on_changed = on_changed
+        self.host = host_of(parent)  # the window: its status line says what was done
         self.year, self.month = year, month
         self.month_key = month_period(year, month).months[0]
         self.setWindowTitle("Tình trạng khóa số liệu")
@@ -233,9 +237,14 @@ class LockStatusDialog(QDialog):
             self._after(codes, None)
             QMessageBox.warning(self if isValid(self) else None, "Khóa số liệu", message)
 
-        self.worker.submit(task, finished, refused)
+        from ..models.changes import Changes
+        from .ops import CollectionOp
+
+        changes = Changes(units=frozenset(codes), periods=frozenset({str(self.month_key)}), locks=True)
+        CollectionOp(self, lambda s: (task(s), changes), worker=self.worker).success(finished).failure(refused).run()
 
     def _after(self, codes: list[str], done_text: str | None) -> None:
+        """The table follows the write; the window's lock label follows its changes (ops.py)."""
         on_changed = self.on_changed
         if isValid(self) and isValid(self.model):  # closed (and deleted) while the worker wrote: only the window
             selected = [r.code for r in self.selected_rows()]
@@ -244,3 +253,5 @@ class LockStatusDialog(QDialog):
             self._update_buttons()
         if on_changed is not None:
             on_changed(codes, done_text)
+        elif done_text and self.host is not None:
+            self.host.say_saved(done_text)

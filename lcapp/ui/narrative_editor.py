@@ -32,7 +32,9 @@ class NarrativeEditor(QPlainTextEdit):
 
     def save(self) -> None:
         """Save what is typed, if it changed (on the worker; the status bar says when it is saved)."""
+        from ..models.changes import of_unit
         from ..models.narrative import set_narrative
+        from .ops import CollectionOp
 
         self._timer.stop()
         if self.shown_for is None:
@@ -43,5 +45,6 @@ class NarrativeEditor(QPlainTextEdit):
         unit, period, part = self.shown_for
         self._saved = text
         window = self.window_
-        window.worker.submit(lambda s: set_narrative(s, unit, period, part, text),
-                             lambda _n: window.say_saved("Đã lưu nội dung"), window.say_failed)
+        CollectionOp(self, lambda s: (set_narrative(s, unit, period, part, text),
+                                      of_unit(unit, period, narrative=True))).success(
+            lambda _n: window.say_saved("Đã lưu nội dung")).run()

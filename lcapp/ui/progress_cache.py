@@ -1,51 +1,46 @@
-"""Progress of the indicators for the unit and period on screen, shared by the overview and the
-sector tabs and dropped after every save.
+"""The window's one `PeriodState` (progress rows and the checks' findings) for the unit and
+period on screen, shared by the overview, the sector grids, the checks panel and the exports'
+questions.
 
-What a tab needs and the cache lacks is computed at once; the rest is computed on the DB worker
-(its own connection) right after the window shows, so switching tab later reads nothing.
+It is replaced, never changed: after a write the window builds the new state on the DB worker
+(`MainWindow.refresh_state`) and hands it here; a unit or period not held yet is built at once
+on the window's own connection (`period_state`, once per version of the data).
 """
 
 from __future__ import annotations
 
+from ..models.period_state import PeriodState, period_state
 from ..models.periods import Period
-from ..models.progress import IndicatorProgress, progress
+from ..models.progress import IndicatorProgress
 from ..models.store import Store
 
 
 class ProgressCache:
     def __init__(self, store: Store):
         self.store = store
-        self.generation = 0  # bumped by every invalidation: late background results are dropped
-        self._key: tuple[str, str] | None = None
-        self._rows: dict[str, IndicatorProgress] = {}
-        self.complete = False
+        self.state: PeriodState | None = None
 
-    def _select(self, unit: str, period: Period) -> None:
-        key = (unit, period.code)
-        if key != self._key:
-            self._key, self._rows, self.complete = key, {}, False
+    def current(self, unit: str, period: Period) -> PeriodState:
+        """The state of `unit` in `period`: the one held, or built now."""
+        state = self.state
+        if state is None or state.unit != unit or state.period.code != period.code:
+            state = self.state = period_state(self.store, unit, period)
+        return state
+
+    def held(self, unit: str, period: Period) -> PeriodState | None:
+        """The state held for `unit` in `period`, if any (nothing is computed)."""
+        state = self.state
+        if state is not None and state.unit == unit and state.period.code == period.code:
+            return state
+        return None
 
     def rows(self, unit: str, period: Period, codes: list[str]) -> dict[str, IndicatorProgress]:
         """indicator -> progress for `codes` (those the unit reports)."""
-        self._select(unit, period)
-        missing = [code for code in codes if code not in self._rows]
-        if missing and not self.complete:
-            for row in progress(self.store, unit, period, missing):
-                self._rows[row.indicator] = row
-        return {code: self._rows[code] for code in codes if code in self._rows}
+        return self.current(unit, period).rows_of(codes)
 
-    def prefetch(self, worker, unit: str, period: Period) -> None:
-        """Compute every indicator's progress on the worker; keep it if nothing changed meanwhile."""
-        generation, key = self.generation, (unit, period.code)
-
-        def keep(rows: list[IndicatorProgress]) -> None:
-            if generation == self.generation and key == self._key:
-                for row in rows:
-                    self._rows.setdefault(row.indicator, row)
-                self.complete = True
-
-        worker.submit(lambda store: progress(store, unit, period), keep)
+    def keep(self, state: PeriodState) -> None:
+        """Hold `state` (built on the DB worker after a write)."""
+        self.state = state
 
     def invalidate(self) -> None:
-        self.generation += 1
-        self._key, self._rows, self.complete = None, {}, False
+        self.state = None

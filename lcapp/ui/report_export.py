@@ -1,9 +1,10 @@
 """Báo cáo → the annex workbook and the report (PDF or Word) for the window's unit and period: the
 checks' question first, for the report a preview of the drafted text, then the save dialog and the
-export in the background (jobs.py) with the "open file / open folder" choice.
+export in the background (jobs.py, an ops.QueryOp) with the "open file / open folder" choice.
 
-Everything that reads or writes the database goes through the window's DB worker, so the
-question, the preview and the export all see every figure typed before the menu was chosen.
+Everything that reads or writes the database goes through the window's operations (ops.py), after
+every queued write, so the question, the preview and the export all see every figure typed
+before the menu was chosen; the question and the preview reuse the window's progress rows.
 """
 
 from __future__ import annotations
@@ -210,6 +211,7 @@ class ReportExports:
     def __init__(self, window):
         self.window = window
         self.preview: ReportPreviewDialog | None = None
+        self.job = None  # the export running (ops.Op), and its progress dialog
         self.job_dialog = None
 
     def _prepared(self) -> tuple[str, object] | None:
@@ -237,16 +239,16 @@ class ReportExports:
                            lambda: self._load_preview(unit, period, report_format))
 
     def _after_checks(self, unit, period, title: str, what: str, go_on) -> None:
+        """The checks' question over the window's state (checked on the worker when it has none)."""
         from ..models.checks import run_checks
+        from .ops import QueryOp
 
         def checked(findings) -> None:
             if confirm_despite_findings(self.window, title, findings, what):
                 go_on()
 
-        self.window.worker.submit(lambda s: run_checks(s, unit, period), checked, self._failed(title))
-
-    def _failed(self, title: str):
-        return lambda message: QMessageBox.warning(self.window, title, message)
+        held = self.window.progress_cache.held(unit, period)
+        QueryOp(self.window, lambda s: run_checks(s, unit, period, state=held)).success(checked).titled(title).run()
 
     # -- the annex workbook ------------------------------------------------------------------------
     def _save_annex(self, unit: str, period) -> None:
@@ -260,10 +262,16 @@ class ReportExports:
     # -- the report (PDF or Word) ------------------------------------------------------------------
     def _load_preview(self, unit: str, period, report_format: ReportFormat) -> None:
         from ..models.drafting import report_outline
+        from .ops import QueryOp
 
-        self.window.worker.submit(lambda s: report_outline(s, unit, period),
-                                  lambda items: self._show_preview(unit, period, items, report_format),
-                                  self._failed(report_format.title))
+        rows = self._held_rows(unit, period)
+        QueryOp(self.window, lambda s: report_outline(s, unit, period, rows)).success(
+            lambda items: self._show_preview(unit, period, items, report_format)).titled(report_format.title).run()
+
+    def _held_rows(self, unit: str, period):
+        """The window's progress rows of `unit` in `period`, when it holds them (the drafts reuse them)."""
+        held = self.window.progress_cache.held(unit, period)
+        return list(held.rows) if held is not None else None
 
     def _show_preview(self, unit: str, period, items, report_format: ReportFormat) -> None:
         from ..models.organisation import organisation
@@ -283,27 +291,31 @@ class ReportExports:
             if target is not None:
                 from ..export.report_file import write_report
 
+                from .ops import QueryOp
+
                 # Past every write queued meanwhile (an insert from the preview), then the export.
-                self.window.worker.submit(lambda _s: None,
-                                          lambda _r: self._run(title, write_report, unit, period, target),
-                                          self._failed(title))
+                QueryOp(self.window, lambda _s: None).success(
+                    lambda _r: self._run(title, write_report, unit, period, target)).titled(title).run()
 
     def _insert(self, unit: str, period, part: str, text: str, title: str = REPORT_TITLE) -> None:
+        """Add the new sentences to the part (a write: the window reloads the part's text box from
+        its changes), then show the outline again."""
+        from ..models.changes import of_unit
         from ..models.drafting import report_outline, save_part
+        from .ops import CollectionOp
+
+        rows = self._held_rows(unit, period)
 
         def saved(items) -> None:
             self.window.say_saved("Đã chèn câu mới vào nội dung")
-            tab = self.window.tabs_by_sector.get(part, self.window.text_tab)
-            if tab.loaded_for == (unit, period.code):
-                tab.load(unit, period)  # its narrative box shows the inserted sentences
             if self.preview is not None:
                 self.preview.set_outline(items)
 
         def write_and_reread(store):
             save_part(store, unit, period, part, text)
-            return report_outline(store, unit, period)
+            return report_outline(store, unit, period, rows), of_unit(unit, period.code, narrative=True)
 
-        self.window.worker.submit(write_and_reread, saved, self._failed(title))
+        CollectionOp(self.preview or self.window, write_and_reread).success(saved).titled(title).run()
 
     # -- both --------------------------------------------------------------------------------------
     def _ask_path(self, title: str, name: str, filter_: str, suffix: str) -> Path | None:
@@ -311,10 +323,10 @@ class ReportExports:
         return with_suffix(chosen, suffix) if chosen else None
 
     def _run(self, title: str, fn, unit: str, period, target: Path) -> None:
-        from .jobs import BackgroundJob, run_with_progress
+        from .jobs import run_export
 
-        job = BackgroundJob(self.window.path, fn, unit, period, target, self.window)
-        self.job_dialog = run_with_progress(self.window, title, job)
+        self.job = run_export(self.window, title, fn, unit, period, target)
+        self.job_dialog = self.job.dialog
 
 
 __all__ = ["REPORT_FORMATS", "ReportExports", "ReportFormat", "ReportPreviewDialog", "confirm_despite_findings",

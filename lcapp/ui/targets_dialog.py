@@ -345,10 +345,16 @@ class TargetsDialog(QDialog):
 
     # -- changes, each one on the worker
     def _submit(self, job, done_text: str) -> None:
+        """A write (ops.CollectionOp): the window behind follows from its changes, then the dialog."""
+        from ..models.changes import of_unit
+        from .ops import CollectionOp
+
         def done(changed) -> None:
             self.reload()
             self.message.setText(done_text if changed else "Không thay đổi.")
-        self.worker.submit(job, done, self._failed)
+
+        changes = of_unit(self.unit, str(self.period), targets=True)
+        CollectionOp(self, lambda s: (job(s), changes), worker=self.worker).success(done).failure(self._failed).run()
 
     def _failed(self, message: str) -> None:
         self.message.setText(message)

@@ -11,16 +11,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
-from ..models.errors import DatabaseError, InputError
 from ..models.figure_data import keep_figure_results
 from ..models.store import Store
 
 
 class DbWorker(QObject):
-    """Runs `fn(store)` on the worker thread; `on_success(result)` / `on_failure(message)` on the UI thread."""
+    """Runs `fn(store)` on the worker thread and hands `(result, error)` to `deliver` on the UI thread.
 
-    # One tuple (on_success, on_failure, result, error): PySide6 on Python 3.11 miscounts
-    # references of a bare None sent through a queued `object` argument and may crash.
+    Only `ops.py` calls it: the window's operations go through `ops.CollectionOp` / `ops.QueryOp`.
+    """
+
+    # One tuple (deliver, result, error): PySide6 on Python 3.11 miscounts references of a bare
+    # None sent through a queued `object` argument and may crash.
     _done = Signal(object)
     idle = Signal()
 
@@ -39,7 +41,8 @@ class DbWorker(QObject):
             self._store.keeps_figure_cache = True  # off the UI thread: may keep computed sums
         return self._store
 
-    def submit(self, fn, on_success=None, on_failure=None) -> None:
+    def submit(self, fn, deliver) -> None:
+        """Queue `fn(store)`; `deliver((result, None))` or `deliver((None, exception))` follows on the UI thread."""
         if self.closed:
             raise RuntimeError("the database worker is closed")
         self.pending += 1
@@ -48,28 +51,20 @@ class DbWorker(QObject):
             store = self._worker_store()
             try:
                 result = fn(store)
-            except (InputError, DatabaseError) as error:
+            except BaseException as error:  # noqa: BLE001 - handed to the operation, never kills the thread
                 keep_figure_results(store, succeeded=False)
-                self._done.emit((on_success, on_failure, None, str(error)))
-                return
-            except Exception as error:  # noqa: BLE001 - a bug must reach the user, not kill the thread
-                keep_figure_results(store, succeeded=False)
-                self._done.emit((on_success, on_failure, None, f"Lỗi chương trình: {error!r}"))
+                self._done.emit((deliver, None, error))
                 return
             keep_figure_results(store)
-            self._done.emit((on_success, on_failure, result, None))
+            self._done.emit((deliver, result, None))
 
         self._executor.submit(task)
 
     def _deliver(self, payload) -> None:
-        on_success, on_failure, result, error = payload
+        deliver, result, error = payload
         self.pending -= 1
         try:
-            if error is None:
-                if on_success:
-                    on_success(result)
-            elif on_failure:
-                on_failure(error)
+            deliver((result, error))
         finally:
             if self.pending == 0:
                 self.idle.emit()

@@ -14,15 +14,17 @@ from lcapp.models.handover import export_package
 from lcapp.models.locks import lock_history
 from lcapp.models.merge import CHANGED, CONFLICT, NEW, REFUSED
 from lcapp.models.store import Store
-from lcapp.ui import crash, handover_dialogs
-from lcapp.ui.backup_dialogs import StartProblemDialog, check_database_on_start
+from lcapp.ui import crash, package_export
+from lcapp.ui.backup_dialogs import RestoreDialog, StartProblemDialog, check_database_on_start
 from lcapp.ui.grid_model import VALUE
-from lcapp.ui.handover_dialogs import DECISION, KIND, ExportDialog, PreviewModel, package_name
+from lcapp.ui.package_export import ExportDialog, package_name
+from lcapp.ui.package_import import ImportDialog
+from lcapp.ui.package_preview import DECISION, KIND, PreviewModel
 from lcapp.ui.main_window import MainWindow
 from tests import ui_helpers
 from tests.conftest import file_digest, table_rows
 from tests.handover_helpers import GOODS, MONTH, RETAIL, TOURISTS, WARD, figure, office
-from tests.ui_helpers import idle, when_modal
+from tests.ui_helpers import idle, shown, when_modal
 
 
 def open_window(qtbot, path, unit, month=MONTH) -> MainWindow:
@@ -64,17 +66,15 @@ def export_through_the_window(qtbot, window, target, monkeypatch):
 
     when_modal(accept)
     window.export_package()
-    qtbot.waitUntil(lambda: getattr(window, "handover_box", None) is not None and window.handover_box.isVisible(),
-                    timeout=10000)
+    qtbot.waitUntil(lambda: shown(window, QMessageBox) is not None, timeout=10000)
     return suggested, seen
 
 
 def import_through_the_window(qtbot, window, source, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(source), ""))
-    window.import_dialog = None
     window.import_package()
-    qtbot.waitUntil(lambda: window.import_dialog is not None and window.import_dialog.isVisible(), timeout=10000)
-    return window.import_dialog
+    qtbot.waitUntil(lambda: shown(window, ImportDialog) is not None, timeout=10000)
+    return shown(window, ImportDialog)
 
 
 def kinds_by_indicator(model: PreviewModel) -> dict[str, str]:
@@ -85,15 +85,16 @@ def test_export_a_package_and_import_it_into_another_office_through_the_preview(
                                                                              monkeypatch, qtmodeltester):
     ward, city = offices
     opened = []
-    monkeypatch.setattr(handover_dialogs, "open_folder", opened.append)
+    monkeypatch.setattr(package_export, "open_folder", opened.append)
     sender = open_window(qtbot, ward.path, WARD)
     first = tmp_path / "usb" / "goi-1.lcpkg"
     first.parent.mkdir()
     suggested, seen = export_through_the_window(qtbot, sender, first, monkeypatch)
     assert seen == [(WARD, [MONTH])]
     assert suggested[0].endswith("Gói dữ liệu tháng 5-2024 - Phường Tân Phong.lcpkg")
-    assert first.exists() and str(first) in sender.handover_box.text()
-    sender.handover_box.buttons()[0].click()  # "Mở thư mục"
+    box = shown(sender, QMessageBox)
+    assert first.exists() and str(first) in box.text()
+    box.buttons()[0].click()  # "Mở thư mục"
     assert opened == [first.parent]
 
     # The first package from this ward: an unknown sender needs explicit acceptance.
@@ -142,7 +143,9 @@ def test_export_a_package_and_import_it_into_another_office_through_the_preview(
     assert not model.setData(model.index(model.row_of("figure", [WARD, 202405, RETAIL]), DECISION), "theirs")
     dialog.import_button.click()
     idle(qtbot, receiver)
-    assert receiver.last_import.written["theirs"] == 1 and not receiver.last_import.conflicts_left
+    qtbot.waitUntil(lambda: shown(receiver, QMessageBox) is not None, timeout=10000)
+    said = shown(receiver, QMessageBox).text()  # what was written, as the import says it
+    assert "1 xung đột lấy số trong gói" in said and "chưa quyết định" not in said
     assert [figure_at(city.path, code)["month_value"] for code in (RETAIL, TOURISTS, GOODS)] == [120, 11, 50]
     assert {h["action"] for h in history(city, WARD, MONTH, TOURISTS)} >= {"import-theirs"}
     assert 12 in [h["month_value"] for h in history(city, WARD, MONTH, TOURISTS)]  # ours stays in history
@@ -162,11 +165,10 @@ def test_a_bad_file_shows_its_message_and_changes_nothing(offices, tmp_path, qtb
     idle(qtbot, window)
     rows, digest = table_rows(city), file_digest(city.path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(truncated), ""))
-    window.import_dialog = None
     window.import_package()
     qtbot.waitUntil(lambda: bool(warnings), timeout=10000)
     assert "bị từ chối" in warnings[0] or "hỏng" in warnings[0]
-    assert window.import_dialog is None
+    assert shown(window, ImportDialog) is None
     assert table_rows(city) == rows and file_digest(city.path) == digest
     window.close()
 
@@ -244,7 +246,6 @@ def test_the_export_dialog_defaults_and_names(demo_path, qtbot):
 def test_refused_rows_are_shown_as_refused(offices, tmp_path, qtbot):
     from lcapp.intake.incoming import open_incoming
     from lcapp.models.locks import lock
-    from lcapp.ui.handover_dialogs import ImportDialog
     ward, city = offices
     package = tmp_path / "goi.lcpkg"
     export_package(ward, WARD, [MONTH], package)
@@ -264,10 +265,9 @@ def test_restore_shows_what_the_backup_holds_first(demo_path, tmp_path, qtbot, m
     window = open_window(qtbot, demo_path, "tp_lai_chau", "202406")
     enter(window.store, "tp_lai_chau", "202406", "tm_ban_le", 9999)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(saved), ""))
-    window.restore_dialog = None
     window.restore_backup()
-    qtbot.waitUntil(lambda: window.restore_dialog is not None and window.restore_dialog.isVisible(), timeout=10000)
-    dialog = window.restore_dialog
+    qtbot.waitUntil(lambda: shown(window, RestoreDialog) is not None, timeout=10000)
+    dialog = shown(window, RestoreDialog)
     assert dialog.info.path == saved and dialog.info.same_installation
     assert dialog.table.item(1, 1).text() != dialog.table.item(1, 2).text()  # one more history row now
     assert figure_at(demo_path, "tm_ban_le", "tp_lai_chau", 202406)["month_value"] == 9999
@@ -394,7 +394,6 @@ def test_the_check_after_start_leaves_a_healthy_file_alone(demo_path, qtbot):
 def test_a_csv_file_goes_through_the_same_preview(offices, tmp_path, qtbot, qtmodeltester):
     from lcapp.export.figures_file import write_figures_csv
     from lcapp.intake.incoming import open_incoming
-    from lcapp.ui.handover_dialogs import ImportDialog
     ward, city = offices
     csv = write_figures_csv(ward, WARD, MONTH, tmp_path / "so-lieu.csv")
     dialog = ImportDialog(city, open_incoming(city, csv))
@@ -415,9 +414,9 @@ def test_main_installs_the_hook_starts_the_log_and_checks_the_file(demo_path, tm
     real_after_start = app_module.after_start
 
     def after_start(window):
-        real_after_start(window)
+        check = real_after_start(window)
         started.append(window)
-        window.start_check.thread.join(10)
+        check.thread.join(10)
         QTimer.singleShot(100, window.close)
         QTimer.singleShot(150, QApplication.instance().quit)
 
@@ -441,7 +440,7 @@ def test_the_decision_cell_is_a_list_of_the_two_choices(demo_path, qtbot):
     from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem
 
     from lcapp.models.merge import Preview, PreviewRow
-    from lcapp.ui.handover_dialogs import DecisionDelegate
+    from lcapp.ui.package_preview import DecisionDelegate
     values = {"month_value": 1.5, "ytd_value": None, "term_value": None, "status": "uoc", "comment": ""}
     rows = [PreviewRow("figure", [WARD, 202405, RETAIL], CONFLICT, dict(values, month_value=2), values, "Mai",
                        "2024-06-03T08:15:00", "cả hai nơi đều sửa"),

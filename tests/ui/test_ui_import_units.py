@@ -11,10 +11,10 @@ from lcapp.models.figures import enter
 from lcapp.models.handover import export_package
 from lcapp.models.locks import lock
 from lcapp.models.merge import NEW
-from lcapp.ui.handover_dialogs import ImportDialog
+from lcapp.ui.package_import import ImportDialog
 from tests.conftest import file_digest, table_rows
 from tests.handover_helpers import MONTH, RETAIL, TOURISTS, WARD, figure, office
-from tests.ui_helpers import idle, open_window
+from tests.ui_helpers import idle, open_window, shown
 
 DOAN_KET, CITY = "p_doan_ket", "tp_lai_chau"
 
@@ -40,10 +40,9 @@ def test_the_window_names_the_wrong_unit_and_takes_the_ticked_one(copied_databas
     idle(qtbot, window)
     rows, digest = table_rows(city), file_digest(city.path)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(copy), ""))
-    window.import_dialog = None
     window.import_package()
-    qtbot.waitUntil(lambda: window.import_dialog is not None and window.import_dialog.isVisible(), timeout=10000)
-    dialog = window.import_dialog
+    qtbot.waitUntil(lambda: shown(window, ImportDialog) is not None, timeout=10000)
+    dialog = shown(window, ImportDialog)
     assert dialog.reason.isVisible() and not dialog.import_button.isEnabled()
     assert dialog.reason.text().startswith("Tệp không có số liệu nào của Thành phố Lai Châu (tp_lai_chau)")
     assert "Phường Đoàn Kết (p_doan_ket): 2 số liệu" in dialog.reason.text()
@@ -96,7 +95,7 @@ def test_a_package_into_locked_months_says_so_and_cannot_be_imported(tmp_path, q
 
 
 def test_the_export_dialog_warns_about_a_unit_outside_the_office(tmp_path, qtbot):
-    from lcapp.ui.handover_dialogs import ExportDialog
+    from lcapp.ui.package_export import ExportDialog
     ward = office(tmp_path / "ward.sqlite", DOAN_KET)
     dialog = ExportDialog(ward, DOAN_KET, MONTH)
     qtbot.addWidget(dialog)

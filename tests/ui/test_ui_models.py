@@ -17,7 +17,7 @@ from lcapp.models.periods import parse_period
 from lcapp.models.store import Store
 from lcapp.ui.details import history_lines, last_months
 from lcapp.ui.findings import FindingsModel, from_input_error
-from lcapp.ui.jobs import BackgroundJob
+from lcapp.ui.ops import CANCELLED, QueryOp
 from lcapp.ui.overview import KeyIndicatorModel, expected_level, traffic_light
 from lcapp.ui.settings_dialog import configure_new_database, discard_new_database
 from lcapp.ui.worker import DbWorker
@@ -63,29 +63,39 @@ def test_findings_model_joins_checks_and_refused_entries(demo, qtmodeltester):
     assert model.finding(1).message == findings[0].message
 
 
-def test_background_job_writes_the_csv_with_progress(demo_path, demo, qtbot, tmp_path):
+def export_op(db_path, unit, period, target):
+    """The CSV export as the window runs it: on its own read connection, with progress."""
+    op = QueryOp(None, lambda store, report: write_figures_csv(store, unit, period, target, report),
+                 own_connection=True, db_path=db_path)
+    return op.with_progress("Xuất số liệu", cancellable=True)
+
+
+def test_an_export_op_writes_the_csv_with_progress(demo_path, demo, qtbot, tmp_path):
     target = tmp_path / "so-lieu.csv"
-    job = BackgroundJob(demo_path, write_figures_csv, "tp_lai_chau", "202405", target)
-    steps = []
-    job.progressed.connect(lambda done, total: steps.append((done, total)))
-    with qtbot.waitSignal(job.succeeded, timeout=10000) as blocker:
-        job.start()
-    assert blocker.args == [target]
+    op = export_op(demo_path, "tp_lai_chau", "202405", target)
+    steps, results = [], []
+    op.progressed.connect(lambda done, total, _text: steps.append((done, total)))
+    op.success(results.append)
+    with qtbot.waitSignal(op.finished, timeout=10000):
+        op.run()
+    assert results == [target]
     assert target.read_text(encoding="utf-8") == export_csv(demo)
     total = len(list(csv.reader(io.StringIO(export_csv(demo))))) - 1
     assert steps and steps[-1] == (total, total)
     assert [d for d, _ in steps] == sorted(d for d, _ in steps)
 
 
-def test_a_cancelled_job_leaves_no_file(demo_path, qtbot, tmp_path):
+def test_a_cancelled_export_leaves_no_file(demo_path, qtbot, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     target = out / "so-lieu.csv"
-    job = BackgroundJob(demo_path, write_figures_csv, None, None, target)
-    job.cancel()
-    with qtbot.waitSignal(job.failed, timeout=10000) as blocker:
-        job.start()
-    assert "hủy" in blocker.args[0]
+    op = export_op(demo_path, None, None, target)
+    messages = []
+    op.failure(messages.append)
+    op.cancel()
+    with qtbot.waitSignal(op.finished, timeout=10000):
+        op.run()
+    assert messages == [CANCELLED] and "hủy" in messages[0]
     assert list(out.iterdir()) == []
 
 
@@ -117,12 +127,13 @@ def test_details_history_and_last_months(demo):
     assert len(months) == 12 and months[0][0] == "06/2023" and months[-1] == ("05/2024", 339.0)
 
 
-def test_worker_reports_core_refusals_on_the_ui_thread(demo_path, qtbot):
+def test_worker_hands_core_refusals_to_the_ui_thread(demo_path, qtbot):
     worker = DbWorker(demo_path)
     messages = []
-    worker.submit(lambda s: enter(s, "tp_lai_chau", "202406", "khong_co", 1), None, messages.append)
+    QueryOp(None, lambda s: enter(s, "tp_lai_chau", "202406", "khong_co", 1), worker=worker).failure(
+        messages.append).run()
     qtbot.waitUntil(lambda: worker.pending == 0)
     worker.close()
     assert messages and "khong_co" in messages[0]
     with pytest.raises(RuntimeError):
-        worker.submit(lambda s: None)
+        worker.submit(lambda s: None, lambda _outcome: None)

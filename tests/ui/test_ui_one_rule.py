@@ -18,7 +18,7 @@ from datetime import date
 
 import openpyxl
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from lcapp.models.documents import document_profile
 from lcapp.models.errors import InputError
@@ -26,12 +26,13 @@ from lcapp.models.locks import lock
 from lcapp.models.settings import prepare_setting
 from lcapp.models.store import Store
 from lcapp.models.targets import unit_targets
+from lcapp.ui.package_import import ImportDialog
 from lcapp.ui.settings_dialog import save_office
 from lcapp.ui.targets_dialog import TargetsDialog
 from lcapp.ui.worker import DbWorker
 from tests.conftest import file_digest, run_cli, table_rows
 from tests.handover_helpers import RETAIL, TOURISTS, WARD, office
-from tests.ui_helpers import idle, open_window, when_modal
+from tests.ui_helpers import idle, open_window, shown, when_modal
 
 NEW_WARD = "p_tan_phong_2025"
 FIGURE_COLUMNS = "unit, month, indicator, month_value, ytd_value, term_value, status, comment"
@@ -138,10 +139,9 @@ def import_in_the_window(qtbot, monkeypatch, path, csv):
     """Tệp → Nhập gói dữ liệu with `csv` chosen: the preview dialog, open."""
     window = open_window(qtbot, path, WARD, "202405")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kw: (str(csv), ""))
-    window.import_dialog = None
     window.import_package()
-    qtbot.waitUntil(lambda: window.import_dialog is not None and window.import_dialog.isVisible(), timeout=10000)
-    return window, window.import_dialog
+    qtbot.waitUntil(lambda: shown(window, ImportDialog) is not None, timeout=10000)
+    return window, shown(window, ImportDialog)
 
 
 def test_a_locked_month_of_a_csv_is_left_out_and_named_on_every_path(city_with_a_lock, tmp_path, qtbot,
@@ -151,11 +151,10 @@ def test_a_locked_month_of_a_csv_is_left_out_and_named_on_every_path(city_with_a
                    f"{RETAIL},{WARD},202405,100")
     window, dialog = import_in_the_window(qtbot, monkeypatch, path, csv)
     assert "1 dòng bị từ chối sẽ không nhập" in dialog.note.text() and dialog.import_button.isEnabled()
-    window.handover_box = None
     dialog.import_button.click()
     idle(qtbot, window)
-    qtbot.waitUntil(lambda: getattr(window, "handover_box", None) is not None, timeout=10000)
-    assert window.handover_box.text() == "Đã nhập 2 số mới, 0 số thay đổi. " + LOCKED_NOTE
+    qtbot.waitUntil(lambda: shown(window, QMessageBox) is not None, timeout=10000)
+    assert shown(window, QMessageBox).text() == "Đã nhập 2 số mới, 0 số thay đổi. " + LOCKED_NOTE
     window.close()
 
     code, out, _ = run_cli(capsys, "--db", by_import, "import", csv)

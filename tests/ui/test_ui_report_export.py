@@ -19,7 +19,7 @@ from lcapp.models.store import Store
 from lcapp.ui import jobs, report_export
 from lcapp.ui.entry import FigureEntry
 from lcapp.ui.grid_model import FINDING_BRUSHES, VALUE, YTD, SectorGridModel
-from lcapp.ui.jobs import BackgroundJob, run_with_progress
+from lcapp.ui.jobs import run_export
 from lcapp.ui.main_window import MainWindow
 from lcapp.ui.report_export import (
     ReportPreviewDialog,
@@ -209,12 +209,13 @@ def test_new_sentences_are_offered_beside_an_edited_part_and_inserted(window, qt
     assert tab.narrative.toPlainText() == after.text  # the sector's narrative box shows them too
 
 
-def test_a_job_shows_the_exports_step_labels(demo_path, qtbot, tmp_path):
-    job = BackgroundJob(demo_path, write_annex_workbook, "tp_lai_chau", "202405", tmp_path / "b.xlsx")
-    labels = []
-    job.said.connect(labels.append)
-    with qtbot.waitSignal(job.succeeded, timeout=20000):
-        dialog = run_with_progress(None, "Xuất biểu phụ lục", job, ask_open=False)
+def test_an_export_shows_the_exports_step_labels(demo_path, qtbot, tmp_path):
+    op = run_export(None, "Xuất biểu phụ lục", write_annex_workbook, "tp_lai_chau", "202405", tmp_path / "b.xlsx",
+                    ask_open=False, db_path=demo_path)
+    labels, dialog = [], op.dialog
+    op.progressed.connect(lambda _done, _total, text: text and labels.append(text))
+    with qtbot.waitSignal(op.finished, timeout=20000):
+        pass
     assert len(labels) >= 4 and labels[-1] == "Đã lưu"
     assert dialog.labelText() == "Đã lưu"
 

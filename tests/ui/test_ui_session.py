@@ -5,17 +5,20 @@ import sqlite3
 from PySide6.QtCore import QSettings
 
 from lcapp.models.backup import SESSION_PREFIX, backups
+from lcapp.models.changes import of_unit
 from lcapp.models.figures import enter
 from lcapp.models.setup import create_database
 from lcapp.models.store import Store, set_settings
 from lcapp.ui.main_window import MainWindow
+from lcapp.ui.ops import CollectionOp
 from tests.ui_helpers import idle, open_window
 
 
 def test_window_backs_up_at_start_before_the_first_write(demo_path, qtbot):
     before = sqlite3.connect(demo_path).execute("SELECT count(*) FROM figure_history").fetchone()[0]
     window = open_window(qtbot, demo_path, "p_doan_ket", "202406")
-    window.worker.submit(lambda s: enter(s, "p_doan_ket", "2024-06", "tm_ban_le", 12.5))
+    CollectionOp(window, lambda s: (enter(s, "p_doan_ket", "2024-06", "tm_ban_le", 12.5),
+                                    of_unit("p_doan_ket", "202406", figures=True))).run()
     idle(qtbot, window)
     found = [p for p in backups(demo_path.parent / "sao-luu") if SESSION_PREFIX in p.name]
     assert len(found) == 1
