@@ -219,10 +219,13 @@ class Op(QObject):
     def _show_progress(self, done: int, total: int, text: str) -> None:
         if self.dialog is None:
             return
-        self.dialog.setMaximum(max(total, 1))
-        self.dialog.setValue(min(done, max(total, 1)))
+        # The label first: once a modal QProgressDialog is shown, setValue runs the event loop, and
+        # the steps queued behind this one (even the end) are handled inside it. Set after, this
+        # step's older text would overwrite the last one.
         if text:
             self.dialog.setLabelText(text)
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(min(done, max(total, 1)))
 
 
 def CollectionOp(parent, fn, **where) -> Op:  # noqa: N802 - named as Anki names it

@@ -116,3 +116,29 @@ def test_a_pdf_from_the_window_computes_progress_once(window, qtbot, monkeypatch
     qtbot.waitUntil(lambda: written == [tmp_path / "bao-cao.pdf"], timeout=30000)
     # the checks' question and the preview reuse the window's state; the file, on its own connection, once
     assert counter.of(UNIT, MONTH) == 1 and sum(counter.calls.values()) == 1
+
+
+def test_the_progress_dialog_ends_on_the_last_step_when_steps_arrive_in_a_burst(window, qtbot):
+    """A modal QProgressDialog's setValue runs the event loop once it is shown: steps queued behind
+    it (and the end) are handled inside it. The label must still end on the last step said, not
+    on the step whose setValue let the others in (CI saw "Đang trình bày văn bản Word" left over)."""
+    import threading
+    import time
+
+    go = threading.Event()
+
+    def work(_store, report):
+        go.wait(10)
+        for step in range(1, 21):
+            report(step, 20, f"Bước {step}")
+        return "xong"
+
+    results = []
+    op = QueryOp(window, work, own_connection=True).with_progress("Thử tiến độ", "Bắt đầu").success(results.append)
+    op.run()
+    qtbot.waitUntil(lambda: op.dialog.isVisible(), timeout=5000)  # shown after its minimum duration
+    dialog = op.dialog
+    go.set()
+    time.sleep(0.3)  # the UI thread busy: every step and the end queue up behind each other
+    qtbot.waitUntil(lambda: results == ["xong"], timeout=10000)
+    assert dialog.labelText() == "Bước 20" and not dialog.isVisible()
